@@ -1,0 +1,251 @@
+package io.sparkps.core.config;
+
+import static io.sparkps.core.config.Checks.requireArgument;
+import static io.sparkps.core.config.Checks.requireState;
+
+import java.io.Serializable;
+import java.time.Duration;
+import java.util.Arrays;
+
+/**
+ * Settings shared by the scheduler, servers and clients of one parameter-server deployment.
+ * Built with {@link #builder()}: each setter may be called once and checks its range at once;
+ * {@link Builder#build()} cross-checks. Immutable, serialisable (it travels inside Spark
+ * closures with table handles) and thread-safe.
+ */
+public final class PsConfig implements Serializable {
+
+  private static final long serialVersionUID = 1L;
+
+  public static final int DEFAULT_MAX_FRAME_BYTES = 64 << 20;
+  public static final int MIN_FRAME_BYTES = 4 << 10;
+  public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
+  public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(60);
+  public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofSeconds(1);
+  public static final Duration DEFAULT_HEARTBEAT_TIMEOUT = Duration.ofSeconds(10);
+
+  private final int maxFrameBytes;
+  private final int ioThreads;
+  private final int shardThreads;
+  private final byte[] secret;
+  private final String host;
+  private final boolean preferNativeTransport;
+  private final Duration connectTimeout;
+  private final Duration requestTimeout;
+  private final Duration heartbeatInterval;
+  private final Duration heartbeatTimeout;
+
+  private PsConfig(Builder b) {
+    this.maxFrameBytes = b.maxFrameBytes;
+    this.ioThreads = b.ioThreads;
+    this.shardThreads = b.shardThreads;
+    this.secret = b.secret;
+    this.host = b.host;
+    this.preferNativeTransport = b.preferNativeTransport;
+    this.connectTimeout = b.connectTimeout;
+    this.requestTimeout = b.requestTimeout;
+    this.heartbeatInterval = b.heartbeatInterval;
+    this.heartbeatTimeout = b.heartbeatTimeout;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** All defaults: no authentication, loopback host. */
+  public static PsConfig defaults() {
+    return builder().build();
+  }
+
+  /** Largest frame (after the 4-byte length field) a peer may send; larger ones are rejected. */
+  public int maxFrameBytes() {
+    return maxFrameBytes;
+  }
+
+  /** Netty event-loop threads per server, scheduler or client. */
+  public int ioThreads() {
+    return ioThreads;
+  }
+
+  /** Threads that apply operations to shards on a server (each shard is served by one of them). */
+  public int shardThreads() {
+    return shardThreads;
+  }
+
+  /** Whether peers must prove knowledge of the shared secret before any operation. */
+  public boolean authEnabled() {
+    return secret != null;
+  }
+
+  /** A copy of the shared secret; null when authentication is off. */
+  public byte[] secret() {
+    return secret == null ? null : secret.clone();
+  }
+
+  /** Address servers and the scheduler bind to and advertise. */
+  public String host() {
+    return host;
+  }
+
+  /** Use epoll when Netty's native transport loads; NIO otherwise. */
+  public boolean preferNativeTransport() {
+    return preferNativeTransport;
+  }
+
+  public Duration connectTimeout() {
+    return connectTimeout;
+  }
+
+  /** Deadline of every request and every blocking call. */
+  public Duration requestTimeout() {
+    return requestTimeout;
+  }
+
+  public Duration heartbeatInterval() {
+    return heartbeatInterval;
+  }
+
+  /** A server silent for longer than this is declared dead by the scheduler. */
+  public Duration heartbeatTimeout() {
+    return heartbeatTimeout;
+  }
+
+  @Override
+  public String toString() {
+    return "PsConfig{maxFrameBytes=" + maxFrameBytes + ", ioThreads=" + ioThreads
+        + ", shardThreads=" + shardThreads + ", auth=" + authEnabled() + ", host=" + host
+        + ", native=" + preferNativeTransport + ", connectTimeout=" + connectTimeout
+        + ", requestTimeout=" + requestTimeout + ", heartbeatInterval=" + heartbeatInterval
+        + ", heartbeatTimeout=" + heartbeatTimeout + "}";
+  }
+
+  /** Validating, set-once builder. Not thread-safe. */
+  public static final class Builder {
+    private static final int UNSET_INT = -1;
+
+    private int maxFrameBytes = UNSET_INT;
+    private int ioThreads = UNSET_INT;
+    private int shardThreads = UNSET_INT;
+    private byte[] secret;
+    private String host;
+    private Boolean preferNative;
+    private boolean preferNativeTransport;
+    private Duration connectTimeout;
+    private Duration requestTimeout;
+    private Duration heartbeatInterval;
+    private Duration heartbeatTimeout;
+
+    private Builder() {}
+
+    public Builder maxFrameBytes(int bytes) {
+      requireState(maxFrameBytes == UNSET_INT, "maxFrameBytes was already set to %s", maxFrameBytes);
+      requireArgument(bytes >= MIN_FRAME_BYTES, "maxFrameBytes too small: maxFrameBytes=%s (>= %s)",
+          bytes, MIN_FRAME_BYTES);
+      this.maxFrameBytes = bytes;
+      return this;
+    }
+
+    public Builder ioThreads(int threads) {
+      requireState(ioThreads == UNSET_INT, "ioThreads was already set to %s", ioThreads);
+      requireArgument(threads >= 1 && threads <= 256, "ioThreads out of range: ioThreads=%s ([1, 256])", threads);
+      this.ioThreads = threads;
+      return this;
+    }
+
+    public Builder shardThreads(int threads) {
+      requireState(shardThreads == UNSET_INT, "shardThreads was already set to %s", shardThreads);
+      requireArgument(threads >= 1 && threads <= 256,
+          "shardThreads out of range: shardThreads=%s ([1, 256])", threads);
+      this.shardThreads = threads;
+      return this;
+    }
+
+    /** Turns on authentication with this shared secret (at least 16 bytes). */
+    public Builder secret(byte[] secret) {
+      requireState(this.secret == null, "secret was already set");
+      requireArgument(secret != null && secret.length >= 16,
+          "secret too short: bytes=%s (>= 16)", secret == null ? 0 : secret.length);
+      this.secret = secret.clone();
+      return this;
+    }
+
+    public Builder host(String host) {
+      requireState(this.host == null, "host was already set to %s", this.host);
+      requireArgument(host != null && !host.isBlank(), "host must not be blank: host=%s", host);
+      this.host = host;
+      return this;
+    }
+
+    public Builder preferNativeTransport(boolean prefer) {
+      requireState(preferNative == null, "preferNativeTransport was already set to %s", preferNative);
+      this.preferNative = prefer;
+      return this;
+    }
+
+    public Builder connectTimeout(Duration timeout) {
+      requireState(connectTimeout == null, "connectTimeout was already set to %s", connectTimeout);
+      this.connectTimeout = positive("connectTimeout", timeout);
+      return this;
+    }
+
+    public Builder requestTimeout(Duration timeout) {
+      requireState(requestTimeout == null, "requestTimeout was already set to %s", requestTimeout);
+      this.requestTimeout = positive("requestTimeout", timeout);
+      return this;
+    }
+
+    public Builder heartbeatInterval(Duration interval) {
+      requireState(heartbeatInterval == null, "heartbeatInterval was already set to %s", heartbeatInterval);
+      this.heartbeatInterval = positive("heartbeatInterval", interval);
+      return this;
+    }
+
+    public Builder heartbeatTimeout(Duration timeout) {
+      requireState(heartbeatTimeout == null, "heartbeatTimeout was already set to %s", heartbeatTimeout);
+      this.heartbeatTimeout = positive("heartbeatTimeout", timeout);
+      return this;
+    }
+
+    private static Duration positive(String name, Duration d) {
+      requireArgument(d != null && !d.isNegative() && !d.isZero(), "%s must be positive: %s=%s", name, name, d);
+      return d;
+    }
+
+    public PsConfig build() {
+      if (maxFrameBytes == UNSET_INT) {
+        maxFrameBytes = DEFAULT_MAX_FRAME_BYTES;
+      }
+      if (ioThreads == UNSET_INT) {
+        ioThreads = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
+      }
+      if (shardThreads == UNSET_INT) {
+        shardThreads = Math.max(1, Runtime.getRuntime().availableProcessors());
+      }
+      host = host == null ? "127.0.0.1" : host;
+      preferNativeTransport = preferNative == null || preferNative;
+      connectTimeout = connectTimeout == null ? DEFAULT_CONNECT_TIMEOUT : connectTimeout;
+      requestTimeout = requestTimeout == null ? DEFAULT_REQUEST_TIMEOUT : requestTimeout;
+      heartbeatInterval = heartbeatInterval == null ? DEFAULT_HEARTBEAT_INTERVAL : heartbeatInterval;
+      heartbeatTimeout = heartbeatTimeout == null ? DEFAULT_HEARTBEAT_TIMEOUT : heartbeatTimeout;
+      requireArgument(heartbeatTimeout.compareTo(heartbeatInterval) > 0,
+          "heartbeatTimeout must exceed heartbeatInterval: heartbeatTimeout=%s, heartbeatInterval=%s",
+          heartbeatTimeout, heartbeatInterval);
+      return new PsConfig(this);
+    }
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof PsConfig c && maxFrameBytes == c.maxFrameBytes && ioThreads == c.ioThreads
+        && shardThreads == c.shardThreads && Arrays.equals(secret, c.secret) && host.equals(c.host)
+        && preferNativeTransport == c.preferNativeTransport && connectTimeout.equals(c.connectTimeout)
+        && requestTimeout.equals(c.requestTimeout) && heartbeatInterval.equals(c.heartbeatInterval)
+        && heartbeatTimeout.equals(c.heartbeatTimeout);
+  }
+
+  @Override
+  public int hashCode() {
+    return java.util.Objects.hash(maxFrameBytes, ioThreads, shardThreads, Arrays.hashCode(secret), host,
+        preferNativeTransport, connectTimeout, requestTimeout, heartbeatInterval, heartbeatTimeout);
+  }
+}

@@ -1,0 +1,155 @@
+package io.sparkps.core.config;
+
+import static io.sparkps.core.config.Checks.requireArgument;
+
+import io.sparkps.core.storage.InitializerSpec;
+import io.sparkps.core.update.UpdaterSpec;
+import java.io.Serializable;
+import java.util.Objects;
+
+/**
+ * What a table is: its name, kind and shape, the updater the servers apply to pushes, how
+ * rows start, and where shards keep them. Built with {@link #dense} or {@link #sparse} and the
+ * chaining {@code with*} methods, each of which validates at once. Immutable and thread-safe.
+ *
+ * <p>A dense table holds {@code rows} rows of {@code dim} floats, keyed by row index
+ * {@code [0, rows)} and split into contiguous ranges over the servers; a vector of n floats is
+ * {@code dense(name, n, 1)} (spread over servers) or {@code dense(name, 1, n)} (one row).
+ * A sparse table maps any {@code long} key to a row of {@code dim} floats, placed on a
+ * consistent-hash ring; rows come into being on their first write.
+ */
+public final class TableSpec implements Serializable {
+
+  private static final long serialVersionUID = 1L;
+  /** Longest table name accepted, in UTF-8 bytes. */
+  public static final int MAX_NAME_BYTES = 256;
+  /** Widest row accepted. */
+  public static final int MAX_DIM = 1 << 20;
+
+  /** Stable ordinals: they go on the wire. */
+  public enum Kind { DENSE, SPARSE }
+
+  /** Where a shard keeps its rows. Only HEAP exists today; the off-heap tier comes later. */
+  public enum Storage { HEAP }
+
+  private final String name;
+  private final Kind kind;
+  private final long rows;
+  private final int dim;
+  private final UpdaterSpec updater;
+  private final InitializerSpec initializer;
+  private final Storage storage;
+
+  private TableSpec(String name, Kind kind, long rows, int dim, UpdaterSpec updater,
+      InitializerSpec initializer, Storage storage) {
+    this.name = name;
+    this.kind = kind;
+    this.rows = rows;
+    this.dim = dim;
+    this.updater = updater;
+    this.initializer = initializer;
+    this.storage = storage;
+  }
+
+  /** A dense table of {@code rows x dim} floats, sum updater, zeros. */
+  public static TableSpec dense(String name, long rows, int dim) {
+    checkName(name);
+    requireArgument(rows > 0, "dense table needs at least one row: rows=%s (> 0)", rows);
+    checkDim(dim);
+    return new TableSpec(name, Kind.DENSE, rows, dim, UpdaterSpec.sum(), InitializerSpec.zeros(),
+        Storage.HEAP);
+  }
+
+  /** A sparse table of long keys to rows of {@code dim} floats, sum updater, zeros. */
+  public static TableSpec sparse(String name, int dim) {
+    checkName(name);
+    checkDim(dim);
+    return new TableSpec(name, Kind.SPARSE, 0, dim, UpdaterSpec.sum(), InitializerSpec.zeros(),
+        Storage.HEAP);
+  }
+
+  /** Rebuilds a spec from its parts (the wire codec); validates everything. */
+  public static TableSpec of(String name, Kind kind, long rows, int dim, UpdaterSpec updater,
+      InitializerSpec initializer, Storage storage) {
+    TableSpec base = kind == Kind.DENSE ? dense(name, rows, dim) : sparse(name, dim);
+    return base.withUpdater(updater).withInitializer(initializer).withStorage(storage);
+  }
+
+  public TableSpec withUpdater(UpdaterSpec updater) {
+    Objects.requireNonNull(updater, "updater");
+    return new TableSpec(name, kind, rows, dim, updater, initializer, storage);
+  }
+
+  public TableSpec withInitializer(InitializerSpec initializer) {
+    Objects.requireNonNull(initializer, "initializer");
+    return new TableSpec(name, kind, rows, dim, updater, initializer, storage);
+  }
+
+  public TableSpec withStorage(Storage storage) {
+    Objects.requireNonNull(storage, "storage");
+    return new TableSpec(name, kind, rows, dim, updater, initializer, storage);
+  }
+
+  private static void checkName(String name) {
+    requireArgument(name != null && !name.isBlank(), "table name must not be blank: name=%s", name);
+    int bytes = name.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+    requireArgument(bytes <= MAX_NAME_BYTES, "table name too long: bytes=%s (<= %s)", bytes, MAX_NAME_BYTES);
+  }
+
+  private static void checkDim(int dim) {
+    requireArgument(dim > 0 && dim <= MAX_DIM, "row width out of range: dim=%s ([1, %s])", dim, MAX_DIM);
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public Kind kind() {
+    return kind;
+  }
+
+  public boolean isDense() {
+    return kind == Kind.DENSE;
+  }
+
+  /** Dense: number of rows; sparse: 0 (keys are unbounded). */
+  public long rows() {
+    return rows;
+  }
+
+  /** Floats per row. */
+  public int dim() {
+    return dim;
+  }
+
+  public UpdaterSpec updater() {
+    return updater;
+  }
+
+  public InitializerSpec initializer() {
+    return initializer;
+  }
+
+  public Storage storage() {
+    return storage;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof TableSpec t && name.equals(t.name) && kind == t.kind && rows == t.rows
+        && dim == t.dim && updater.equals(t.updater) && initializer.equals(t.initializer)
+        && storage == t.storage;
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(name, kind, rows, dim, updater, initializer, storage);
+  }
+
+  @Override
+  public String toString() {
+    return "TableSpec{name=" + name + ", kind=" + kind + (isDense() ? ", rows=" + rows : "")
+        + ", dim=" + dim + ", updater=" + updater + ", initializer=" + initializer
+        + ", storage=" + storage + "}";
+  }
+}
