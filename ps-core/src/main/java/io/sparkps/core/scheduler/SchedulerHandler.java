@@ -1,0 +1,66 @@
+package io.sparkps.core.scheduler;
+
+import io.sparkps.core.protocol.BarrierMessage;
+import io.sparkps.core.protocol.CreateTableMessage;
+import io.sparkps.core.protocol.DropTableMessage;
+import io.sparkps.core.protocol.ErrorCode;
+import io.sparkps.core.protocol.ErrorMapping;
+import io.sparkps.core.protocol.GetRoutingMessage;
+import io.sparkps.core.protocol.HeartbeatMessage;
+import io.sparkps.core.protocol.Message;
+import io.sparkps.core.protocol.RegisterServerMessage;
+import io.sparkps.core.protocol.SubscribeRoutingMessage;
+import io.sparkps.core.transport.Connection;
+import io.sparkps.core.transport.RequestHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Dispatches control-plane messages to the scheduler and turns every failure into an error reply
+ * carrying the request id. Called on I/O threads; stateless.
+ */
+final class SchedulerHandler implements RequestHandler {
+
+  private static final Logger LOG = LoggerFactory.getLogger(SchedulerHandler.class);
+  private final PsScheduler scheduler;
+
+  SchedulerHandler(PsScheduler scheduler) {
+    this.scheduler = scheduler;
+  }
+
+  @Override
+  public void handle(Connection c, long requestId, Message m) {
+    try {
+      if (m instanceof HeartbeatMessage hb) {
+        scheduler.heartbeat(hb);
+      } else if (m instanceof RegisterServerMessage r) {
+        scheduler.registerServer(c, requestId, r);
+      } else if (m instanceof CreateTableMessage t) {
+        scheduler.createTable(c, requestId, t.spec());
+      } else if (m instanceof DropTableMessage d) {
+        scheduler.dropTable(c, requestId, d);
+      } else if (m instanceof GetRoutingMessage) {
+        scheduler.getRouting(c, requestId);
+      } else if (m instanceof SubscribeRoutingMessage) {
+        scheduler.subscribe(c, requestId);
+      } else if (m instanceof BarrierMessage b) {
+        scheduler.barrier(c, requestId, b);
+      } else if (requestId != 0) {
+        c.replyError(requestId, ErrorCode.UNEXPECTED_MESSAGE, "the scheduler does not accept type=" + m.type());
+      }
+    } catch (RuntimeException e) {
+      ErrorCode code = ErrorMapping.codeOf(e);
+      if (code == ErrorCode.INTERNAL) {
+        LOG.error("Scheduler failed a {} from {}", m.type(), c.remoteAddress(), e);
+      }
+      if (requestId != 0) {
+        c.replyError(requestId, code, ErrorMapping.messageOf(e));
+      }
+    }
+  }
+
+  @Override
+  public void connectionClosed(Connection c) {
+    scheduler.connectionClosed(c);
+  }
+}

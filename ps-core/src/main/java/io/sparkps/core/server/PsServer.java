@@ -1,0 +1,281 @@
+package io.sparkps.core.server;
+
+import io.sparkps.core.config.PsConfig;
+import io.sparkps.core.protocol.CreateShardMessage;
+import io.sparkps.core.protocol.DropShardMessage;
+import io.sparkps.core.protocol.ErrorCode;
+import io.sparkps.core.protocol.ErrorMapping;
+import io.sparkps.core.protocol.HeartbeatMessage;
+import io.sparkps.core.protocol.Message;
+import io.sparkps.core.protocol.OkMessage;
+import io.sparkps.core.protocol.PsRemoteException;
+import io.sparkps.core.protocol.RegisterServerMessage;
+import io.sparkps.core.protocol.RegisteredMessage;
+import io.sparkps.core.storage.ShardStore;
+import io.sparkps.core.storage.ShardStores;
+import io.sparkps.core.transport.Connection;
+import io.sparkps.core.transport.PsTransportContext;
+import io.sparkps.core.transport.RequestHandler;
+import io.sparkps.core.transport.TransportServer;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A parameter server: hosts table shards, applies pushes through each table's updater and answers
+ * pulls. It registers with the scheduler at start, sends heartbeats, creates and drops shards when
+ * the scheduler says so, and stops itself when it loses the scheduler. Thread-safe; requests are
+ * decoded on I/O threads and executed on the shard's own executor.
+ */
+public final class PsServer implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(PsServer.class);
+
+  private final PsConfig config;
+  private final PsTransportContext transport;
+  private final ShardExecutors lanes;
+  private final ShardOperations operations;
+  private final ConcurrentHashMap<Long, HostedShard> shards = new ConcurrentHashMap<>();
+  private final ScheduledExecutorService heartbeats;
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private final TransportServer listener;
+  private final Connection scheduler;
+  private final int serverId;
+
+  private PsServer(PsConfig config, int port, String schedulerHost, int schedulerPort) throws IOException {
+    this.config = config;
+    this.transport = new PsTransportContext(config, "ps-server");
+    this.lanes = new ShardExecutors(config.shardThreads(), "ps-server");
+    this.operations = new ShardOperations(config.maxFrameBytes());
+    this.heartbeats = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "ps-server-heartbeat");
+      t.setDaemon(true);
+      return t;
+    });
+    RequestHandler handler = this::handle;
+    TransportServer bound = null;
+    Connection toScheduler = null;
+    try {
+      bound = transport.createServer(config.host(), port, handler);
+      toScheduler = await(transport.connect(schedulerHost, schedulerPort, handler),
+          "connect to scheduler at " + schedulerHost + ":" + schedulerPort);
+      Message reply = await(toScheduler.request(new RegisterServerMessage(bound.host(), bound.port())),
+          "register with scheduler at " + schedulerHost + ":" + schedulerPort);
+      this.serverId = ((RegisteredMessage) reply).serverId();
+    } catch (IOException | RuntimeException e) {
+      if (toScheduler != null) {
+        toScheduler.close();
+      }
+      if (bound != null) {
+        bound.close();
+      }
+      heartbeats.shutdownNow();
+      lanes.close();
+      transport.close();
+      throw e;
+    }
+    this.listener = bound;
+    this.scheduler = toScheduler;
+  }
+
+  /**
+   * Binds a server on {@code config.host()} and {@code port} (0 picks a free port), registers it
+   * with the scheduler and starts heartbeats.
+   *
+   * @throws IOException when the port cannot be bound or the scheduler cannot be reached
+   */
+  public static PsServer start(PsConfig config, int port, String schedulerHost, int schedulerPort)
+      throws IOException {
+    PsServer server = new PsServer(config, port, schedulerHost, schedulerPort);
+    server.startHeartbeats();
+    LOG.info("Parameter server {} listening on {}:{} (native transport: {})", server.serverId,
+        server.host(), server.port(), server.transport.nativeTransport());
+    return server;
+  }
+
+  private void startHeartbeats() {
+    long every = config.heartbeatInterval().toNanos();
+    heartbeats.scheduleAtFixedRate(() -> scheduler.sendOneWay(new HeartbeatMessage(serverId)),
+        0, every, TimeUnit.NANOSECONDS);
+    scheduler.closeFuture().whenComplete((v, e) -> {
+      if (!closed.get()) {
+        LOG.error("Parameter server {} lost its scheduler connection; stopping (its shards are gone "
+            + "with it; the scheduler declares it dead)", serverId);
+        Thread stopper = new Thread(this::close, "ps-server-" + serverId + "-stop");
+        stopper.setDaemon(true);
+        stopper.start();
+      }
+    });
+  }
+
+  public int serverId() {
+    return serverId;
+  }
+
+  public String host() {
+    return listener.host();
+  }
+
+  public int port() {
+    return listener.port();
+  }
+
+  /** Number of shards this server hosts. */
+  public int shardCount() {
+    return shards.size();
+  }
+
+  /** Whether {@link #close()} ran (or the server stopped itself after losing the scheduler). */
+  public boolean isClosed() {
+    return closed.get();
+  }
+
+  private void handle(Connection connection, long requestId, Message message) {
+    try {
+      if (message instanceof CreateShardMessage m) {
+        createShard(connection, requestId, m);
+      } else if (message instanceof DropShardMessage m) {
+        dropShards(connection, requestId, m.tableId());
+      } else {
+        ShardAddress address = ShardAddress.of(message);
+        if (address == null) {
+          throw new PsRemoteException(ErrorCode.UNEXPECTED_MESSAGE,
+              "a parameter server does not accept type=" + message.type());
+        }
+        HostedShard shard = shards.get(key(address.tableId(), address.shard()));
+        if (shard == null) {
+          throw missingShard(address);
+        }
+        shard.executor().execute(() -> execute(connection, requestId, shard, message));
+      }
+    } catch (RejectedExecutionException e) {
+      connection.replyError(requestId, ErrorCode.SHUTTING_DOWN, "server " + serverId + " is stopping");
+    } catch (RuntimeException e) {
+      replyFailure(connection, requestId, e);
+    }
+  }
+
+  private void execute(Connection connection, long requestId, HostedShard shard, Message request) {
+    Message response;
+    try {
+      response = operations.execute(shard, request);
+    } catch (RuntimeException e) {
+      replyFailure(connection, requestId, e);
+      return;
+    }
+    connection.reply(requestId, response);
+  }
+
+  private PsRemoteException missingShard(ShardAddress address) {
+    boolean tableHere = shards.values().stream().anyMatch(s -> s.tableId() == address.tableId());
+    if (tableHere) {
+      return new PsRemoteException(ErrorCode.WRONG_OWNER, "server " + serverId + " does not host shard "
+          + address.shard() + " of table id " + address.tableId() + "; refresh the routing table");
+    }
+    return new PsRemoteException(ErrorCode.UNKNOWN_TABLE, "server " + serverId + " hosts no table with id "
+        + address.tableId() + "; it was never created or has been dropped");
+  }
+
+  private void createShard(Connection connection, long requestId, CreateShardMessage m) {
+    // Building a store allocates (a dense shard can be large): keep it off the I/O thread.
+    lanes.laneFor(m.tableId(), m.shard()).execute(() -> {
+      try {
+        long k = key(m.tableId(), m.shard());
+        HostedShard existing = shards.get(k);
+        if (existing != null) {
+          if (!existing.spec().equals(m.spec())) {
+            throw new PsRemoteException(ErrorCode.DUPLICATE_TABLE, "server " + serverId
+                + " already hosts a different " + existing.describe());
+          }
+        } else {
+          ShardStore store = ShardStores.create(m.spec(), m.start(), m.end());
+          shards.put(k, new HostedShard(m.tableId(), m.shard(), m.spec(), m.start(), m.end(), store,
+              lanes.laneFor(m.tableId(), m.shard())));
+          LOG.debug("Server {} created shard {} of table {}", serverId, m.shard(), m.spec().name());
+        }
+        connection.reply(requestId, new OkMessage());
+      } catch (RuntimeException e) {
+        replyFailure(connection, requestId, e);
+      }
+    });
+  }
+
+  private void dropShards(Connection connection, long requestId, int tableId) {
+    List<HostedShard> dropped = new ArrayList<>();
+    shards.values().removeIf(s -> {
+      if (s.tableId() == tableId) {
+        dropped.add(s);
+        return true;
+      }
+      return false;
+    });
+    // Close each store on its own lane, after the operations already queued there.
+    for (HostedShard s : dropped) {
+      s.executor().execute(s.store()::close);
+    }
+    connection.reply(requestId, new OkMessage());
+  }
+
+  private void replyFailure(Connection connection, long requestId, Throwable t) {
+    ErrorCode code = ErrorMapping.codeOf(t);
+    if (code == ErrorCode.INTERNAL) {
+      LOG.error("Server {} failed a request from {}", serverId, connection.remoteAddress(), t);
+    }
+    if (requestId != 0) {
+      connection.replyError(requestId, code, ErrorMapping.messageOf(t));
+    }
+  }
+
+  private static long key(int tableId, int shard) {
+    return ((long) tableId << 32) | (shard & 0xffffffffL);
+  }
+
+  private <T> T await(java.util.concurrent.CompletableFuture<T> f, String what) throws IOException {
+    try {
+      return f.get(config.connectTimeout().toMillis() + config.requestTimeout().toMillis(),
+          TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while waiting to " + what, e);
+    } catch (TimeoutException e) {
+      throw new IOException("timed out waiting to " + what, e);
+    } catch (ExecutionException e) {
+      Throwable c = ErrorMapping.unwrap(e);
+      if (c instanceof IOException io) {
+        throw io;
+      }
+      if (c instanceof RuntimeException re) {
+        throw re;
+      }
+      throw new IOException("failed to " + what + ": " + c, c);
+    }
+  }
+
+  /** Stops heartbeats, closes connections and the listening port, then the shard executors. Idempotent. */
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    heartbeats.shutdownNow();
+    listener.close();
+    scheduler.close();
+    lanes.close();
+    for (HostedShard s : shards.values()) {
+      s.store().close();
+    }
+    shards.clear();
+    transport.close();
+    LOG.info("Parameter server {} stopped", serverId);
+  }
+}

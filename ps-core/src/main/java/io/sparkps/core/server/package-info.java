@@ -1,0 +1,11 @@
+/**
+ * The parameter server: {@link io.sparkps.core.server.PsServer} hosts table shards, applies pushes
+ * through each table's updater and answers pulls.
+ *
+ * <p>Threading: requests are decoded on Netty I/O threads and handed to the shard's executor
+ * (one single-threaded lane per shard, several shards per lane), so a shard's store is only ever
+ * touched by one thread and pushes to a shard apply in arrival order. Replies are written from
+ * that lane. A request that fails becomes an error reply with the same request id; nothing a
+ * client sends can stop the server.
+ */
+package io.sparkps.core.server;

@@ -1,0 +1,89 @@
+package io.sparkps.core.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.sparkps.core.client.PsClient;
+import io.sparkps.core.client.SparseTable;
+import io.sparkps.core.config.PsConfig;
+import io.sparkps.core.config.TableSpec;
+import io.sparkps.core.partition.RoutingTable;
+import io.sparkps.core.partition.ServerInfo;
+import io.sparkps.core.protocol.ErrorCode;
+import io.sparkps.core.protocol.PsRemoteException;
+import io.sparkps.core.server.PsServer;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** Dead servers are detected and reported, and clients fail fast instead of hanging. */
+class ServerFailureTest {
+
+  @Test
+  void silentServersAreDeclaredDeadByHeartbeatTimeoutOnTheInjectedClock() throws Exception {
+    FakeTicker ticker = new FakeTicker();
+    // Servers beat once at start and then not for an hour: only the fake clock decides.
+    PsConfig config = PsConfig.builder().heartbeatInterval(Duration.ofHours(1))
+        .heartbeatTimeout(Duration.ofHours(2)).build();
+    try (TestCluster cluster = new TestCluster(2, config, ticker)) {
+      PsClient client = cluster.client();
+      SparseTable t = client.createSparseTable(TableSpec.sparse("w", 1));
+      t.push(new long[] {1, 2, 3}, new float[] {1, 1, 1});
+
+      ticker.advance(Duration.ofMinutes(119));
+      assertTrue(cluster.scheduler.checkHeartbeats().isEmpty(), "within the timeout nobody is dead");
+
+      long before = client.routing().version();
+      ticker.advance(Duration.ofMinutes(2));
+      List<Integer> dead = cluster.scheduler.checkHeartbeats();
+      assertEquals(2, dead.size());
+      RoutingTable seen = client.routingAtLeast(before + 1).get(10, TimeUnit.SECONDS);
+      assertTrue(seen.servers().stream().noneMatch(ServerInfo::alive));
+
+      PsRemoteException e = assertThrows(PsRemoteException.class, () -> t.pull(new long[] {1}));
+      assertEquals(ErrorCode.SERVER_DEAD, e.code());
+      assertTrue(e.getMessage().contains("dead"), e.getMessage());
+    }
+  }
+
+  @Test
+  void aServerThatStopsIsReportedDeadAndOnlyItsShardsFailFast() throws Exception {
+    try (TestCluster cluster = new TestCluster(2)) {
+      PsClient client = cluster.client();
+      SparseTable t = client.createSparseTable(TableSpec.sparse("w", 1));
+      long[] keys = new long[200];
+      for (int i = 0; i < keys.length; i++) {
+        keys[i] = i;
+      }
+      float[] ones = new float[keys.length];
+      java.util.Arrays.fill(ones, 1f);
+      t.push(keys, ones);
+
+      PsServer victim = cluster.servers.get(1);
+      long before = client.routing().version();
+      victim.close();
+      RoutingTable after = client.routingAtLeast(before + 1).get(10, TimeUnit.SECONDS);
+      assertFalse(after.server(victim.serverId()).orElseThrow().alive());
+      assertTrue(after.server(cluster.servers.get(0).serverId()).orElseThrow().alive());
+
+      var route = after.table("w").orElseThrow();
+      long liveKey = -1;
+      long deadKey = -1;
+      for (long k : keys) {
+        int owner = route.ownerOf(route.partitioner().shardOf(k));
+        if (owner == victim.serverId() && deadKey < 0) {
+          deadKey = k;
+        } else if (owner != victim.serverId() && liveKey < 0) {
+          liveKey = k;
+        }
+      }
+      assertEquals(1f, t.pull(new long[] {liveKey})[0], "the live server keeps serving");
+      long dk = deadKey;
+      PsRemoteException e = assertThrows(PsRemoteException.class, () -> t.pull(new long[] {dk}));
+      assertEquals(ErrorCode.SERVER_DEAD, e.code());
+    }
+  }
+}
