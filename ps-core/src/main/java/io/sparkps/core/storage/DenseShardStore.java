@@ -1,0 +1,225 @@
+package io.sparkps.core.storage;
+
+import io.sparkps.core.update.Updater;
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * The rows {@code [start, end)} of a dense table in one on-heap float slab: row {@code k} is
+ * {@code slab[(k - start) * width ..]}, dim weights then the updater's state, and its version is
+ * {@code versions[k - start]}. Every row exists from construction on, so nothing is ever
+ * materialised or removed. NOT thread-safe: one thread at a time (see {@link ShardStore}).
+ */
+public final class DenseShardStore implements ShardStore {
+
+  private final long start;
+  private final long end;
+  private final int rows;
+  private final int dim;
+  private final int width;
+  private final Updater updater;
+  private final Initializer init;
+  private float[] slab;
+  private long[] versions;
+
+  /**
+   * A shard of rows {@code [start, end)}, each set to the initializer's values with fresh
+   * optimizer state. An empty range is legal (more shards than rows).
+   */
+  public DenseShardStore(long start, long end, int dim, Updater updater, Initializer init) {
+    this.updater = Objects.requireNonNull(updater, "updater");
+    this.init = Objects.requireNonNull(init, "init");
+    if (start < 0 || end < start) {
+      throw new IllegalArgumentException("dense shard range invalid: start=" + start + ", end="
+          + end + " (0 <= start <= end)");
+    }
+    this.width = StoreArgs.rowWidth(dim, updater);
+    long n = end - start;
+    if (n > StoreArgs.MAX_ARRAY / width) {  // divide rather than multiply: n * width may overflow
+      throw new IllegalArgumentException("dense shard too large for one array: rows=" + n
+          + ", floatsPerRow=" + width + " (dim " + dim + " + updater state), floats="
+          + java.math.BigInteger.valueOf(n).multiply(java.math.BigInteger.valueOf(width))
+          + " (<= " + StoreArgs.MAX_ARRAY + "); use more servers so each shard holds fewer rows");
+    }
+    long floats = n * width;
+    this.start = start;
+    this.end = end;
+    this.rows = (int) (end - start);
+    this.dim = dim;
+    this.slab = new float[(int) floats];
+    this.versions = new long[rows];
+    resetRows();
+  }
+
+  private void resetRows() {
+    for (int r = 0; r < rows; r++) {
+      int off = r * width;
+      init.fill(start + r, slab, off, dim);
+      Arrays.fill(slab, off + dim, off + width, 0f);
+      updater.initState(slab, off, dim);
+    }
+    Arrays.fill(versions, 0L);
+  }
+
+  /** First row index held. */
+  public long start() {
+    return start;
+  }
+
+  /** One past the last row index held. */
+  public long end() {
+    return end;
+  }
+
+  @Override
+  public int dim() {
+    return dim;
+  }
+
+  @Override
+  public long size() {
+    open();
+    return rows;
+  }
+
+  @Override
+  public void pull(long[] keys, int off, int len, float[] out, int outOff) {
+    float[] s = open();
+    checkBatch(keys, off, len, "out", out, outOff);
+    for (int i = 0; i < len; i++) {
+      System.arraycopy(s, row(keys[off + i]) * width, out, outOff + i * dim, dim);
+    }
+  }
+
+  @Override
+  public void pullRange(long from, long to, float[] out, int outOff) {
+    float[] s = open();
+    if (from < start || to > end || from > to) {
+      throw new IllegalArgumentException("key out of range: start=" + from + ", end=" + to
+          + " ([" + start + ", " + end + "))");
+    }
+    int n = (int) (to - from);
+    StoreArgs.checkRows("out", out, outOff, n, dim);
+    int first = (int) (from - start);
+    if (width == dim) {  // no optimizer state: the range is one contiguous block
+      System.arraycopy(s, first * width, out, outOff, n * dim);
+      return;
+    }
+    for (int i = 0; i < n; i++) {
+      System.arraycopy(s, (first + i) * width, out, outOff + i * dim, dim);
+    }
+  }
+
+  @Override
+  public void push(long[] keys, int off, int len, float[] deltas, int deltaOff) {
+    float[] s = open();
+    checkBatch(keys, off, len, "deltas", deltas, deltaOff);
+    for (int i = 0; i < len; i++) {
+      int r = row(keys[off + i]);
+      updater.apply(s, r * width, dim, deltas, deltaOff + i * dim);
+      versions[r]++;
+    }
+  }
+
+  @Override
+  public void assign(long[] keys, int off, int len, float[] values, int valOff) {
+    float[] s = open();
+    checkBatch(keys, off, len, "values", values, valOff);
+    for (int i = 0; i < len; i++) {
+      int r = row(keys[off + i]);
+      System.arraycopy(values, valOff + i * dim, s, r * width, dim);
+      versions[r]++;
+    }
+  }
+
+  @Override
+  public boolean contains(long key) {
+    open();
+    row(key);
+    return true;
+  }
+
+  @Override
+  public int remove(long[] keys, int off, int len) {
+    open();
+    throw new UnsupportedOperationException("remove needs a sparse table; use assign or clear on dense tables");
+  }
+
+  @Override
+  public long version(long key) {
+    open();
+    return versions[row(key)];
+  }
+
+  @Override
+  public long compareAndSet(long key, long expectedVersion, float[] values, int valOff) {
+    float[] s = open();
+    int r = row(key);
+    StoreArgs.checkRows("values", values, valOff, 1, dim);
+    if (versions[r] != expectedVersion) {
+      return -1;
+    }
+    System.arraycopy(values, valOff, s, r * width, dim);
+    return ++versions[r];
+  }
+
+  @Override
+  public void clear() {
+    open();
+    resetRows();
+  }
+
+  @Override
+  public long scan(long cursor, int maxRows, RowSink sink) {
+    float[] s = open();
+    StoreArgs.checkCursor(cursor);
+    StoreArgs.checkMaxRows(maxRows);
+    if (cursor >= rows) {
+      return -1;
+    }
+    int r = (int) cursor;
+    int stop = (int) Math.min(rows, cursor + maxRows);
+    for (; r < stop; r++) {
+      sink.row(start + r, s, r * width);
+    }
+    return r == rows ? -1 : r;
+  }
+
+  @Override
+  public void close() {
+    slab = null;
+    versions = null;
+  }
+
+  /** The slab, or ISE once closed. */
+  private float[] open() {
+    float[] s = slab;
+    if (s == null) {
+      throw StoreArgs.closed();
+    }
+    return s;
+  }
+
+  /** Local row index of {@code key}, or the range error the server maps to KEY_OUT_OF_RANGE. */
+  private int row(long key) {
+    if (key < start || key >= end) {
+      throw new IllegalArgumentException("key out of range: key=" + key + " ([" + start + ", " + end + "))");
+    }
+    return (int) (key - start);
+  }
+
+  /** Checks lengths and every key up front, so a bad batch changes nothing. */
+  private void checkBatch(long[] keys, int off, int len, String what, float[] values, int valOff) {
+    StoreArgs.checkKeys(keys, off, len);
+    StoreArgs.checkRows(what, values, valOff, len, dim);
+    for (int i = 0; i < len; i++) {
+      row(keys[off + i]);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "DenseShardStore{rows=[" + start + ", " + end + "), dim=" + dim + ", width=" + width
+        + ", updater=" + updater + ", init=" + init.spec() + "}";
+  }
+}

@@ -1,0 +1,82 @@
+package io.sparkps.core.storage;
+
+/**
+ * One shard of one table: rows of {@code dim} weights plus the updater's per-row state, a
+ * version per row, and the table's updater and initializer. Rows move in and out only by copy,
+ * so an off-heap implementation can sit behind the same interface.
+ *
+ * <p>NOT thread-safe: the server calls a given store from one thread at a time (its shard
+ * executor); different stores may run in parallel.
+ *
+ * <p>Key ranges: a dense store holds global row indices {@code [start, end)} and rejects other
+ * keys with {@code IllegalArgumentException("key out of range: key=K ([start, end))")}; a sparse
+ * store accepts every {@code long}. Arrays too short for the given offsets and lengths are
+ * rejected with {@link IllegalArgumentException} before anything changes, and so are dense keys
+ * out of range.
+ */
+public interface ShardStore extends AutoCloseable {
+
+  int dim();
+
+  /** Rows that exist (materialised). Dense: the shard's row count. */
+  long size();
+
+  /**
+   * Copies the weights of {@code keys[off..off+len)} to {@code out[outOff..outOff+len*dim)}.
+   * Absent rows yield the initializer's values and are NOT materialised.
+   */
+  void pull(long[] keys, int off, int len, float[] out, int outOff);
+
+  /**
+   * Copies rows {@code [start, end)} (dense: global row indices inside this shard's range) to
+   * {@code out}. Sparse stores throw {@code UnsupportedOperationException("pull(range) needs a
+   * dense table")}.
+   */
+  void pullRange(long start, long end, float[] out, int outOff);
+
+  /**
+   * Applies the store's updater with {@code deltas[deltaOff + i*dim ..]} to each key,
+   * materialising absent rows first (initializer + updater.initState). Bumps each row's version.
+   */
+  void push(long[] keys, int off, int len, float[] deltas, int deltaOff);
+
+  /** Sets weights to values (optimizer state untouched), materialising absent rows. Bumps versions. */
+  void assign(long[] keys, int off, int len, float[] values, int valOff);
+
+  /** Whether the key's row exists; dense: true for every key in range. */
+  boolean contains(long key);
+
+  /**
+   * Removes rows; returns how many existed. Dense stores throw
+   * {@code UnsupportedOperationException("remove needs a sparse table; use assign or clear on dense tables")}.
+   */
+  int remove(long[] keys, int off, int len);
+
+  /** Per-row version: 0 for an absent/never-written row, +1 on every push/assign/successful cas. */
+  long version(long key);
+
+  /**
+   * Compare-and-set: if {@code version(key) == expectedVersion}, sets the weights (like assign,
+   * materialising), bumps and returns the new version; otherwise returns -1 and changes nothing.
+   */
+  long compareAndSet(long key, long expectedVersion, float[] values, int valOff);
+
+  /**
+   * Removes all rows (sparse) / resets every row to the initializer with fresh optimizer state
+   * and version 0 (dense).
+   */
+  void clear();
+
+  /**
+   * Weakly-consistent scan for pullAll: calls {@code sink.row(key, weights, off)} for up to
+   * {@code maxRows} existing rows starting at {@code cursor} (0 = start); returns the next cursor,
+   * or -1 when the scan is complete. The cursor is an internal slot index: every row that exists
+   * for the whole scan is visited exactly once as long as the store is not resized meanwhile;
+   * rows added or removed during the scan may or may not be visited.
+   */
+  long scan(long cursor, int maxRows, RowSink sink);
+
+  /** Releases the rows; any later call throws {@link IllegalStateException}. Idempotent. */
+  @Override
+  void close();
+}

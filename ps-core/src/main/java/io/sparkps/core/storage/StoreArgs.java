@@ -1,0 +1,65 @@
+package io.sparkps.core.storage;
+
+import io.sparkps.core.update.Updater;
+
+/**
+ * Argument checks shared by the shard stores, so every store rejects bad input with the same
+ * messages before changing anything. Stateless and thread-safe.
+ */
+final class StoreArgs {
+
+  /** Largest array the JVMs we run on will allocate. */
+  static final int MAX_ARRAY = Integer.MAX_VALUE - 8;
+
+  private StoreArgs() {}
+
+  /** Floats per row: dim weights plus the updater's state; rejects updaters with odd widths. */
+  static int rowWidth(int dim, Updater updater) {
+    if (dim <= 0) {
+      throw new IllegalArgumentException("row width out of range: dim=" + dim + " (> 0)");
+    }
+    int state = updater.stateWidth(dim);
+    long width = (long) dim + state;
+    if (state < 0 || width > MAX_ARRAY) {
+      throw new IllegalArgumentException("updater state width out of range: updater=" + updater
+          + ", dim=" + dim + ", stateWidth=" + state + " ([0, " + (MAX_ARRAY - dim) + "])");
+    }
+    return (int) width;
+  }
+
+  /** Checks {@code keys[off..off+len)} exists. */
+  static void checkKeys(long[] keys, int off, int len) {
+    if (off < 0 || len < 0 || (long) off + len > keys.length) {
+      throw new IllegalArgumentException("keys array too short: off=" + off + ", len=" + len
+          + ", keys.length=" + keys.length + " (0 <= off, 0 <= len, off + len <= length)");
+    }
+  }
+
+  /** Checks {@code array[off .. off + rows*dim)} exists; {@code what} names the array. */
+  static void checkRows(String what, float[] array, int off, long rows, int dim) {
+    long need = rows * dim;
+    if (off < 0 || (long) off + need > array.length) {
+      throw new IllegalArgumentException(what + " array too short: off=" + off + ", floats="
+          + need + " (" + rows + " rows x dim " + dim + "), " + what + ".length=" + array.length
+          + " (off + floats <= length)");
+    }
+  }
+
+  static void checkMaxRows(int maxRows) {
+    if (maxRows <= 0) {
+      throw new IllegalArgumentException("scan batch size out of range: maxRows=" + maxRows + " (> 0)");
+    }
+  }
+
+  /** Only negative cursors are wrong; one past the end (e.g. after a clear) just ends the scan. */
+  static void checkCursor(long cursor) {
+    if (cursor < 0) {
+      throw new IllegalArgumentException("scan cursor out of range: cursor=" + cursor
+          + " (>= 0; start with 0, stop at -1)");
+    }
+  }
+
+  static IllegalStateException closed() {
+    return new IllegalStateException("shard store is closed");
+  }
+}
