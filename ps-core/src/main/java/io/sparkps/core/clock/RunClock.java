@@ -1,0 +1,251 @@
+package io.sparkps.core.clock;
+
+import static io.sparkps.core.config.Checks.requireArgument;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.PriorityQueue;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The scheduler's state for one training run: each worker's clock, the gate that holds a worker
+ * until the slowest is within the staleness bound, the run's barrier, liveness and statistics.
+ * Waiting is a future completed when the minimum clock advances: nothing polls or sleeps. Time is
+ * passed in by the caller (the scheduler's ticker). Not thread-safe: the scheduler guards it.
+ *
+ * <p>Clocks start at 0. A worker calling {@code clock()} reports {@code c + 1} after finishing
+ * clock {@code c} and waits until every unfinished worker has reported at least
+ * {@code c + 1 - staleness}. A finished worker no longer holds anyone back.
+ */
+public final class RunClock {
+
+  /** Lifecycle of a run. A failed run becomes RUNNING again when a worker re-registers. */
+  public enum State { RUNNING, FAILED, FINISHED }
+
+  /** At most this many skew samples are kept (the oldest are dropped). */
+  static final int MAX_SKEW_SAMPLES = 10_000;
+
+  private record Waiter(int worker, long requiredMin, long sinceNanos, CompletableFuture<Long> future) {}
+
+  private final String name;
+  private final long id;
+  private final int numWorkers;
+  private final Consistency consistency;
+  private final long[] clocks;
+  private final boolean[] registered;
+  private final boolean[] finished;
+  private final long[] lastHeard;
+  private final long[] blockedNanos;
+  private final long[] clockCalls;
+  private final PriorityQueue<Waiter> waiters =
+      new PriorityQueue<>((a, b) -> Long.compare(a.requiredMin, b.requiredMin));
+  private final List<CompletableFuture<Void>> barrierWaiters = new ArrayList<>();
+  private final boolean[] atBarrier;
+  private final ArrayList<RunStats.SkewSample> skew = new ArrayList<>();
+  private State state = State.RUNNING;
+  private String failure;
+
+  public RunClock(String name, long id, int numWorkers, Consistency consistency) {
+    requireArgument(numWorkers >= 1, "a run needs workers: numWorkers=%s (>= 1)", numWorkers);
+    this.name = name;
+    this.id = id;
+    this.numWorkers = numWorkers;
+    this.consistency = consistency;
+    this.clocks = new long[numWorkers];
+    this.registered = new boolean[numWorkers];
+    this.finished = new boolean[numWorkers];
+    this.lastHeard = new long[numWorkers];
+    this.blockedNanos = new long[numWorkers];
+    this.clockCalls = new long[numWorkers];
+    this.atBarrier = new boolean[numWorkers];
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public long id() {
+    return id;
+  }
+
+  public int numWorkers() {
+    return numWorkers;
+  }
+
+  public Consistency consistency() {
+    return consistency;
+  }
+
+  public State state() {
+    return state;
+  }
+
+  /**
+   * Registers (or re-registers, for a retried task) a worker; a failed run resumes. Returns the
+   * worker's clock: where a retried task picks up.
+   */
+  public long register(int worker, long now) {
+    checkWorker(worker);
+    requireArgument(state != State.FINISHED, "run %s already finished: worker=%s", name, worker);
+    if (state == State.FAILED) {
+      state = State.RUNNING;
+      failure = null;
+    }
+    registered[worker] = true;
+    finished[worker] = false;
+    lastHeard[worker] = now;
+    return clocks[worker];
+  }
+
+  /**
+   * Records that {@code worker} finished clock {@code clock - 1} and completes the returned future
+   * (with the minimum clock) once the gate opens. Re-reporting a clock already reached (a retried
+   * task replaying) is allowed; skipping ahead is not.
+   */
+  public CompletableFuture<Long> advance(int worker, long clock, long now) {
+    checkWorker(worker);
+    if (state != State.RUNNING || !registered[worker]) {
+      return CompletableFuture.failedFuture(notRunning(worker));
+    }
+    requireArgument(clock <= clocks[worker] + 1, "clock skipped ahead: worker=%s, clock=%s (at most %s)",
+        worker, clock, clocks[worker] + 1);
+    lastHeard[worker] = now;
+    clockCalls[worker]++;
+    clocks[worker] = Math.max(clocks[worker], clock);
+    long min = minClock();
+    sampleSkew(now, min);
+    CompletableFuture<Long> gate = new CompletableFuture<>();
+    long required = consistency.requiredMin(clock);
+    if (min >= required) {
+      gate.complete(min);
+    } else {
+      waiters.add(new Waiter(worker, required, now, gate));
+    }
+    release(min, now);
+    return gate;
+  }
+
+  /** Completes when all workers of the run have arrived (finished workers excepted). */
+  public CompletableFuture<Void> barrier(int worker, long now) {
+    checkWorker(worker);
+    if (state != State.RUNNING || !registered[worker]) {
+      return CompletableFuture.failedFuture(notRunning(worker));
+    }
+    lastHeard[worker] = now;
+    CompletableFuture<Void> f = new CompletableFuture<>();
+    atBarrier[worker] = true;
+    barrierWaiters.add(f);
+    releaseBarrierIfComplete();
+    return f;
+  }
+
+  /** A worker finished its part of the run normally: it no longer gates the others. */
+  public void finish(int worker, long now) {
+    checkWorker(worker);
+    finished[worker] = true;
+    registered[worker] = false;
+    boolean allDone = true;
+    for (boolean f : finished) {
+      allDone &= f;
+    }
+    if (allDone && state == State.RUNNING) {
+      state = State.FINISHED;
+    }
+    release(minClock(), now);
+    releaseBarrierIfComplete();
+  }
+
+  /** Fails the run: every waiter is released with {@link RunFailedException}; workers must re-register. */
+  public void fail(String reason) {
+    if (state != State.RUNNING) {
+      return;
+    }
+    state = State.FAILED;
+    failure = reason;
+    Arrays.fill(registered, false);
+    Arrays.fill(atBarrier, false);
+    RunFailedException e = new RunFailedException("run " + name + " failed: " + reason);
+    List<Waiter> gated = new ArrayList<>(waiters);
+    waiters.clear();
+    List<CompletableFuture<Void>> atBarrierNow = new ArrayList<>(barrierWaiters);
+    barrierWaiters.clear();
+    gated.forEach(w -> w.future.completeExceptionally(e));
+    atBarrierNow.forEach(f -> f.completeExceptionally(e));
+  }
+
+  /** Records a heartbeat. */
+  public void heard(int worker, long now) {
+    checkWorker(worker);
+    lastHeard[worker] = now;
+  }
+
+  /** Registered, unfinished workers not heard from for longer than {@code timeoutNanos}. */
+  public List<Integer> silentWorkers(long now, long timeoutNanos) {
+    List<Integer> silent = new ArrayList<>();
+    for (int w = 0; w < numWorkers; w++) {
+      if (registered[w] && !finished[w] && now - lastHeard[w] > timeoutNanos) {
+        silent.add(w);
+      }
+    }
+    return silent;
+  }
+
+  public RunStats stats() {
+    return new RunStats(name, state, consistency, clocks, blockedNanos, clockCalls, skew, failure);
+  }
+
+  private long minClock() {
+    long min = Long.MAX_VALUE;
+    for (int w = 0; w < numWorkers; w++) {
+      if (!finished[w]) {
+        min = Math.min(min, clocks[w]);
+      }
+    }
+    return min;
+  }
+
+  private void release(long min, long now) {
+    while (!waiters.isEmpty() && waiters.peek().requiredMin <= min) {
+      Waiter w = waiters.poll();
+      blockedNanos[w.worker] += now - w.sinceNanos;
+      w.future.complete(min);
+    }
+  }
+
+  private void releaseBarrierIfComplete() {
+    for (int w = 0; w < numWorkers; w++) {
+      if (!atBarrier[w] && !finished[w]) {
+        return;
+      }
+    }
+    Arrays.fill(atBarrier, false);
+    List<CompletableFuture<Void>> released = new ArrayList<>(barrierWaiters);
+    barrierWaiters.clear();
+    released.forEach(f -> f.complete(null));
+  }
+
+  private void sampleSkew(long now, long min) {
+    long max = Long.MIN_VALUE;
+    for (int w = 0; w < numWorkers; w++) {
+      if (!finished[w]) {
+        max = Math.max(max, clocks[w]);
+      }
+    }
+    if (skew.size() == MAX_SKEW_SAMPLES) {
+      skew.subList(0, MAX_SKEW_SAMPLES / 2).clear();
+    }
+    skew.add(new RunStats.SkewSample(now, min, max == Long.MIN_VALUE ? min : max));
+  }
+
+  private RunFailedException notRunning(int worker) {
+    return new RunFailedException(state == State.FAILED
+        ? "run " + name + " failed: " + failure + " (re-register worker " + worker + " to resume)"
+        : "worker " + worker + " of run " + name + " is not registered (state " + state + ")");
+  }
+
+  private void checkWorker(int worker) {
+    requireArgument(worker >= 0 && worker < numWorkers, "worker id out of range: worker=%s ([0, %s)) in run %s",
+        worker, numWorkers, name);
+  }
+}

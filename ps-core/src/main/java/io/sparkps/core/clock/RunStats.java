@@ -1,0 +1,53 @@
+package io.sparkps.core.clock;
+
+import java.util.List;
+
+/**
+ * A snapshot of one run's progress: each worker's clock, how long each spent blocked in
+ * {@code clock()} and how many clocks it reported, and the skew (fastest minus slowest clock)
+ * sampled at every clock report. Immutable.
+ */
+public record RunStats(String run, RunClock.State state, Consistency consistency, long[] clocks,
+    long[] blockedNanos, long[] clockCalls, List<SkewSample> skew, String failure) {
+
+  /** At {@code nanos} (scheduler ticker time) the slowest worker was at {@code min}, the fastest at {@code max}. */
+  public record SkewSample(long nanos, long min, long max) {
+    public long skew() {
+      return max - min;
+    }
+  }
+
+  public RunStats {
+    clocks = clocks.clone();
+    blockedNanos = blockedNanos.clone();
+    clockCalls = clockCalls.clone();
+    skew = List.copyOf(skew);
+  }
+
+  public long minClock() {
+    long m = Long.MAX_VALUE;
+    for (long c : clocks) {
+      m = Math.min(m, c);
+    }
+    return m;
+  }
+
+  public long maxSkew() {
+    return skew.stream().mapToLong(SkewSample::skew).max().orElse(0);
+  }
+
+  @Override
+  public long[] clocks() {
+    return clocks.clone();
+  }
+
+  @Override
+  public long[] blockedNanos() {
+    return blockedNanos.clone();
+  }
+
+  @Override
+  public long[] clockCalls() {
+    return clockCalls.clone();
+  }
+}

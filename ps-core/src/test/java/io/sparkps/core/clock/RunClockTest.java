@@ -1,0 +1,110 @@
+package io.sparkps.core.clock;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import org.junit.jupiter.api.Test;
+
+/** The gate, barrier, failure and statistics logic of one run, driven by hand (no threads, no time). */
+class RunClockTest {
+
+  @Test
+  void bspHoldsEveryWorkerUntilAllReachTheClock() {
+    RunClock run = registered(3, Consistency.bsp());
+    CompletableFuture<Long> a = run.advance(0, 1, 10);
+    CompletableFuture<Long> b = run.advance(1, 1, 20);
+    assertFalse(a.isDone());
+    assertFalse(b.isDone());
+    CompletableFuture<Long> c = run.advance(2, 1, 50);
+    assertTrue(a.isDone() && b.isDone() && c.isDone());
+    assertEquals(1L, a.join());
+    RunStats stats = run.stats();
+    assertEquals(40, stats.blockedNanos()[0], "worker 0 waited from t=10 to t=50");
+    assertEquals(30, stats.blockedNanos()[1]);
+    assertEquals(0, stats.blockedNanos()[2]);
+  }
+
+  @Test
+  void sspLetsWorkersRunAheadByAtMostTheStaleness() {
+    RunClock run = registered(2, Consistency.ssp(2));
+    assertTrue(run.advance(0, 1, 0).isDone());
+    assertTrue(run.advance(0, 2, 0).isDone(), "2 ahead of a worker at 0 is within s=2");
+    CompletableFuture<Long> third = run.advance(0, 3, 0);
+    assertFalse(third.isDone(), "3 ahead is not");
+    run.advance(1, 1, 0);
+    assertTrue(third.isDone());
+    assertEquals(2, run.stats().maxSkew());
+  }
+
+  @Test
+  void aspNeverWaits() {
+    RunClock run = registered(2, Consistency.asp());
+    for (int c = 1; c <= 100; c++) {
+      assertTrue(run.advance(0, c, 0).isDone());
+    }
+    assertEquals(100, run.stats().maxSkew());
+  }
+
+  @Test
+  void failureReleasesEveryWaiterWithATypedExceptionAndReRegistrationResumes() {
+    RunClock run = registered(3, Consistency.bsp());
+    run.advance(0, 1, 0);
+    CompletableFuture<Long> waiting = run.advance(1, 1, 0);
+    CompletableFuture<Void> atBarrier = run.barrier(0, 0);
+    run.fail("worker 2 timed out");
+    ExecutionException e = assertThrows(ExecutionException.class, waiting::get);
+    assertInstanceOf(RunFailedException.class, e.getCause());
+    assertTrue(e.getCause().getMessage().contains("worker 2 timed out"));
+    assertTrue(atBarrier.isCompletedExceptionally());
+    assertEquals(RunClock.State.FAILED, run.state());
+    assertTrue(run.advance(0, 2, 0).isCompletedExceptionally(), "a failed run gates nobody through");
+
+    assertEquals(1, run.register(0, 0), "a retried worker resumes from its clock");
+    assertEquals(0, run.register(2, 0));
+    run.register(1, 0);
+    assertEquals(RunClock.State.RUNNING, run.state());
+    assertTrue(run.advance(2, 1, 0).isDone());
+  }
+
+  @Test
+  void silentWorkersAreFoundByTheTimeGiven() {
+    RunClock run = registered(2, Consistency.bsp());
+    run.heard(0, 100);
+    assertEquals(List.of(1), run.silentWorkers(100, 50));
+    assertEquals(List.of(), run.silentWorkers(40, 50));
+  }
+
+  @Test
+  void finishedWorkersStopGatingAndTheBarrierCountsOnlyTheRest() {
+    RunClock run = registered(2, Consistency.bsp());
+    CompletableFuture<Long> gate = run.advance(0, 1, 0);
+    CompletableFuture<Void> barrier = run.barrier(0, 0);
+    run.finish(1, 0);
+    assertTrue(gate.isDone());
+    assertTrue(barrier.isDone());
+    run.finish(0, 0);
+    assertEquals(RunClock.State.FINISHED, run.state());
+  }
+
+  @Test
+  void skippingAClockIsRefused() {
+    RunClock run = registered(1, Consistency.bsp());
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> run.advance(0, 2, 0));
+    assertTrue(e.getMessage().contains("clock skipped ahead"), e.getMessage());
+    assertThrows(IllegalArgumentException.class, () -> run.advance(5, 1, 0));
+  }
+
+  private static RunClock registered(int n, Consistency c) {
+    RunClock run = new RunClock("run", 1, n, c);
+    for (int w = 0; w < n; w++) {
+      run.register(w, 0);
+    }
+    return run;
+  }
+}
