@@ -81,9 +81,15 @@ final class PsChannelHandler extends ChannelInboundHandlerAdapter {
     try {
       handler.handle(connection, requestId, message);
     } catch (RuntimeException e) {
-      LOG.warn("request handler failed on {} (requestId={}) from {}", message.type(), requestId,
-          connection.remoteAddress(), e);
-      connection.reply(requestId, ErrorMessage.from(e));
+      ErrorMessage error = ErrorMessage.from(e);
+      if (error.code() == ErrorCode.INTERNAL) {
+        LOG.warn("request handler failed on {} (requestId={}) from {}", message.type(), requestId,
+            connection.remoteAddress(), e);
+      } else {
+        LOG.debug("request handler refused {} (requestId={}) from {}: {}", message.type(),
+            requestId, connection.remoteAddress(), e.toString());
+      }
+      connection.reply(requestId, error);
     }
   }
 
