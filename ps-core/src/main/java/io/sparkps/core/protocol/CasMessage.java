@@ -1,0 +1,80 @@
+package io.sparkps.core.protocol;
+
+import io.netty.buffer.ByteBuf;
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * Request: replace the row of {@code key} with {@code values} if its version is
+ * {@code expectedVersion}. Answered by {@link CasResultMessage}.
+ * Immutable; arrays are shared, not copied (see package docs).
+ */
+public record CasMessage(
+    int tableId, int shard, long key, long expectedVersion, float[] values)
+    implements Message {
+
+  public CasMessage {
+    Objects.requireNonNull(values, "values");
+  }
+
+  @Override
+  public MessageType type() {
+    return MessageType.CAS;
+  }
+
+  @Override
+  public int encodedLength() {
+    return 24 + Codec.floatsLength(values);
+  }
+
+  @Override
+  public void encode(ByteBuf buf) {
+    buf.writeIntLE(tableId);
+    buf.writeIntLE(shard);
+    buf.writeLongLE(key);
+    buf.writeLongLE(expectedVersion);
+    Codec.writeFloats(buf, values);
+  }
+
+  /** Reads the body at the reader index; does not take ownership of {@code body}. */
+  public static CasMessage decode(ByteBuf body) {
+    int tableId = body.readIntLE();
+    int shard = body.readIntLE();
+    long key = body.readLongLE();
+    long expectedVersion = body.readLongLE();
+    float[] values = Codec.readFloats(body, "CAS values");
+    return new CasMessage(tableId, shard, key, expectedVersion, values);
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof CasMessage m
+        && tableId == m.tableId
+        && shard == m.shard
+        && key == m.key
+        && expectedVersion == m.expectedVersion
+        && Arrays.equals(values, m.values);
+  }
+
+  @Override
+  public int hashCode() {
+    int h = 0;
+    h = 31 * h + tableId;
+    h = 31 * h + shard;
+    h = 31 * h + Long.hashCode(key);
+    h = 31 * h + Long.hashCode(expectedVersion);
+    h = 31 * h + Arrays.hashCode(values);
+    return h;
+  }
+
+  @Override
+  public String toString() {
+    return "CasMessage["
+        + "tableId=" + tableId
+        + ", shard=" + shard
+        + ", key=" + key
+        + ", expectedVersion=" + expectedVersion
+        + ", values=" + Codec.describe(values)
+        + "]";
+  }
+}

@@ -1,0 +1,38 @@
+package io.sparkps.core.protocol;
+
+import io.netty.buffer.ByteBuf;
+import io.sparkps.core.partition.RoutingTable;
+import java.util.Objects;
+
+/**
+ * The scheduler's routing table: a response to {@link GetRoutingMessage}, or a one-way message
+ * (request id 0) to subscribers when it changes.
+ * Immutable.
+ */
+public record RoutingMessage(RoutingTable routing) implements Message {
+
+  public RoutingMessage {
+    Objects.requireNonNull(routing, "routing");
+  }
+
+  @Override
+  public MessageType type() {
+    return MessageType.ROUTING;
+  }
+
+  @Override
+  public int encodedLength() {
+    return Codec.routingTableLength(routing);
+  }
+
+  @Override
+  public void encode(ByteBuf buf) {
+    Codec.writeRoutingTable(buf, routing);
+  }
+
+  /** Reads the body at the reader index; does not take ownership of {@code body}. */
+  public static RoutingMessage decode(ByteBuf body) {
+    RoutingTable routing = Codec.readRoutingTable(body);
+    return new RoutingMessage(routing);
+  }
+}

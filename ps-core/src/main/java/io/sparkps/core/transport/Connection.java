@@ -1,0 +1,250 @@
+package io.sparkps.core.transport;
+
+import static io.sparkps.core.config.Checks.requireArgument;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.sparkps.core.config.PsConfig;
+import io.sparkps.core.protocol.Envelope;
+import io.sparkps.core.protocol.ErrorCode;
+import io.sparkps.core.protocol.ErrorMessage;
+import io.sparkps.core.protocol.FrameDecoder;
+import io.sparkps.core.protocol.Message;
+import io.sparkps.core.protocol.PsRemoteException;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One authenticated channel, on the client or the server side; either end may send requests,
+ * replies and one-way messages over it. Futures complete on the transport's callback executor.
+ * Thread-safe: every method may be called from any thread.
+ */
+public final class Connection {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Connection.class);
+
+  private final Channel channel;
+  private final String remoteAddress;
+  private final PsConfig config;
+  private final Executor callbackExecutor;
+  private final OutstandingRequests outstanding;
+  private final AtomicLong nextRequestId = new AtomicLong(1);
+  private final CompletableFuture<Void> closeFuture = new CompletableFuture<>();
+  private volatile Object attachment;
+
+  Connection(Channel channel, String remoteAddress, PsConfig config, Executor callbackExecutor) {
+    this.channel = channel;
+    this.remoteAddress = remoteAddress;
+    this.config = config;
+    this.callbackExecutor = callbackExecutor;
+    this.outstanding = new OutstandingRequests(remoteAddress, callbackExecutor);
+  }
+
+  /** Sends a request with the configured deadline ({@code PsConfig.requestTimeout()}). */
+  public CompletableFuture<Message> request(Message msg) {
+    return request(msg, config.requestTimeout());
+  }
+
+  /**
+   * Sends a request. The future completes with the response, or fails with
+   * {@link PsRemoteException} (error response), {@link PsTimeoutException} (deadline passed) or
+   * {@link PsTransportException} (not sent, or the connection closed first). A message larger
+   * than {@code maxFrameBytes} is not sent: the future fails with a
+   * {@link PsRemoteException} of code {@link ErrorCode#FRAME_TOO_LARGE}.
+   *
+   * @throws IllegalArgumentException if {@code msg} is a response or handshake type, or the
+   *     timeout is not positive
+   */
+  public CompletableFuture<Message> request(Message msg, Duration timeout) {
+    Objects.requireNonNull(msg, "msg");
+    Objects.requireNonNull(timeout, "timeout");
+    requireArgument(!timeout.isNegative() && !timeout.isZero(),
+        "request timeout must be positive: timeout=%s (> 0)", timeout);
+    requireArgument(!msg.type().isResponse() && !msg.type().isHandshake(),
+        "not a request type: type=%s (answer requests with reply/replyError)", msg.type());
+    CompletableFuture<Message> future = new CompletableFuture<>();
+    PsRemoteException tooLarge = checkFrameSize("request", msg);
+    if (tooLarge != null) {
+      future.completeExceptionally(tooLarge);
+      return future;
+    }
+    if (!channel.isActive()) {
+      future.completeExceptionally(new PsTransportException(
+          "connection to " + remoteAddress + " is closed: cannot send " + msg.type()));
+      return future;
+    }
+    long requestId = nextRequestId.getAndIncrement();
+    // Registered before the write, so even an instant response finds its entry.
+    outstanding.register(requestId, msg.type(), future, timeout, channel.eventLoop());
+    channel.writeAndFlush(new Envelope(requestId, msg)).addListener((ChannelFuture f) -> {
+      if (!f.isSuccess()) {
+        outstanding.fail(requestId, new PsTransportException("failed to send " + msg.type()
+            + " to " + remoteAddress + ": " + f.cause(), f.cause()));
+        channel.close();
+      }
+    });
+    return future;
+  }
+
+  /**
+   * Sends a message that gets no response (request id 0), e.g. a routing update or a
+   * heartbeat. Failures to send are logged.
+   *
+   * @throws PsRemoteException with {@link ErrorCode#FRAME_TOO_LARGE} when it exceeds
+   *     {@code maxFrameBytes}
+   * @throws IllegalArgumentException for handshake types
+   */
+  public void sendOneWay(Message msg) {
+    Objects.requireNonNull(msg, "msg");
+    requireArgument(!msg.type().isHandshake(),
+        "handshake messages are sent by the transport itself: type=%s", msg.type());
+    PsRemoteException tooLarge = checkFrameSize("one-way message", msg);
+    if (tooLarge != null) {
+      throw tooLarge;
+    }
+    write(0, msg);
+  }
+
+  /**
+   * Answers request {@code requestId}. A response larger than {@code maxFrameBytes} is replaced
+   * by a {@link ErrorCode#FRAME_TOO_LARGE} error, so the peer gets an answer either way. A reply
+   * to a one-way message ({@code requestId == 0}) is dropped: handlers can answer uniformly.
+   *
+   * @throws IllegalArgumentException if {@code response} is not a response type
+   */
+  public void reply(long requestId, Message response) {
+    Objects.requireNonNull(response, "response");
+    requireArgument(response.type().isResponse(),
+        "not a response type: type=%s (send requests with request/sendOneWay)", response.type());
+    if (requestId == 0) {
+      LOG.debug("dropping reply {} to a one-way message from {}", response.type(), remoteAddress);
+      return;
+    }
+    Message toSend = response;
+    PsRemoteException tooLarge = checkFrameSize("response", response);
+    if (tooLarge != null) {
+      LOG.warn("replying FRAME_TOO_LARGE to request {} from {}: {}", requestId, remoteAddress,
+          tooLarge.detail());
+      toSend = new ErrorMessage(tooLarge.code(), tooLarge.detail());
+    }
+    write(requestId, toSend);
+  }
+
+  /** Answers request {@code requestId} with an error. */
+  public void replyError(long requestId, ErrorCode code, String message) {
+    reply(requestId, new ErrorMessage(code, message));
+  }
+
+  /**
+   * Answers request {@code requestId} with the error for {@code failure}
+   * ({@link ErrorMessage#from}); unclassified failures are logged with their stack trace here,
+   * since only the message travels.
+   */
+  public void replyFailure(long requestId, Throwable failure) {
+    ErrorMessage error = ErrorMessage.from(failure);
+    if (error.code() == ErrorCode.INTERNAL) {
+      LOG.warn("request {} from {} failed", requestId, remoteAddress, failure);
+    }
+    reply(requestId, error);
+  }
+
+  public boolean isActive() {
+    return channel.isActive();
+  }
+
+  /** The peer as {@code host:port}. */
+  public String remoteAddress() {
+    return remoteAddress;
+  }
+
+  /** Requests sent on this connection that still await their response. */
+  public int outstandingRequests() {
+    return outstanding.size();
+  }
+
+  /** Completes (on the callback executor) once the channel has closed. */
+  public CompletableFuture<Void> closeFuture() {
+    return closeFuture;
+  }
+
+  /** Closes the channel; outstanding requests fail with {@link PsTransportException}. */
+  public void close() {
+    channel.close();
+  }
+
+  /** Stores an object for the application (e.g. the server id the scheduler assigned). */
+  public void attach(Object o) {
+    attachment = o;
+  }
+
+  public Object attachment() {
+    return attachment;
+  }
+
+  @Override
+  public String toString() {
+    return "Connection{remote=" + remoteAddress + ", active=" + channel.isActive()
+        + ", outstanding=" + outstanding.size() + "}";
+  }
+
+  // ---- used by the channel handlers (event loop) ----------------------------------------------
+
+  OutstandingRequests outstanding() {
+    return outstanding;
+  }
+
+  Channel channel() {
+    return channel;
+  }
+
+  /** The channel closed: fail everything still waiting, then signal closeFuture. */
+  void channelClosed() {
+    int n = outstanding.size();
+    if (n > 0) {
+      LOG.debug("connection to {} closed with {} outstanding requests", remoteAddress, n);
+    }
+    outstanding.failAll(p -> new PsTransportException("connection to " + remoteAddress
+        + " closed with " + n + " outstanding requests (this one: " + p.type + ", requestId="
+        + p.requestId + ")"));
+    Runnable signal = () -> closeFuture.complete(null);
+    try {
+      callbackExecutor.execute(signal);
+    } catch (RejectedExecutionException e) {
+      signal.run();
+    }
+  }
+
+  /** Sends a connection-level error (request id 0) and closes once it is written. */
+  void closeWithError(ErrorCode code, String detail) {
+    channel.writeAndFlush(new Envelope(0, new ErrorMessage(code, detail)))
+        .addListener(ChannelFutureListener.CLOSE);
+  }
+
+  private void write(long requestId, Message msg) {
+    channel.writeAndFlush(new Envelope(requestId, msg)).addListener((ChannelFuture f) -> {
+      if (!f.isSuccess()) {
+        LOG.warn("failed to send {} (requestId={}) to {}", msg.type(), requestId, remoteAddress,
+            f.cause());
+      }
+    });
+  }
+
+  /** The error for a message whose frame would exceed maxFrameBytes, or null if it fits. */
+  private PsRemoteException checkFrameSize(String what, Message msg) {
+    int body = msg.encodedLength();
+    long frameBytes = (long) FrameDecoder.HEADER_BYTES + body;
+    if (body >= 0 && frameBytes <= config.maxFrameBytes()) {
+      return null;
+    }
+    return new PsRemoteException(ErrorCode.FRAME_TOO_LARGE, what + " " + msg.type() + " of "
+        + (body < 0 ? "more than 2^31" : frameBytes) + " bytes exceeds maxFrameBytes=" + config.maxFrameBytes()
+        + "; raise spark.ps.maxFrameBytes or send smaller batches");
+  }
+}

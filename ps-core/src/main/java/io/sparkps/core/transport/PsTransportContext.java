@@ -1,0 +1,338 @@
+package io.sparkps.core.transport;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.Future;
+import io.sparkps.core.config.PsConfig;
+import io.sparkps.core.protocol.FrameDecoder;
+import io.sparkps.core.protocol.MessageDecoder;
+import io.sparkps.core.protocol.MessageEncoder;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Owns the event loops and callback threads of one component (server, scheduler or client),
+ * creates its servers and outgoing connections, and is the only place that builds channel
+ * pipelines ({@link #initializePipeline}). Thread-safe; {@link #close()} is idempotent.
+ */
+public final class PsTransportContext implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(PsTransportContext.class);
+  /** Bounded waits in close(): a stuck peer must not hang shutdown. */
+  private static final long SHUTDOWN_QUIET_MILLIS = 0;
+  private static final long SHUTDOWN_TIMEOUT_MILLIS = 3_000;
+  private static final long AWAIT_MILLIS = 5_000;
+
+  private final PsConfig config;
+  private final String threadNamePrefix;
+  private final boolean nativeTransport;
+  private final EventLoopGroup group;
+  private final Class<? extends ServerChannel> serverChannelClass;
+  private final Class<? extends SocketChannel> socketChannelClass;
+  private final CallbackThreadFactory callbackThreads;
+  private final ExecutorService callbackExecutor;
+  private final SecureRandom random = new SecureRandom();
+  private final Set<TransportServer> servers = ConcurrentHashMap.newKeySet();
+  private final Set<Channel> clientChannels = ConcurrentHashMap.newKeySet();
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  /**
+   * Starts {@code config.ioThreads()} event loops (epoll when available and
+   * {@code config.preferNativeTransport()}, NIO otherwise) and a callback pool of
+   * max(2, cores) daemon threads named {@code threadNamePrefix-callback-N}.
+   */
+  public PsTransportContext(PsConfig config, String threadNamePrefix) {
+    this.config = Objects.requireNonNull(config, "config");
+    this.threadNamePrefix = Objects.requireNonNull(threadNamePrefix, "threadNamePrefix");
+    this.nativeTransport = config.preferNativeTransport() && Epoll.isAvailable();
+    IoHandlerFactory io = nativeTransport ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+    this.group = new MultiThreadIoEventLoopGroup(config.ioThreads(),
+        new DefaultThreadFactory(threadNamePrefix + "-io", true), io);
+    this.serverChannelClass = nativeTransport ? EpollServerSocketChannel.class
+        : NioServerSocketChannel.class;
+    this.socketChannelClass = nativeTransport ? EpollSocketChannel.class : NioSocketChannel.class;
+    this.callbackThreads = new CallbackThreadFactory(threadNamePrefix + "-callback");
+    this.callbackExecutor = Executors.newFixedThreadPool(
+        Math.max(2, Runtime.getRuntime().availableProcessors()), callbackThreads);
+    LOG.debug("transport context {} started: native={}, ioThreads={}", threadNamePrefix,
+        nativeTransport, config.ioThreads());
+  }
+
+  /**
+   * Binds a server synchronously ({@code port} 0 picks a free port) whose accepted connections
+   * are served by {@code handler} once authenticated. Must not be called on an event loop.
+   */
+  public TransportServer createServer(String host, int port, RequestHandler handler)
+      throws PsTransportException {
+    Objects.requireNonNull(host, "host");
+    Objects.requireNonNull(handler, "handler");
+    if (port < 0 || port > 65535) {
+      throw new IllegalArgumentException("port out of range: port=" + port + " ([0, 65535])");
+    }
+    if (closed.get()) {
+      throw new IllegalStateException("transport context is closed: name=" + threadNamePrefix);
+    }
+    TransportServer server = new TransportServer(host, servers::remove);
+    ServerBootstrap bootstrap = new ServerBootstrap()
+        .group(group)
+        .channel(serverChannelClass)
+        .option(ChannelOption.SO_REUSEADDR, true)
+        .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
+        .childOption(ChannelOption.SO_KEEPALIVE, true)
+        .childOption(ChannelOption.TCP_NODELAY, true)
+        .childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
+        .childHandler(new ChannelInitializer<SocketChannel>() {
+          @Override
+          protected void initChannel(SocketChannel ch) {
+            server.accepted(ch);
+            initializePipeline(ch, address(ch.remoteAddress()), handler, null);
+          }
+        });
+    ChannelFuture bind = bootstrap.bind(host, port);
+    if (!bind.awaitUninterruptibly(config.connectTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
+      bind.channel().close();
+      throw new PsTimeoutException("binding a server to " + host + ":" + port + " did not finish"
+          + " within " + config.connectTimeout() + " (connectTimeout)");
+    }
+    if (!bind.isSuccess()) {
+      throw new PsTransportException("could not bind a server to " + host + ":" + port + ": "
+          + bind.cause(), bind.cause());
+    }
+    Channel listener = bind.channel();
+    server.bound(listener, ((InetSocketAddress) listener.localAddress()).getPort());
+    servers.add(server);
+    if (closed.get()) { // raced with close(): do not leak the socket
+      server.close();
+      throw new IllegalStateException("transport context is closed: name=" + threadNamePrefix);
+    }
+    LOG.info("listening on {}:{} (native={}, auth={})", host, server.port(), nativeTransport,
+        config.authEnabled());
+    return server;
+  }
+
+  /**
+   * Connects and authenticates. The future completes (on the callback executor) with the
+   * connection after the server's AuthOk, or fails with {@link PsAuthenticationException}
+   * (rejected), {@link PsTimeoutException} (not done within {@code connectTimeout}) or
+   * {@link PsTransportException}. Resolves {@code host} on the calling thread.
+   *
+   * @param handler serves requests the peer sends on this connection; null to refuse them
+   *     (they get an UNEXPECTED_MESSAGE error)
+   */
+  public CompletableFuture<Connection> connect(String host, int port, RequestHandler handler) {
+    Objects.requireNonNull(host, "host");
+    if (port <= 0 || port > 65535) {
+      throw new IllegalArgumentException("port out of range: port=" + port + " ([1, 65535])");
+    }
+    CompletableFuture<Connection> result = new CompletableFuture<>();
+    String remote = host + ":" + port;
+    if (closed.get()) {
+      result.completeExceptionally(new PsTransportException("cannot connect to " + remote
+          + ": transport context " + threadNamePrefix + " is closed"));
+      return result;
+    }
+    InetSocketAddress address = new InetSocketAddress(host, port);
+    if (address.isUnresolved()) {
+      result.completeExceptionally(new PsTransportException("cannot connect to " + remote
+          + ": unknown host"));
+      return result;
+    }
+    long timeoutMillis = config.connectTimeout().toMillis();
+    Bootstrap bootstrap = new Bootstrap()
+        .group(group)
+        .channel(socketChannelClass)
+        .option(ChannelOption.SO_KEEPALIVE, true)
+        .option(ChannelOption.TCP_NODELAY, true)
+        .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
+        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, timeoutMillis))
+        .handler(new ChannelInitializer<SocketChannel>() {
+          @Override
+          protected void initChannel(SocketChannel ch) {
+            initializePipeline(ch, remote, handler, result);
+          }
+        });
+    ChannelFuture connecting;
+    try {
+      connecting = bootstrap.connect(address);
+    } catch (RejectedExecutionException e) {
+      result.completeExceptionally(new PsTransportException("cannot connect to " + remote
+          + ": transport context " + threadNamePrefix + " is closed", e));
+      return result;
+    }
+    Channel channel = connecting.channel();
+    clientChannels.add(channel);
+    channel.closeFuture().addListener(f -> clientChannels.remove(channel));
+    if (closed.get()) {
+      channel.close();
+    }
+    // One deadline for TCP connect plus handshake.
+    ScheduledFuture<?> timer;
+    try {
+      timer = channel.eventLoop().schedule(() -> runOnCallbackExecutor(() -> {
+        if (result.completeExceptionally(new PsTimeoutException("connecting to " + remote
+            + " did not complete within " + config.connectTimeout() + " (connectTimeout)"))) {
+          channel.close();
+        }
+      }), timeoutMillis, TimeUnit.MILLISECONDS);
+    } catch (RejectedExecutionException e) {
+      channel.close();
+      result.completeExceptionally(new PsTransportException("cannot connect to " + remote
+          + ": transport context " + threadNamePrefix + " is closed", e));
+      return result;
+    }
+    result.whenComplete((c, t) -> timer.cancel(false));
+    connecting.addListener((ChannelFuture f) -> {
+      if (!f.isSuccess()) {
+        PsTransportException e = new PsTransportException("could not connect to " + remote + ": "
+            + f.cause(), f.cause());
+        runOnCallbackExecutor(() -> result.completeExceptionally(e));
+      }
+    });
+    return result;
+  }
+
+  /**
+   * The one place pipelines are built. Inbound: frame decoder, message decoder, auth handler,
+   * channel handler; outbound: the message encoder. The auth handler depends on the side:
+   * {@code connectFuture == null} means an accepted (server) channel.
+   */
+  private void initializePipeline(SocketChannel ch, String remoteAddress, RequestHandler handler,
+      CompletableFuture<Connection> connectFuture) {
+    Connection connection = new Connection(ch, remoteAddress, config, callbackExecutor);
+    ChannelHandler auth = connectFuture == null
+        ? new ServerAuthHandler(config.secret(), random, config.connectTimeout(), remoteAddress)
+        : new ClientAuthHandler(config.secret(), connection, connectFuture, callbackExecutor);
+    ch.pipeline()
+        .addLast("frameDecoder", new FrameDecoder(config.maxFrameBytes()))
+        .addLast("messageEncoder", MessageEncoder.INSTANCE)
+        .addLast("messageDecoder", MessageDecoder.INSTANCE)
+        .addLast("auth", auth)
+        // Per channel: holds this connection's outstanding requests.
+        .addLast("handler", new PsChannelHandler(connection, handler));
+  }
+
+  /** Whether the epoll transport is in use. */
+  public boolean nativeTransport() {
+    return nativeTransport;
+  }
+
+  /** Where futures complete and user continuations run; never an event loop. */
+  public Executor callbackExecutor() {
+    return callbackExecutor;
+  }
+
+  public PsConfig config() {
+    return config;
+  }
+
+  /**
+   * Closes every server and connection this context created, then shuts the event loops and
+   * the callback pool down, waiting a bounded time. Idempotent. Called from one of this
+   * context's own threads it does not wait for that thread's pool.
+   */
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    for (TransportServer server : new ArrayList<>(servers)) {
+      try {
+        server.close();
+      } catch (RuntimeException e) {
+        LOG.warn("failed to close {}", server, e);
+      }
+    }
+    List<ChannelFuture> closing = new ArrayList<>();
+    for (Channel ch : clientChannels) {
+      closing.add(ch.close());
+    }
+    for (ChannelFuture f : closing) {
+      TransportServer.awaitQuietly(f);
+    }
+    Future<?> loops = group.shutdownGracefully(SHUTDOWN_QUIET_MILLIS, SHUTDOWN_TIMEOUT_MILLIS,
+        TimeUnit.MILLISECONDS);
+    if (!onEventLoop()) {
+      loops.awaitUninterruptibly(AWAIT_MILLIS, TimeUnit.MILLISECONDS);
+    }
+    callbackExecutor.shutdown();
+    if (!callbackThreads.ownsCurrentThread()) {
+      try {
+        if (!callbackExecutor.awaitTermination(AWAIT_MILLIS, TimeUnit.MILLISECONDS)) {
+          LOG.warn("callback threads of {} still busy after {} ms; interrupting them",
+              threadNamePrefix, AWAIT_MILLIS);
+          callbackExecutor.shutdownNow();
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        callbackExecutor.shutdownNow();
+      }
+    }
+    LOG.debug("transport context {} closed", threadNamePrefix);
+  }
+
+  private boolean onEventLoop() {
+    for (EventExecutor e : group) {
+      if (e.inEventLoop()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private void runOnCallbackExecutor(Runnable r) {
+    try {
+      callbackExecutor.execute(r);
+    } catch (RejectedExecutionException e) {
+      r.run();
+    }
+  }
+
+  private static String address(SocketAddress a) {
+    if (a instanceof InetSocketAddress inet) {
+      return inet.getHostString() + ":" + inet.getPort();
+    }
+    return String.valueOf(a);
+  }
+
+  @Override
+  public String toString() {
+    return "PsTransportContext{" + threadNamePrefix + ", native=" + nativeTransport
+        + ", servers=" + servers.size() + ", connections=" + clientChannels.size() + "}";
+  }
+}

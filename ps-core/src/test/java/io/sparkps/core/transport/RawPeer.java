@@ -1,0 +1,78 @@
+package io.sparkps.core.transport;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+
+import io.sparkps.core.protocol.AuthChallengeMessage;
+import io.sparkps.core.protocol.AuthOkMessage;
+import io.sparkps.core.protocol.AuthResponseMessage;
+import io.sparkps.core.protocol.Envelope;
+import java.io.DataInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.SocketException;
+
+/**
+ * A plain blocking socket speaking (or abusing) the wire format, for tests. Reads have a
+ * timeout, so a server that neither answers nor closes fails the test instead of hanging it.
+ */
+final class RawPeer implements AutoCloseable {
+
+  private final Socket socket;
+  private final DataInputStream in;
+  private final OutputStream out;
+
+  RawPeer(int port) throws IOException {
+    socket = new Socket("127.0.0.1", port);
+    socket.setSoTimeout((int) TransportTesting.WAIT_SECONDS * 1000);
+    in = new DataInputStream(socket.getInputStream());
+    out = socket.getOutputStream();
+  }
+
+  void send(byte[] bytes) throws IOException {
+    out.write(bytes);
+    out.flush();
+  }
+
+  void send(Envelope e) throws IOException {
+    send(TransportTesting.frameBytes(e));
+  }
+
+  /** Reads one frame; throws EOFException when the server closed the connection. */
+  Envelope read() throws IOException {
+    int length = Integer.reverseBytes(in.readInt());
+    byte[] frame = new byte[length];
+    in.readFully(frame);
+    return TransportTesting.decode(frame);
+  }
+
+  /** The server's challenge, which opens every connection. */
+  AuthChallengeMessage readChallenge() throws IOException {
+    Envelope e = read();
+    assertEquals(0, e.requestId());
+    return assertInstanceOf(AuthChallengeMessage.class, e.message());
+  }
+
+  /** Completes the handshake with a server that does not require authentication. */
+  void handshake() throws IOException {
+    readChallenge();
+    send(new Envelope(0, new AuthResponseMessage(new byte[0])));
+    assertInstanceOf(AuthOkMessage.class, read().message());
+  }
+
+  /** True once the server has closed (EOF or reset) with nothing more to read. */
+  boolean closedByServer() throws IOException {
+    try {
+      return in.read() == -1;
+    } catch (EOFException | SocketException e) {
+      return true;
+    }
+  }
+
+  @Override
+  public void close() throws IOException {
+    socket.close();
+  }
+}
