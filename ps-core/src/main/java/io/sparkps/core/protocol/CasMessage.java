@@ -11,7 +11,7 @@ import java.util.Objects;
  */
 public record CasMessage(
     int tableId, int shard, long key, long expectedVersion, float[] values)
-    implements Message {
+    implements ShardRequest {
 
   public CasMessage {
     Objects.requireNonNull(values, "values");

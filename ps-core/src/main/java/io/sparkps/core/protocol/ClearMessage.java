@@ -7,7 +7,7 @@ import io.netty.buffer.ByteBuf;
  * Answered by {@link OkMessage}.
  * Immutable.
  */
-public record ClearMessage(int tableId, int shard) implements Message {
+public record ClearMessage(int tableId, int shard) implements ShardRequest {
 
   @Override
   public MessageType type() {

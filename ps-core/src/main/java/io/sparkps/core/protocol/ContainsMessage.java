@@ -8,7 +8,7 @@ import java.util.Objects;
  * Request: which of {@code keys} exist in a shard. Answered by {@link FlagsMessage}.
  * Immutable; arrays are shared, not copied (see package docs).
  */
-public record ContainsMessage(int tableId, int shard, long[] keys) implements Message {
+public record ContainsMessage(int tableId, int shard, long[] keys) implements ShardRequest {
 
   public ContainsMessage {
     Objects.requireNonNull(keys, "keys");

@@ -47,7 +47,9 @@ public enum MessageType {
   SUBSCRIBE_ROUTING(65, Category.REQUEST, SubscribeRoutingMessage::decode),
   BARRIER(66, Category.REQUEST, BarrierMessage::decode),
   CREATE_SHARD(67, Category.REQUEST, CreateShardMessage::decode),
-  DROP_SHARD(68, Category.REQUEST, DropShardMessage::decode);
+  DROP_SHARD(68, Category.REQUEST, DropShardMessage::decode),
+  /** One-way: scheduler to subscribed clients. */
+  ROUTING_UPDATE(69, Category.REQUEST, RoutingUpdateMessage::decode);
 
   private enum Category { HANDSHAKE, RESPONSE, REQUEST }
 

@@ -9,7 +9,7 @@ import java.util.Objects;
  * {@link ValuesMessage}.
  * Immutable; arrays are shared, not copied (see package docs).
  */
-public record PullMessage(int tableId, int shard, long[] keys) implements Message {
+public record PullMessage(int tableId, int shard, long[] keys) implements ShardRequest {
 
   public PullMessage {
     Objects.requireNonNull(keys, "keys");

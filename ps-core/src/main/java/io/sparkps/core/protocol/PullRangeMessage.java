@@ -7,7 +7,7 @@ import io.netty.buffer.ByteBuf;
  * {@link ValuesMessage}.
  * Immutable.
  */
-public record PullRangeMessage(int tableId, int shard, long start, long end) implements Message {
+public record PullRangeMessage(int tableId, int shard, long start, long end) implements ShardRequest {
 
   @Override
   public MessageType type() {

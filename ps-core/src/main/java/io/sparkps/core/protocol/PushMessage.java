@@ -14,7 +14,7 @@ import java.util.Objects;
 public record PushMessage(
     int tableId, int shard, PushMode mode, PushId pushId, long[] keys, float[] values,
     boolean returnValues)
-    implements Message {
+    implements ShardRequest {
 
   public PushMessage {
     Objects.requireNonNull(mode, "mode");

@@ -9,7 +9,7 @@ import java.util.Objects;
  * (rows removed).
  * Immutable; arrays are shared, not copied (see package docs).
  */
-public record RemoveMessage(int tableId, int shard, long[] keys) implements Message {
+public record RemoveMessage(int tableId, int shard, long[] keys) implements ShardRequest {
 
   public RemoveMessage {
     Objects.requireNonNull(keys, "keys");

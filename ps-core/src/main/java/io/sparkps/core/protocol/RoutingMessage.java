@@ -5,8 +5,8 @@ import io.sparkps.core.partition.RoutingTable;
 import java.util.Objects;
 
 /**
- * The scheduler's routing table: a response to {@link GetRoutingMessage}, or a one-way message
- * (request id 0) to subscribers when it changes.
+ * The scheduler's routing table, answering {@link GetRoutingMessage}, {@link SubscribeRoutingMessage},
+ * {@link CreateTableMessage} and {@link DropTableMessage}; changes reach subscribers as {@link RoutingUpdateMessage}.
  * Immutable.
  */
 public record RoutingMessage(RoutingTable routing) implements Message {

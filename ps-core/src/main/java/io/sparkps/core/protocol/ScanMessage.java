@@ -7,7 +7,7 @@ import io.netty.buffer.ByteBuf;
  * Answered by {@link ScanChunkMessage}.
  * Immutable.
  */
-public record ScanMessage(int tableId, int shard, long cursor, int maxRows) implements Message {
+public record ScanMessage(int tableId, int shard, long cursor, int maxRows) implements ShardRequest {
 
   @Override
   public MessageType type() {

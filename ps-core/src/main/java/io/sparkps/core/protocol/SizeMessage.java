@@ -6,7 +6,7 @@ import io.netty.buffer.ByteBuf;
  * Request: the number of rows a shard holds. Answered by {@link CountMessage}.
  * Immutable.
  */
-public record SizeMessage(int tableId, int shard) implements Message {
+public record SizeMessage(int tableId, int shard) implements ShardRequest {
 
   @Override
   public MessageType type() {

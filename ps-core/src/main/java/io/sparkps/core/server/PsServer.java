@@ -11,6 +11,7 @@ import io.sparkps.core.protocol.OkMessage;
 import io.sparkps.core.protocol.PsRemoteException;
 import io.sparkps.core.protocol.RegisterServerMessage;
 import io.sparkps.core.protocol.RegisteredMessage;
+import io.sparkps.core.protocol.ShardRequest;
 import io.sparkps.core.storage.ShardStore;
 import io.sparkps.core.storage.ShardStores;
 import io.sparkps.core.transport.Connection;
@@ -147,8 +148,7 @@ public final class PsServer implements AutoCloseable {
       } else if (message instanceof DropShardMessage m) {
         dropShards(connection, requestId, m.tableId());
       } else {
-        ShardAddress address = ShardAddress.of(message);
-        if (address == null) {
+        if (!(message instanceof ShardRequest address)) {
           throw new PsRemoteException(ErrorCode.UNEXPECTED_MESSAGE,
               "a parameter server does not accept type=" + message.type());
         }
@@ -176,7 +176,7 @@ public final class PsServer implements AutoCloseable {
     connection.reply(requestId, response);
   }
 
-  private PsRemoteException missingShard(ShardAddress address) {
+  private PsRemoteException missingShard(ShardRequest address) {
     boolean tableHere = shards.values().stream().anyMatch(s -> s.tableId() == address.tableId());
     if (tableHere) {
       return new PsRemoteException(ErrorCode.WRONG_OWNER, "server " + serverId + " does not host shard "

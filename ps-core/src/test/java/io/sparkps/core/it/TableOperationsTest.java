@@ -211,9 +211,11 @@ class TableOperationsTest {
       assertArrayEquals(values, all.values());
       DenseTable d = smallClient.createDenseTable(TableSpec.dense("bigdense", 100_000, 1));
       float[] dv = new float[100_000];
-      Arrays.setAll(dv, i -> i);
       long[] dk = new long[100_000];
-      Arrays.setAll(dk, i -> i);
+      for (int i = 0; i < dk.length; i++) {
+        dv[i] = i;
+        dk[i] = i;
+      }
       d.assign(dk, dv);
       assertArrayEquals(dv, d.pullRange(0, 100_000));
     }
