@@ -244,7 +244,8 @@ public final class Connection {
       return null;
     }
     return new PsRemoteException(ErrorCode.FRAME_TOO_LARGE, what + " " + msg.type() + " of "
-        + (body < 0 ? "more than 2^31" : frameBytes) + " bytes exceeds maxFrameBytes=" + config.maxFrameBytes()
+        + (body < 0 ? "more than 2^31" : frameBytes) + " bytes exceeds maxFrameBytes="
+        + config.maxFrameBytes()
         + "; raise spark.ps.maxFrameBytes or send smaller batches");
   }
 }

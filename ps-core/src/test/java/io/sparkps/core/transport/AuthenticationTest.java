@@ -17,6 +17,7 @@ import io.sparkps.core.protocol.PsRemoteException;
 import io.sparkps.core.protocol.PullMessage;
 import io.sparkps.core.protocol.ValuesMessage;
 import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -42,6 +43,11 @@ class AuthenticationTest {
   void stop() {
     serverContext.close();
   }
+  @AfterAll
+  static void reportLeaks() {
+    LeakCheck.collectAndReport();
+  }
+
 
   @Test
   void rightSecretConnects() throws Exception {

@@ -19,6 +19,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -53,6 +54,11 @@ class HostilePeerTest {
     clientContext.close();
     serverContext.close();
   }
+  @AfterAll
+  static void reportLeaks() {
+    LeakCheck.collectAndReport();
+  }
+
 
   private void assertGoodConnectionWorks() throws Exception {
     assertEquals(new ValuesMessage(new float[] {2, 4}),

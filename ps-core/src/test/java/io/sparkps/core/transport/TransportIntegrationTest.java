@@ -44,6 +44,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -69,6 +70,11 @@ class TransportIntegrationTest {
     clientContext.close();
     serverContext.close();
   }
+  @AfterAll
+  static void reportLeaks() {
+    LeakCheck.collectAndReport();
+  }
+
 
   private Connection connect() throws Exception {
     return connect(null);
