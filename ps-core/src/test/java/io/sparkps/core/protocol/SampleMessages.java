@@ -84,6 +84,7 @@ public final class SampleMessages {
         new RegisteredMessage(7),
         new RoutingMessage(routing()),
         new RoutingMessage(RoutingTable.empty()),
+        new RoutingUpdateMessage(routing()),
         new PullMessage(1, 2, extremes),
         new PullMessage(1, 0, new long[0]),
         new PullMessage(Integer.MAX_VALUE, -1, longs(2000)),

@@ -1,8 +1,10 @@
 package io.sparkps.core.transport;
 
-import static io.sparkps.core.transport.TransportTesting.await;
-import static io.sparkps.core.transport.TransportTesting.config;
-import static io.sparkps.core.transport.TransportTesting.failure;
+import io.sparkps.core.testing.RawPeer;
+
+import static io.sparkps.core.testing.TransportTesting.await;
+import static io.sparkps.core.testing.TransportTesting.config;
+import static io.sparkps.core.testing.TransportTesting.failure;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,9 +1,11 @@
 package io.sparkps.core.transport;
 
-import static io.sparkps.core.transport.TransportTesting.MAX_FRAME;
-import static io.sparkps.core.transport.TransportTesting.await;
-import static io.sparkps.core.transport.TransportTesting.config;
-import static io.sparkps.core.transport.TransportTesting.configBuilder;
+import io.sparkps.core.testing.RawPeer;
+
+import static io.sparkps.core.testing.TransportTesting.MAX_FRAME;
+import static io.sparkps.core.testing.TransportTesting.await;
+import static io.sparkps.core.testing.TransportTesting.config;
+import static io.sparkps.core.testing.TransportTesting.configBuilder;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,5 +1,7 @@
 package io.sparkps.core.transport;
 
+import io.sparkps.core.testing.TransportTesting;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;

@@ -1,11 +1,13 @@
 package io.sparkps.core.transport;
 
-import static io.sparkps.core.transport.TransportTesting.WAIT_SECONDS;
-import static io.sparkps.core.transport.TransportTesting.await;
-import static io.sparkps.core.transport.TransportTesting.config;
-import static io.sparkps.core.transport.TransportTesting.configBuilder;
-import static io.sparkps.core.transport.TransportTesting.failure;
-import static io.sparkps.core.transport.TransportTesting.remoteFailure;
+import io.sparkps.core.testing.TransportTesting;
+
+import static io.sparkps.core.testing.TransportTesting.WAIT_SECONDS;
+import static io.sparkps.core.testing.TransportTesting.await;
+import static io.sparkps.core.testing.TransportTesting.config;
+import static io.sparkps.core.testing.TransportTesting.configBuilder;
+import static io.sparkps.core.testing.TransportTesting.failure;
+import static io.sparkps.core.testing.TransportTesting.remoteFailure;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;

@@ -1,4 +1,4 @@
-package io.sparkps.core.transport;
+package io.sparkps.core.testing;
 
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -17,45 +17,45 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 /** Shared test configuration and helpers. */
-final class TransportTesting {
+public final class TransportTesting {
 
-  static final int MAX_FRAME = 64 * 1024;
-  static final long WAIT_SECONDS = 20;
+  public static final int MAX_FRAME = 64 * 1024;
+  public static final long WAIT_SECONDS = 20;
 
   private TransportTesting() {}
 
-  static PsConfig.Builder configBuilder() {
+  public static PsConfig.Builder configBuilder() {
     return PsConfig.builder()
         .maxFrameBytes(MAX_FRAME)
         .ioThreads(2)
         .requestTimeout(Duration.ofSeconds(30));
   }
 
-  static PsConfig config() {
+  public static PsConfig config() {
     return configBuilder().build();
   }
 
-  static PsConfig config(byte[] secret) {
+  public static PsConfig config(byte[] secret) {
     return configBuilder().secret(secret).build();
   }
 
-  static <T> T await(Future<T> f) throws Exception {
+  public static <T> T await(Future<T> f) throws Exception {
     return f.get(WAIT_SECONDS, TimeUnit.SECONDS);
   }
 
   /** The cause a future failed with, asserted to be of {@code type}. */
-  static <E extends Throwable> E failure(Future<?> f, Class<E> type) {
+  public static <E extends Throwable> E failure(Future<?> f, Class<E> type) {
     ExecutionException e = assertThrows(ExecutionException.class,
         () -> f.get(WAIT_SECONDS, TimeUnit.SECONDS));
     return assertInstanceOf(type, e.getCause(), () -> "unexpected failure: " + e.getCause());
   }
 
-  static PsRemoteException remoteFailure(Future<?> f) {
+  public static PsRemoteException remoteFailure(Future<?> f) {
     return failure(f, PsRemoteException.class);
   }
 
   /** One frame, encoded as the transport would, as bytes. */
-  static byte[] frameBytes(Envelope e) {
+  public static byte[] frameBytes(Envelope e) {
     ByteBuf buf = MessageEncoder.encode(ByteBufAllocator.DEFAULT, e);
     try {
       byte[] b = new byte[buf.readableBytes()];
@@ -67,7 +67,7 @@ final class TransportTesting {
   }
 
   /** Decodes a frame body (after the length field). */
-  static Envelope decode(byte[] frame) {
+  public static Envelope decode(byte[] frame) {
     ByteBuf buf = Unpooled.wrappedBuffer(frame);
     try {
       return MessageDecoder.decode(buf);

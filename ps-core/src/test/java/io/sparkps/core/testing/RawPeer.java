@@ -1,4 +1,4 @@
-package io.sparkps.core.transport;
+package io.sparkps.core.testing;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -18,30 +18,30 @@ import java.net.SocketException;
  * A plain blocking socket speaking (or abusing) the wire format, for tests. Reads have a
  * timeout, so a server that neither answers nor closes fails the test instead of hanging it.
  */
-final class RawPeer implements AutoCloseable {
+public final class RawPeer implements AutoCloseable {
 
   private final Socket socket;
   private final DataInputStream in;
   private final OutputStream out;
 
-  RawPeer(int port) throws IOException {
+  public RawPeer(int port) throws IOException {
     socket = new Socket("127.0.0.1", port);
     socket.setSoTimeout((int) TransportTesting.WAIT_SECONDS * 1000);
     in = new DataInputStream(socket.getInputStream());
     out = socket.getOutputStream();
   }
 
-  void send(byte[] bytes) throws IOException {
+  public void send(byte[] bytes) throws IOException {
     out.write(bytes);
     out.flush();
   }
 
-  void send(Envelope e) throws IOException {
+  public void send(Envelope e) throws IOException {
     send(TransportTesting.frameBytes(e));
   }
 
   /** Reads one frame; throws EOFException when the server closed the connection. */
-  Envelope read() throws IOException {
+  public Envelope read() throws IOException {
     int length = Integer.reverseBytes(in.readInt());
     byte[] frame = new byte[length];
     in.readFully(frame);
@@ -49,21 +49,21 @@ final class RawPeer implements AutoCloseable {
   }
 
   /** The server's challenge, which opens every connection. */
-  AuthChallengeMessage readChallenge() throws IOException {
+  public AuthChallengeMessage readChallenge() throws IOException {
     Envelope e = read();
     assertEquals(0, e.requestId());
     return assertInstanceOf(AuthChallengeMessage.class, e.message());
   }
 
   /** Completes the handshake with a server that does not require authentication. */
-  void handshake() throws IOException {
+  public void handshake() throws IOException {
     readChallenge();
     send(new Envelope(0, new AuthResponseMessage(new byte[0])));
     assertInstanceOf(AuthOkMessage.class, read().message());
   }
 
   /** True once the server has closed (EOF or reset) with nothing more to read. */
-  boolean closedByServer() throws IOException {
+  public boolean closedByServer() throws IOException {
     try {
       return in.read() == -1;
     } catch (EOFException | SocketException e) {
