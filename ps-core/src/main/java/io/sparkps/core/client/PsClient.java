@@ -53,6 +53,9 @@ public final class PsClient implements AutoCloseable {
 
   private record RoutingWaiter(long version, CompletableFuture<RoutingTable> future) {}
 
+  /** Created with the first worker; guarded by this. */
+  private java.util.concurrent.ScheduledExecutorService heartbeats;
+
   private PsClient(PsConfig config, String host, int port) throws IOException {
     this.config = config;
     this.transport = new PsTransportContext(config, "ps-client");
@@ -159,7 +162,40 @@ public final class PsClient implements AutoCloseable {
     Blocking.get(barrierAsync(name, parties), config.requestTimeout(), "barrier " + name);
   }
 
-  // ---- used by table handles ----
+  // ---- used by table handles and workers ----
+
+  /** A request to the scheduler. */
+  CompletableFuture<Message> control(Message m, java.time.Duration timeout) {
+    return scheduler.request(m, timeout);
+  }
+
+  void controlOneWay(Message m) {
+    scheduler.sendOneWay(m);
+  }
+
+  /** Opens connections to every live server, so later requests go out in the order they are made. */
+  CompletableFuture<Void> connectAll() {
+    return CompletableFuture.allOf(routing.get().servers().stream().filter(ServerInfo::alive)
+        .map(this::connection).toArray(CompletableFuture<?>[]::new));
+  }
+
+  /**
+   * Runs {@code task} every heartbeat interval on the client's one heartbeat thread, starting one
+   * interval from now (registering counts as the first sign of life).
+   */
+  java.util.concurrent.ScheduledFuture<?> everyHeartbeat(Runnable task) {
+    synchronized (this) {
+      if (heartbeats == null) {
+        heartbeats = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+          Thread t = new Thread(r, "ps-client-heartbeat");
+          t.setDaemon(true);
+          return t;
+        });
+      }
+      long every = config.heartbeatInterval().toNanos();
+      return heartbeats.scheduleAtFixedRate(task, every, every, java.util.concurrent.TimeUnit.NANOSECONDS);
+    }
+  }
 
   /** The current route of a table, checking it is still the table the handle was made for. */
   TableRoute route(String name, int tableId) {
@@ -245,6 +281,11 @@ public final class PsClient implements AutoCloseable {
   public void close() {
     if (!closed.compareAndSet(false, true)) {
       return;
+    }
+    synchronized (this) {
+      if (heartbeats != null) {
+        heartbeats.shutdownNow();
+      }
     }
     scheduler.close();
     servers.values().forEach(f -> f.thenAccept(Connection::close));

@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BiConsumer;
+import java.util.function.Supplier;
 
 /**
  * A handle on one table: operations on rows by key, each with an async form returning a
@@ -79,7 +80,7 @@ public abstract class Table {
 
   /** Sends {@code values} to be folded into the rows by the table's updater on the servers. */
   public CompletableFuture<Void> pushAsync(long[] keys, float[] values) {
-    return write(keys, values, PushMode.UPDATE, PushId.NONE);
+    return write(keys, values, PushMode.UPDATE, () -> PushId.NONE);
   }
 
   public void push(long[] keys, float[] values) {
@@ -88,7 +89,7 @@ public abstract class Table {
 
   /** Overwrites the rows' values (optimizer state is kept). */
   public CompletableFuture<Void> assignAsync(long[] keys, float[] values) {
-    return write(keys, values, PushMode.ASSIGN, PushId.NONE);
+    return write(keys, values, PushMode.ASSIGN, () -> PushId.NONE);
   }
 
   public void assign(long[] keys, float[] values) {
@@ -111,12 +112,15 @@ public abstract class Table {
     return await(pushPullAsync(keys, values), "pushPull");
   }
 
-  /** A push tagged for exactly-once delivery (see the consistency package). */
-  CompletableFuture<Void> write(long[] keys, float[] values, PushMode mode, PushId pushId) {
+  /**
+   * Sends a push, one frame per slice; {@code ids} tags each frame in slice order, so replaying the
+   * same push produces the same ids and the servers can drop what they already applied.
+   */
+  CompletableFuture<Void> write(long[] keys, float[] values, PushMode mode, Supplier<PushId> ids) {
     checkValues(keys, values);
     TableRoute route = route();
     return scatter(route, keys, bytesPerKey(4), (slice, f) -> f.add(
-        client.send(route, slice.shard, new PushMessage(tableId, slice.shard, mode, pushId, slice.keys,
+        client.send(route, slice.shard, new PushMessage(tableId, slice.shard, mode, ids.get(), slice.keys,
             slice.gather(values, dim()), false))));
   }
 

@@ -42,6 +42,8 @@ public final class RunClock {
       new PriorityQueue<>((a, b) -> Long.compare(a.requiredMin, b.requiredMin));
   private final List<CompletableFuture<Void>> barrierWaiters = new ArrayList<>();
   private final boolean[] atBarrier;
+  /** Workers parked in the gate: alive while their connection is (its loss is seen separately). */
+  private final int[] parked;
   private final ArrayList<RunStats.SkewSample> skew = new ArrayList<>();
   private State state = State.RUNNING;
   private String failure;
@@ -59,6 +61,7 @@ public final class RunClock {
     this.blockedNanos = new long[numWorkers];
     this.clockCalls = new long[numWorkers];
     this.atBarrier = new boolean[numWorkers];
+    this.parked = new int[numWorkers];
   }
 
   public String name() {
@@ -121,6 +124,7 @@ public final class RunClock {
       gate.complete(min);
     } else {
       waiters.add(new Waiter(worker, required, now, gate));
+      parked[worker]++;
     }
     release(min, now);
     return gate;
@@ -165,6 +169,7 @@ public final class RunClock {
     failure = reason;
     Arrays.fill(registered, false);
     Arrays.fill(atBarrier, false);
+    Arrays.fill(parked, 0);
     RunFailedException e = new RunFailedException("run " + name + " failed: " + reason);
     List<Waiter> gated = new ArrayList<>(waiters);
     waiters.clear();
@@ -174,17 +179,28 @@ public final class RunClock {
     atBarrierNow.forEach(f -> f.completeExceptionally(e));
   }
 
+  /** Whether the worker is registered and has not finished: its loss fails the run. */
+  public boolean isActive(int worker) {
+    checkWorker(worker);
+    return registered[worker] && !finished[worker];
+  }
+
   /** Records a heartbeat. */
   public void heard(int worker, long now) {
     checkWorker(worker);
     lastHeard[worker] = now;
   }
 
-  /** Registered, unfinished workers not heard from for longer than {@code timeoutNanos}. */
+  /**
+   * Registered, unfinished workers not heard from for longer than {@code timeoutNanos}. Workers
+   * parked in the gate or at the barrier are waiting on others, not lost: they are not counted
+   * (a dead one is noticed when its connection closes).
+   */
   public List<Integer> silentWorkers(long now, long timeoutNanos) {
     List<Integer> silent = new ArrayList<>();
     for (int w = 0; w < numWorkers; w++) {
-      if (registered[w] && !finished[w] && now - lastHeard[w] > timeoutNanos) {
+      if (registered[w] && !finished[w] && parked[w] == 0 && !atBarrier[w]
+          && now - lastHeard[w] > timeoutNanos) {
         silent.add(w);
       }
     }
@@ -209,6 +225,7 @@ public final class RunClock {
     while (!waiters.isEmpty() && waiters.peek().requiredMin <= min) {
       Waiter w = waiters.poll();
       blockedNanos[w.worker] += now - w.sinceNanos;
+      parked[w.worker]--;
       w.future.complete(min);
     }
   }

@@ -23,6 +23,7 @@ public final class PsConfig implements Serializable {
   public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(60);
   public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofSeconds(1);
   public static final Duration DEFAULT_HEARTBEAT_TIMEOUT = Duration.ofSeconds(10);
+  public static final Duration DEFAULT_CLOCK_TIMEOUT = Duration.ofMinutes(30);
 
   private final int maxFrameBytes;
   private final int ioThreads;
@@ -34,6 +35,7 @@ public final class PsConfig implements Serializable {
   private final Duration requestTimeout;
   private final Duration heartbeatInterval;
   private final Duration heartbeatTimeout;
+  private final Duration clockTimeout;
 
   private PsConfig(Builder b) {
     this.maxFrameBytes = b.maxFrameBytes;
@@ -46,6 +48,7 @@ public final class PsConfig implements Serializable {
     this.requestTimeout = b.requestTimeout;
     this.heartbeatInterval = b.heartbeatInterval;
     this.heartbeatTimeout = b.heartbeatTimeout;
+    this.clockTimeout = b.clockTimeout;
   }
 
   public static Builder builder() {
@@ -110,13 +113,21 @@ public final class PsConfig implements Serializable {
     return heartbeatTimeout;
   }
 
+  /**
+   * Deadline of a worker's {@code clock()} and {@code barrier()}: waiting for slower workers is
+   * legitimately long, so it has its own bound (a dead worker releases them much sooner).
+   */
+  public Duration clockTimeout() {
+    return clockTimeout;
+  }
+
   @Override
   public String toString() {
     return "PsConfig{maxFrameBytes=" + maxFrameBytes + ", ioThreads=" + ioThreads
         + ", shardThreads=" + shardThreads + ", auth=" + authEnabled() + ", host=" + host
         + ", native=" + preferNativeTransport + ", connectTimeout=" + connectTimeout
         + ", requestTimeout=" + requestTimeout + ", heartbeatInterval=" + heartbeatInterval
-        + ", heartbeatTimeout=" + heartbeatTimeout + "}";
+        + ", heartbeatTimeout=" + heartbeatTimeout + ", clockTimeout=" + clockTimeout + "}";
   }
 
   /** Validating, set-once builder. Not thread-safe. */
@@ -134,6 +145,7 @@ public final class PsConfig implements Serializable {
     private Duration requestTimeout;
     private Duration heartbeatInterval;
     private Duration heartbeatTimeout;
+    private Duration clockTimeout;
 
     private Builder() {}
 
@@ -206,6 +218,12 @@ public final class PsConfig implements Serializable {
       return this;
     }
 
+    public Builder clockTimeout(Duration timeout) {
+      requireState(clockTimeout == null, "clockTimeout was already set to %s", clockTimeout);
+      this.clockTimeout = positive("clockTimeout", timeout);
+      return this;
+    }
+
     private static Duration positive(String name, Duration d) {
       requireArgument(d != null && !d.isNegative() && !d.isZero(), "%s must be positive: %s=%s", name, name, d);
       return d;
@@ -227,6 +245,7 @@ public final class PsConfig implements Serializable {
       requestTimeout = requestTimeout == null ? DEFAULT_REQUEST_TIMEOUT : requestTimeout;
       heartbeatInterval = heartbeatInterval == null ? DEFAULT_HEARTBEAT_INTERVAL : heartbeatInterval;
       heartbeatTimeout = heartbeatTimeout == null ? DEFAULT_HEARTBEAT_TIMEOUT : heartbeatTimeout;
+      clockTimeout = clockTimeout == null ? DEFAULT_CLOCK_TIMEOUT : clockTimeout;
       requireArgument(heartbeatTimeout.compareTo(heartbeatInterval) > 0,
           "heartbeatTimeout must exceed heartbeatInterval: heartbeatTimeout=%s, heartbeatInterval=%s",
           heartbeatTimeout, heartbeatInterval);
@@ -240,12 +259,12 @@ public final class PsConfig implements Serializable {
         && shardThreads == c.shardThreads && Arrays.equals(secret, c.secret) && host.equals(c.host)
         && preferNativeTransport == c.preferNativeTransport && connectTimeout.equals(c.connectTimeout)
         && requestTimeout.equals(c.requestTimeout) && heartbeatInterval.equals(c.heartbeatInterval)
-        && heartbeatTimeout.equals(c.heartbeatTimeout);
+        && heartbeatTimeout.equals(c.heartbeatTimeout) && clockTimeout.equals(c.clockTimeout);
   }
 
   @Override
   public int hashCode() {
     return java.util.Objects.hash(maxFrameBytes, ioThreads, shardThreads, Arrays.hashCode(secret), host,
-        preferNativeTransport, connectTimeout, requestTimeout, heartbeatInterval, heartbeatTimeout);
+        preferNativeTransport, connectTimeout, requestTimeout, heartbeatInterval, heartbeatTimeout, clockTimeout);
   }
 }

@@ -38,7 +38,9 @@ public enum ErrorCode {
   /** A message type this peer does not accept in this role or state. */
   UNEXPECTED_MESSAGE(16, "unexpected message"),
   /** The component is shutting down. */
-  SHUTTING_DOWN(17, "shutting down");
+  SHUTTING_DOWN(17, "shutting down"),
+  /** The training run failed (a worker died, timed out, or the run was aborted); re-register to resume. */
+  RUN_FAILED(18, "training run failed");
 
   private static final ErrorCode[] BY_CODE;
 

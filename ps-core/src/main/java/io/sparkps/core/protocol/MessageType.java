@@ -26,6 +26,7 @@ public enum MessageType {
   SCAN_CHUNK(16, Category.RESPONSE, ScanChunkMessage::decode),
   REGISTERED(17, Category.RESPONSE, RegisteredMessage::decode),
   ROUTING(18, Category.RESPONSE, RoutingMessage::decode),
+  WORKER_REGISTERED(19, Category.RESPONSE, WorkerRegisteredMessage::decode),
 
   // Data plane requests (30-59).
   PULL(30, Category.REQUEST, PullMessage::decode),
@@ -49,7 +50,15 @@ public enum MessageType {
   CREATE_SHARD(67, Category.REQUEST, CreateShardMessage::decode),
   DROP_SHARD(68, Category.REQUEST, DropShardMessage::decode),
   /** One-way: scheduler to subscribed clients. */
-  ROUTING_UPDATE(69, Category.REQUEST, RoutingUpdateMessage::decode);
+  ROUTING_UPDATE(69, Category.REQUEST, RoutingUpdateMessage::decode),
+  // Training runs: worker registration, clocks, barriers (70-79).
+  REGISTER_WORKER(70, Category.REQUEST, RegisterWorkerMessage::decode),
+  CLOCK(71, Category.REQUEST, ClockMessage::decode),
+  RUN_BARRIER(72, Category.REQUEST, RunBarrierMessage::decode),
+  /** One-way: worker liveness. */
+  WORKER_HEARTBEAT(73, Category.REQUEST, WorkerHeartbeatMessage::decode),
+  FINISH_WORKER(74, Category.REQUEST, FinishWorkerMessage::decode),
+  ABORT_RUN(75, Category.REQUEST, AbortRunMessage::decode);
 
   private enum Category { HANDSHAKE, RESPONSE, REQUEST }
 

@@ -7,7 +7,16 @@ import io.sparkps.core.partition.RangePartitioner;
 import io.sparkps.core.partition.RoutingTable;
 import io.sparkps.core.partition.ServerInfo;
 import io.sparkps.core.partition.TableRoute;
+import io.sparkps.core.clock.RunFailedException;
+import io.sparkps.core.protocol.AbortRunMessage;
 import io.sparkps.core.protocol.BarrierMessage;
+import io.sparkps.core.protocol.ClockMessage;
+import io.sparkps.core.protocol.CountMessage;
+import io.sparkps.core.protocol.FinishWorkerMessage;
+import io.sparkps.core.protocol.RegisterWorkerMessage;
+import io.sparkps.core.protocol.RunBarrierMessage;
+import io.sparkps.core.protocol.WorkerHeartbeatMessage;
+import io.sparkps.core.protocol.WorkerRegisteredMessage;
 import io.sparkps.core.protocol.CreateShardMessage;
 import io.sparkps.core.protocol.CreateTableMessage;
 import io.sparkps.core.protocol.DropShardMessage;
@@ -66,6 +75,7 @@ public final class PsScheduler implements AutoCloseable {
   private final Set<Connection> subscribers = new HashSet<>();
   private final Barriers barriers = new Barriers();
   private final List<ServerWaiter> serverWaiters = new ArrayList<>();
+  private final TrainingRuns runs = new TrainingRuns();
   private int nextTableId = 1;
   private RoutingTable routing = RoutingTable.empty();
 
@@ -149,7 +159,17 @@ public final class PsScheduler implements AutoCloseable {
     for (int id : silent) {
       declareDead(id, "no heartbeat for more than " + config.heartbeatTimeout());
     }
+    synchronized (lock) {
+      runs.failSilentWorkers(ticker.read(), config.heartbeatTimeout());
+    }
     return silent;
+  }
+
+  /** Progress and statistics of the training run named {@code run}, if it exists. */
+  public java.util.Optional<io.sparkps.core.clock.RunStats> runStats(String run) {
+    synchronized (lock) {
+      return runs.stats(run);
+    }
   }
 
   // ---- request handling (called by SchedulerHandler on I/O threads; never blocks) ----
@@ -259,11 +279,66 @@ public final class PsScheduler implements AutoCloseable {
     dropShards(route).whenComplete((v, err) -> c.reply(requestId, new RoutingMessage(now)));
   }
 
+  void registerWorker(Connection c, long requestId, RegisterWorkerMessage m) {
+    WorkerRegisteredMessage reply;
+    synchronized (lock) {
+      reply = runs.register(c, m, ticker.read());
+    }
+    c.reply(requestId, reply);
+  }
+
+  void clock(Connection c, long requestId, ClockMessage m) {
+    CompletableFuture<Long> gate;
+    synchronized (lock) {
+      gate = runs.run(m.runId()).advance(m.worker(), m.clock(), ticker.read());
+    }
+    gate.whenComplete((min, err) -> answer(c, requestId, err, new CountMessage(min == null ? -1 : min)));
+  }
+
+  void runBarrier(Connection c, long requestId, RunBarrierMessage m) {
+    CompletableFuture<Void> done;
+    synchronized (lock) {
+      done = runs.run(m.runId()).barrier(m.worker(), ticker.read());
+    }
+    done.whenComplete((v, err) -> answer(c, requestId, err, new OkMessage()));
+  }
+
+  void workerHeartbeat(WorkerHeartbeatMessage m) {
+    synchronized (lock) {
+      runs.heard(m.runId(), m.worker(), ticker.read());
+    }
+  }
+
+  void finishWorker(Connection c, long requestId, FinishWorkerMessage m) {
+    synchronized (lock) {
+      runs.finish(c, m.runId(), m.worker(), ticker.read());
+    }
+    c.reply(requestId, new OkMessage());
+  }
+
+  void abortRun(Connection c, long requestId, AbortRunMessage m) {
+    synchronized (lock) {
+      runs.run(m.runId()).fail("aborted: " + m.reason());
+    }
+    c.reply(requestId, new OkMessage());
+  }
+
+  private static void answer(Connection c, long requestId, Throwable err, Message ok) {
+    if (err == null) {
+      c.reply(requestId, ok);
+    } else if (ErrorMapping.unwrap(err) instanceof RunFailedException rf) {
+      c.replyError(requestId, ErrorCode.RUN_FAILED, rf.getMessage());
+    } else {
+      c.replyError(requestId, ErrorMapping.codeOf(err), ErrorMapping.messageOf(err));
+    }
+  }
+
   void connectionClosed(Connection c) {
     Object id = c.attachment();
     synchronized (lock) {
       subscribers.remove(c);
       barriers.forget(c);
+      runs.connectionClosed(c);
     }
     if (id instanceof Integer serverId && !closed.get()) {
       declareDead(serverId, "its connection to the scheduler closed");

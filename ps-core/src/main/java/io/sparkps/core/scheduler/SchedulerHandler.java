@@ -1,6 +1,12 @@
 package io.sparkps.core.scheduler;
 
+import io.sparkps.core.protocol.AbortRunMessage;
 import io.sparkps.core.protocol.BarrierMessage;
+import io.sparkps.core.protocol.ClockMessage;
+import io.sparkps.core.protocol.FinishWorkerMessage;
+import io.sparkps.core.protocol.RegisterWorkerMessage;
+import io.sparkps.core.protocol.RunBarrierMessage;
+import io.sparkps.core.protocol.WorkerHeartbeatMessage;
 import io.sparkps.core.protocol.CreateTableMessage;
 import io.sparkps.core.protocol.DropTableMessage;
 import io.sparkps.core.protocol.ErrorCode;
@@ -45,6 +51,18 @@ final class SchedulerHandler implements RequestHandler {
         scheduler.subscribe(c, requestId);
       } else if (m instanceof BarrierMessage b) {
         scheduler.barrier(c, requestId, b);
+      } else if (m instanceof WorkerHeartbeatMessage w) {
+        scheduler.workerHeartbeat(w);
+      } else if (m instanceof ClockMessage k) {
+        scheduler.clock(c, requestId, k);
+      } else if (m instanceof RegisterWorkerMessage r) {
+        scheduler.registerWorker(c, requestId, r);
+      } else if (m instanceof RunBarrierMessage r) {
+        scheduler.runBarrier(c, requestId, r);
+      } else if (m instanceof FinishWorkerMessage f) {
+        scheduler.finishWorker(c, requestId, f);
+      } else if (m instanceof AbortRunMessage a) {
+        scheduler.abortRun(c, requestId, a);
       } else if (requestId != 0) {
         c.replyError(requestId, ErrorCode.UNEXPECTED_MESSAGE, "the scheduler does not accept type=" + m.type());
       }

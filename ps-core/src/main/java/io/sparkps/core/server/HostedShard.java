@@ -6,11 +6,11 @@ import java.util.concurrent.Executor;
 
 /**
  * One shard this server hosts: the table's spec, the shard's key range (dense tables), its store,
- * and the single-threaded executor every operation on it runs on. The store is only touched from
+ * the single-threaded executor every operation on it runs on, and its exactly-once push marks. The store is only touched from
  * that executor, which is what lets stores be lock-free.
  */
 record HostedShard(int tableId, int shard, TableSpec spec, long start, long end, ShardStore store,
-    Executor executor) {
+    Executor executor, PushDedupe dedupe) {
 
   String describe() {
     return "table " + spec.name() + " (id " + tableId + ") shard " + shard

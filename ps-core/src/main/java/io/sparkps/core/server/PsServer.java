@@ -106,8 +106,9 @@ public final class PsServer implements AutoCloseable {
 
   private void startHeartbeats() {
     long every = config.heartbeatInterval().toNanos();
+    // Registration counts as the first sign of life; beats follow one interval apart.
     heartbeats.scheduleAtFixedRate(() -> scheduler.sendOneWay(new HeartbeatMessage(serverId)),
-        0, every, TimeUnit.NANOSECONDS);
+        every, every, TimeUnit.NANOSECONDS);
     scheduler.closeFuture().whenComplete((v, e) -> {
       if (!closed.get()) {
         LOG.error("Parameter server {} lost its scheduler connection; stopping (its shards are gone "
@@ -200,7 +201,7 @@ public final class PsServer implements AutoCloseable {
         } else {
           ShardStore store = ShardStores.create(m.spec(), m.start(), m.end());
           shards.put(k, new HostedShard(m.tableId(), m.shard(), m.spec(), m.start(), m.end(), store,
-              lanes.laneFor(m.tableId(), m.shard())));
+              lanes.laneFor(m.tableId(), m.shard()), new PushDedupe()));
           LOG.debug("Server {} created shard {} of table {}", serverId, m.shard(), m.spec().name());
         }
         connection.reply(requestId, new OkMessage());

@@ -13,6 +13,7 @@ import io.sparkps.core.protocol.OkMessage;
 import io.sparkps.core.protocol.PsRemoteException;
 import io.sparkps.core.protocol.PullMessage;
 import io.sparkps.core.protocol.PullRangeMessage;
+import io.sparkps.core.protocol.PushId;
 import io.sparkps.core.protocol.PushMessage;
 import io.sparkps.core.protocol.PushMode;
 import io.sparkps.core.protocol.RemoveMessage;
@@ -96,10 +97,19 @@ final class ShardOperations {
     long[] keys = m.keys();
     float[] values = m.values();
     checkValues(shard, keys.length, values.length);
+    PushId id = m.pushId();
+    boolean tagged = !id.isNone();
+    if (tagged && shard.dedupe().alreadyApplied(id)) {
+      // A replay (retried or speculative task): acknowledge without applying it twice.
+      return m.returnValues() ? pull(store, keys) : new OkMessage();
+    }
     if (m.mode() == PushMode.ASSIGN) {
       store.assign(keys, 0, keys.length, values, 0);
     } else {
       store.push(keys, 0, keys.length, values, 0);
+    }
+    if (tagged) {
+      shard.dedupe().applied(id);
     }
     return m.returnValues() ? pull(store, keys) : new OkMessage();
   }
