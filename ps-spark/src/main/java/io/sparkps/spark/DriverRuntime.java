@@ -1,0 +1,96 @@
+package io.sparkps.spark;
+
+import io.sparkps.core.config.PsConfig;
+import io.sparkps.core.scheduler.PsScheduler;
+import java.io.IOException;
+import java.security.SecureRandom;
+import java.util.Base64;
+import org.apache.spark.SparkConf;
+import org.apache.spark.SparkContext;
+import org.apache.spark.SparkEnv;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The driver side of one application's parameter server: the scheduler and the endpoint that
+ * handles and executors use to reach it. One per driver JVM, started by the driver plugin or by
+ * {@code PsContext.getOrCreate}. Thread-safe.
+ */
+final class DriverRuntime {
+
+  private static final Logger LOG = LoggerFactory.getLogger(DriverRuntime.class);
+  private static DriverRuntime current;
+
+  final PsScheduler scheduler;
+  final PsEndpoint endpoint;
+  /** The secret executors derive their key from, shipped to them by the plugin or launch job. */
+  final String secretSeed;
+  final boolean startedByPlugin;
+  /** The application this belongs to (its id is not known yet when plugins start). */
+  private final SparkContext sc;
+
+  private DriverRuntime(SparkContext sc, PsScheduler scheduler, PsEndpoint endpoint, String secretSeed,
+      boolean byPlugin) {
+    this.sc = sc;
+    this.scheduler = scheduler;
+    this.endpoint = endpoint;
+    this.secretSeed = secretSeed;
+    this.startedByPlugin = byPlugin;
+  }
+
+  /** The running runtime of {@code sc}'s application, or null. */
+  static synchronized DriverRuntime get(SparkContext sc) {
+    return current != null && current.sc == sc ? current : null;
+  }
+
+  /** Starts the scheduler for this application (idempotent per application). */
+  static synchronized DriverRuntime start(SparkContext sc, boolean byPlugin) throws IOException {
+    if (current != null && current.sc == sc) {
+      return current;
+    }
+    if (current != null) {
+      // A previous SparkContext in this JVM ended without telling us.
+      stop(current.endpoint.deploymentId());
+    }
+    // Plugins start before Spark assigns the application id: name the deployment ourselves.
+    String deploymentId = "ps-" + java.util.UUID.randomUUID();
+    SparkConf conf = sc.getConf();
+    String host = conf.get("spark.driver.host", "127.0.0.1");
+    String seed = secretSeed(conf);
+    PsConfig config = PsSparkConf.toPsConfig(conf, host, seed == null ? null : PsSparkConf.deriveKey(seed));
+    PsScheduler scheduler = PsScheduler.start(config);
+    current = new DriverRuntime(sc, scheduler,
+        new PsEndpoint(deploymentId, scheduler.host(), scheduler.port(), config), seed, byPlugin);
+    LOG.info("spark-ps scheduler ({}) listening on {}:{} (data-plane auth {})", deploymentId, scheduler.host(),
+        scheduler.port(), seed == null ? "off" : "on");
+    return current;
+  }
+
+  /**
+   * Spark's own application secret when spark.authenticate is on; otherwise a fresh random token
+   * (handed to executors through the plugin or the launch job); null when spark.ps.authenticate=off.
+   */
+  private static String secretSeed(SparkConf conf) {
+    if (!PsSparkConf.authEnabled(conf)) {
+      return null;
+    }
+    if (conf.getBoolean("spark.authenticate", false) && SparkEnv.get() != null) {
+      return SparkEnv.get().securityManager().getSecretKey();
+    }
+    byte[] token = new byte[32];
+    new SecureRandom().nextBytes(token);
+    return Base64.getEncoder().encodeToString(token);
+  }
+
+  /** Stops the scheduler and this JVM's server and clients of the deployment. */
+  static synchronized void stop(String deploymentId) {
+    if (current == null || !current.endpoint.deploymentId().equals(deploymentId)) {
+      return;
+    }
+    ClientRegistry.stop(deploymentId);
+    ExecutorServers.stop();
+    current.scheduler.close();
+    current = null;
+    LOG.info("spark-ps {} stopped", deploymentId);
+  }
+}

@@ -1,0 +1,48 @@
+package io.sparkps.spark;
+
+import io.sparkps.core.client.Worker;
+import io.sparkps.core.clock.Consistency;
+import java.io.Serializable;
+import java.util.Collections;
+import java.util.Iterator;
+import org.apache.spark.TaskContext;
+
+/**
+ * The body of one training task: registers the partition as worker {@code partitionId} of the run
+ * (resuming it if this is a retry), runs the user's function, and finishes the worker. A worker
+ * that fails is closed unfinished, which fails the run at once so the other workers are released
+ * instead of waiting on it. Serialised into the task closure.
+ */
+final class PartitionWorker<T> implements Serializable {
+
+  private static final long serialVersionUID = 1L;
+
+  private final PsEndpoint endpoint;
+  private final String run;
+  private final int numWorkers;
+  private final int staleness;
+  private final int runAttempt;
+  private final TrainFunction<T> fn;
+
+  PartitionWorker(PsEndpoint endpoint, String run, int numWorkers, Consistency consistency, int runAttempt,
+      TrainFunction<T> fn) {
+    this.endpoint = endpoint;
+    this.run = run;
+    this.numWorkers = numWorkers;
+    this.staleness = consistency.staleness();
+    this.runAttempt = runAttempt;
+    this.fn = fn;
+  }
+
+  Iterator<Integer> call(Iterator<T> rows) throws Exception {
+    TaskContext task = TaskContext.get();
+    int partition = task.partitionId();
+    try (Worker worker = Worker.register(ClientRegistry.client(endpoint), run, partition, numWorkers,
+        Consistency.ofStaleness(staleness))) {
+      fn.train(new WorkerContext(worker, numWorkers, runAttempt, task.attemptNumber(),
+          task.stageAttemptNumber()), rows);
+      worker.finish();
+    }
+    return Collections.singletonList(partition).iterator();
+  }
+}

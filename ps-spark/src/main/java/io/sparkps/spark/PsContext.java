@@ -1,0 +1,231 @@
+package io.sparkps.spark;
+
+import static io.sparkps.core.config.Checks.requireArgument;
+
+import io.sparkps.core.client.PsClient;
+import io.sparkps.core.clock.Consistency;
+import io.sparkps.core.clock.RunStats;
+import io.sparkps.core.config.TableSpec;
+import io.sparkps.core.partition.RoutingTable;
+import io.sparkps.core.protocol.ErrorCode;
+import io.sparkps.core.protocol.PsRemoteException;
+import io.sparkps.core.scheduler.PsScheduler;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.spark.SparkContext;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerApplicationEnd;
+import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The parameter server of one Spark application, seen from the driver: creates tables (returning
+ * serialisable handles to use inside tasks) and runs gated training over an RDD's partitions.
+ *
+ * <pre>{@code
+ * PsContext ps = PsContext.getOrCreate(spark);
+ * SparseTableHandle w = ps.sparseTable(TableSpec.sparse("lr.w", 1).withUpdater(UpdaterSpec.adagrad(0.1)));
+ * ps.train(rows, "lr", Consistency.ssp(2), (worker, it) -> { ... worker.push(w, keys, grads); worker.clock(); });
+ * }</pre>
+ *
+ * <p>With {@code spark.plugins=io.sparkps.spark.PsPlugin} the servers already run in the executors;
+ * without it (an existing spark-shell or notebook session), {@link #getOrCreate} starts them itself
+ * with a one-task-per-executor job. Thread-safe.
+ */
+public final class PsContext implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(PsContext.class);
+  private static final long SERVER_WAIT_SECONDS = 120;
+
+  private final SparkContext sc;
+  private final DriverRuntime runtime;
+
+  private PsContext(SparkContext sc, DriverRuntime runtime) {
+    this.sc = sc;
+    this.runtime = runtime;
+  }
+
+  /** The context of {@code spark}'s application, starting scheduler and servers if needed. */
+  public static synchronized PsContext getOrCreate(SparkSession spark) {
+    return getOrCreate(spark.sparkContext());
+  }
+
+  /** As {@link #getOrCreate(SparkSession)}, from a SparkContext. */
+  public static synchronized PsContext getOrCreate(SparkContext sc) {
+    if (sc.isStopped()) {
+      throw new IllegalStateException("the SparkContext is stopped; create a new SparkSession first");
+    }
+    DriverRuntime rt = DriverRuntime.get(sc);
+    try {
+      if (rt == null) {
+        rt = DriverRuntime.start(sc, false);
+        String deploymentId = rt.endpoint.deploymentId();
+        sc.addSparkListener(new SparkListener() {
+          @Override
+          public void onApplicationEnd(SparkListenerApplicationEnd end) {
+            DriverRuntime.stop(deploymentId);
+          }
+        });
+        LOG.info("spark.plugins does not include {}: started the spark-ps scheduler in the driver; "
+            + "launching parameter servers with a one-task-per-executor job", PsPlugin.class.getName());
+        ServerLauncher.launch(sc, rt);
+      }
+      awaitServers(sc, rt);
+    } catch (IOException e) {
+      throw new UncheckedIOException("spark-ps could not start: " + e.getMessage(), e);
+    }
+    return new PsContext(sc, rt);
+  }
+
+  private static void awaitServers(SparkContext sc, DriverRuntime rt) {
+    int expected = ServerLauncher.expectedServers(sc);
+    try {
+      rt.scheduler.awaitServers(expected).get(SERVER_WAIT_SECONDS, TimeUnit.SECONDS);
+    } catch (TimeoutException e) {
+      throw new IllegalStateException("only " + alive(rt.scheduler) + " of " + expected
+          + " parameter servers registered within " + SERVER_WAIT_SECONDS + " s; check the executor logs for "
+          + "'could not start its parameter server', and that executors have the spark-ps jar (--jars)", e);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("spark-ps stopped while waiting for servers: " + e.getCause(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while waiting for parameter servers", e);
+    }
+  }
+
+  private static long alive(PsScheduler scheduler) {
+    return scheduler.routing().servers().stream().filter(s -> s.alive()).count();
+  }
+
+  /** How tasks reach the servers (what handles carry). */
+  public PsEndpoint endpoint() {
+    return runtime.endpoint;
+  }
+
+  /** The driver's client. */
+  public PsClient client() {
+    return ClientRegistry.client(runtime.endpoint);
+  }
+
+  /** The routing table: servers and tables. */
+  public RoutingTable routing() {
+    return runtime.scheduler.routing();
+  }
+
+  /** Creates a sparse table, or returns a handle on the existing one if its spec is the same. */
+  public SparseTableHandle sparseTable(TableSpec spec) {
+    requireArgument(!spec.isDense(), "sparseTable needs a sparse spec: table=%s is %s", spec.name(), spec.kind());
+    ensureTable(spec);
+    return new SparseTableHandle(runtime.endpoint, spec.name(), spec.dim());
+  }
+
+  /** Creates a dense table, or returns a handle on the existing one if its spec is the same. */
+  public DenseTableHandle denseTable(TableSpec spec) {
+    requireArgument(spec.isDense(), "denseTable needs a dense spec: table=%s is %s", spec.name(), spec.kind());
+    ensureTable(spec);
+    return new DenseTableHandle(runtime.endpoint, spec.name(), spec.rows(), spec.dim());
+  }
+
+  /** Drops a table and its data. */
+  public void dropTable(String name) {
+    client().dropTable(name);
+  }
+
+  private void ensureTable(TableSpec spec) {
+    PsClient client = client();
+    TableSpec existing = client.routing().table(spec.name()).map(r -> r.spec()).orElse(null);
+    if (existing == null) {
+      try {
+        if (spec.isDense()) {
+          client.createDenseTable(spec);
+        } else {
+          client.createSparseTable(spec);
+        }
+        return;
+      } catch (PsRemoteException e) {
+        if (e.code() != ErrorCode.DUPLICATE_TABLE) {
+          throw e;
+        }
+        existing = client.routing().table(spec.name()).map(r -> r.spec()).orElseThrow(() -> e);
+      }
+    }
+    if (!existing.equals(spec)) {
+      throw new IllegalArgumentException("table " + spec.name() + " exists with another spec: existing="
+          + existing + ", requested=" + spec + " (drop it with dropTable, or use another name)");
+    }
+  }
+
+  /**
+   * Trains over {@code data}'s partitions: partition i is worker i of run {@code run}. Gated runs
+   * (BSP, SSP) need every partition running at once, so they use Spark barrier execution (gang
+   * scheduling only; clocks go through the scheduler) after checking there are enough task slots;
+   * ASP runs, and runs with dynamic allocation on, use plain mapPartitions. A failed stage is
+   * resubmitted up to {@code spark.ps.train.maxAttempts} times: workers resume from their clocks
+   * and their replayed pushes are not applied twice.
+   *
+   * @return the run's statistics
+   */
+  public <T> RunStats train(JavaRDD<T> data, String run, Consistency consistency, TrainFunction<T> fn) {
+    requireArgument(run != null && !run.isBlank(), "run name must not be blank: run=%s", run);
+    int workers = data.getNumPartitions();
+    boolean dynamic = sc.getConf().getBoolean("spark.dynamicAllocation.enabled", false);
+    boolean barrier = consistency.gated() && !dynamic;
+    if (consistency.gated()) {
+      int slots = TaskSlots.available(sc);
+      if (workers > slots) {
+        throw new IllegalStateException("training run " + run + " (" + consistency + ") needs " + workers
+            + " tasks running at once, one per partition, but the application has " + slots
+            + " task slots; repartition the data to at most " + slots + " partitions or add executors");
+      }
+    }
+    int maxAttempts = sc.getConf().getInt(PsSparkConf.TRAIN_MAX_ATTEMPTS, 3);
+    List<Throwable> failures = new ArrayList<>();
+    for (int attempt = 0; attempt < maxAttempts; attempt++) {
+      PartitionWorker<T> body = new PartitionWorker<>(runtime.endpoint, run, workers, consistency, attempt, fn);
+      sc.setJobDescription("spark-ps training run " + run + " (" + consistency + ", attempt " + (attempt + 1) + ")");
+      try {
+        if (barrier) {
+          data.rdd().barrier().mapPartitions(ScalaFunctions.partitions(body), false,
+              scala.reflect.ClassTag$.MODULE$.apply(Integer.class)).count();
+        } else {
+          data.mapPartitions(body::call).count();
+        }
+        return runStats(run);
+      } catch (Exception e) { // SparkException is checked in Java's eyes but thrown undeclared
+        failures.add(e);
+        LOG.warn("Training run {} attempt {} of {} failed: {}", run, attempt + 1, maxAttempts, e.toString());
+      } finally {
+        sc.setJobDescription(null);
+      }
+    }
+    IllegalStateException e = new IllegalStateException("training run " + run + " failed " + maxAttempts
+        + " times (raise " + PsSparkConf.TRAIN_MAX_ATTEMPTS + " to retry more); last failure: "
+        + failures.get(failures.size() - 1).getMessage(), failures.get(failures.size() - 1));
+    throw e;
+  }
+
+  /** Statistics of a run: clocks, time blocked in clock(), skew. */
+  public RunStats runStats(String run) {
+    return runtime.scheduler.runStats(run).orElseThrow(() ->
+        new IllegalArgumentException("no training run named " + run));
+  }
+
+  /** The Java view of the SparkContext this context belongs to. */
+  public JavaSparkContext sparkContext() {
+    return JavaSparkContext.fromSparkContext(sc);
+  }
+
+  /** Stops the scheduler and servers of this application (they also stop with the SparkContext). */
+  @Override
+  public void close() {
+    DriverRuntime.stop(runtime.endpoint.deploymentId());
+  }
+}

@@ -1,0 +1,52 @@
+package io.sparkps.spark;
+
+import java.io.IOException;
+import java.util.Map;
+import org.apache.spark.SparkEnv;
+import org.apache.spark.api.plugin.ExecutorPlugin;
+import org.apache.spark.api.plugin.PluginContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Starts a parameter server in this executor when the driver grants a slot. A failure is logged,
+ * not thrown: throwing here would kill the executor and make Spark relaunch executors without
+ * end; the driver sees one server fewer instead.
+ */
+final class PsExecutorPlugin implements ExecutorPlugin {
+
+  private static final Logger LOG = LoggerFactory.getLogger(PsExecutorPlugin.class);
+
+  @Override
+  public void init(PluginContext ctx, Map<String, String> extraConf) {
+    String executorId = ctx.executorID();
+    try {
+      ServerSlotReply reply = (ServerSlotReply) ctx.ask(new ServerSlotRequest(executorId));
+      if (!reply.start()) {
+        LOG.info("Executor {} hosts no parameter server: {}", executorId, reply.reason());
+        return;
+      }
+      // PluginContext.hostname() throws in real executors; the block manager knows the host.
+      String host = "driver".equals(executorId)
+          ? ctx.conf().get("spark.driver.host", "127.0.0.1")
+          : SparkEnv.get().blockManager().blockManagerId().host();
+      String seed = extraConf.get(PsDriverPlugin.SECRET_SEED);
+      byte[] key = seed == null || seed.isEmpty() ? null : PsSparkConf.deriveKey(seed);
+      ExecutorServers.ensureStarted(extraConf.get(PsDriverPlugin.DEPLOYMENT_ID),
+          PsSparkConf.toPsConfig(ctx.conf(), host, key), PsSparkConf.port(ctx.conf()),
+          extraConf.get(PsDriverPlugin.SCHEDULER_HOST),
+          Integer.parseInt(extraConf.get(PsDriverPlugin.SCHEDULER_PORT)));
+    } catch (IOException | RuntimeException e) {
+      LOG.error("Executor {} could not start its parameter server; the application continues with fewer "
+          + "servers: {}", executorId, e.toString(), e);
+    } catch (Exception e) {
+      LOG.error("Executor {} could not ask the driver for a server slot: {}", executorId, e.toString(), e);
+    }
+  }
+
+  @Override
+  public void shutdown() {
+    ClientRegistry.closeAll();
+    ExecutorServers.stop();
+  }
+}

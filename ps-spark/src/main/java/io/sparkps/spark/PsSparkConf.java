@@ -1,0 +1,97 @@
+package io.sparkps.spark;
+
+import io.sparkps.core.config.PsConfig;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import org.apache.spark.SparkConf;
+
+/**
+ * The {@code spark.ps.*} configuration keys (all in one place) and their mapping onto
+ * {@link PsConfig}. Documented for users in {@code docs/configuration.md}. Stateless.
+ */
+public final class PsSparkConf {
+
+  /** How many executors host a server; 0 (default) means every executor. */
+  public static final String SERVERS = "spark.ps.servers";
+  /** Port servers bind to; 0 (default) picks a free port. */
+  public static final String PORT = "spark.ps.port";
+  /** Default staleness for training runs: -1 ASP, 0 BSP (default), s >= 1 SSP. */
+  public static final String STALENESS = "spark.ps.staleness";
+  public static final String HEARTBEAT_INTERVAL = "spark.ps.heartbeat.interval";
+  public static final String HEARTBEAT_TIMEOUT = "spark.ps.heartbeat.timeout";
+  public static final String REQUEST_TIMEOUT = "spark.ps.request.timeout";
+  public static final String CLOCK_TIMEOUT = "spark.ps.clock.timeout";
+  public static final String MAX_FRAME_BYTES = "spark.ps.maxFrameBytes";
+  public static final String IO_THREADS = "spark.ps.ioThreads";
+  public static final String SHARD_THREADS = "spark.ps.shardThreads";
+  /** Data-plane authentication: {@code auto} (default: on with a per-application token), {@code off}. */
+  public static final String AUTH = "spark.ps.authenticate";
+  /** How many times {@code PsContext.train} resubmits a failed training stage (default 3). */
+  public static final String TRAIN_MAX_ATTEMPTS = "spark.ps.train.maxAttempts";
+
+  /** Internal: the per-application token the driver hands executors when spark.authenticate is off. */
+  static final String TOKEN = "spark.ps.internal.token";
+
+  private PsSparkConf() {}
+
+  /** The deployment settings for a component on {@code host}, with {@code secret} (null: no auth). */
+  public static PsConfig toPsConfig(SparkConf conf, String host, byte[] secret) {
+    PsConfig.Builder b = PsConfig.builder().host(host);
+    if (conf.contains(HEARTBEAT_INTERVAL)) {
+      b.heartbeatInterval(Duration.ofMillis(conf.getTimeAsMs(HEARTBEAT_INTERVAL, "1s")));
+    }
+    if (conf.contains(HEARTBEAT_TIMEOUT)) {
+      b.heartbeatTimeout(Duration.ofMillis(conf.getTimeAsMs(HEARTBEAT_TIMEOUT, "10s")));
+    }
+    if (conf.contains(REQUEST_TIMEOUT)) {
+      b.requestTimeout(Duration.ofMillis(conf.getTimeAsMs(REQUEST_TIMEOUT, "60s")));
+    }
+    if (conf.contains(CLOCK_TIMEOUT)) {
+      b.clockTimeout(Duration.ofMillis(conf.getTimeAsMs(CLOCK_TIMEOUT, "30min")));
+    }
+    if (conf.contains(MAX_FRAME_BYTES)) {
+      b.maxFrameBytes((int) Math.min(Integer.MAX_VALUE, conf.getSizeAsBytes(MAX_FRAME_BYTES, "64m")));
+    }
+    if (conf.contains(IO_THREADS)) {
+      b.ioThreads(conf.getInt(IO_THREADS, 2));
+    }
+    if (conf.contains(SHARD_THREADS)) {
+      b.shardThreads(conf.getInt(SHARD_THREADS, 2));
+    }
+    if (secret != null) {
+      b.secret(secret);
+    }
+    return b.build();
+  }
+
+  /** Whether the data plane authenticates (on unless {@code spark.ps.authenticate=off}). */
+  static boolean authEnabled(SparkConf conf) {
+    String mode = conf.get(AUTH, "auto").trim().toLowerCase(java.util.Locale.ROOT);
+    if (!mode.equals("auto") && !mode.equals("off")) {
+      throw new IllegalArgumentException("unknown value: " + AUTH + "=" + mode + " (auto, off)");
+    }
+    return mode.equals("auto");
+  }
+
+  /**
+   * The data-plane key derived from Spark's application secret (spark.authenticate on) or from the
+   * per-application token: SHA-256, so any secret length gives a 32-byte key.
+   */
+  static byte[] deriveKey(String secret) {
+    try {
+      return MessageDigest.getInstance("SHA-256").digest(("spark-ps:" + secret).getBytes(StandardCharsets.UTF_8));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+    }
+  }
+
+  static int port(SparkConf conf) {
+    int port = conf.getInt(PORT, 0);
+    if (port < 0 || port > 65535) {
+      throw new IllegalArgumentException("port out of range: " + PORT + "=" + port + " ([0, 65535])");
+    }
+    return port;
+  }
+}

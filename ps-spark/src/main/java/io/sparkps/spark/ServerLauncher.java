@@ -1,0 +1,72 @@
+package io.sparkps.spark;
+
+import io.sparkps.core.config.PsConfig;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import org.apache.spark.SparkContext;
+import org.apache.spark.SparkEnv;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Starts parameter servers when the plugin is not configured: in the driver JVM for local mode,
+ * otherwise with a short job whose tasks start one server per executor JVM (idempotent, so a JVM
+ * that runs two of the tasks still hosts one server). Stateless.
+ */
+final class ServerLauncher {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ServerLauncher.class);
+  private static final int ROUNDS = 3;
+
+  private ServerLauncher() {}
+
+  static boolean isLocal(SparkContext sc) {
+    return sc.master().startsWith("local") && !sc.master().startsWith("local-cluster");
+  }
+
+  /** Servers the application should have now: 1 in local mode, else one per executor (capped). */
+  static int expectedServers(SparkContext sc) {
+    if (isLocal(sc)) {
+      return 1;
+    }
+    int executors = Math.max(1, sc.getExecutorMemoryStatus().size() - 1);
+    int cap = sc.getConf().getInt(PsSparkConf.SERVERS, 0);
+    return cap > 0 ? Math.min(cap, executors) : executors;
+  }
+
+  static void launch(SparkContext sc, DriverRuntime rt) throws IOException {
+    PsEndpoint ep = rt.endpoint;
+    int port = PsSparkConf.port(sc.getConf());
+    if (isLocal(sc)) {
+      ExecutorServers.ensureStarted(ep.deploymentId(), ep.config(), port, ep.schedulerHost(), ep.schedulerPort());
+      return;
+    }
+    String seed = rt.secretSeed;
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(sc);
+    for (int round = 0; round < ROUNDS; round++) {
+      int tasks = Math.max(1, TaskSlots.available(sc));
+      List<Integer> ids = new ArrayList<>();
+      for (int i = 0; i < tasks; i++) {
+        ids.add(i);
+      }
+      sc.setJobDescription("spark-ps: start parameter servers");
+      jsc.parallelize(ids, tasks).mapPartitions(it -> {
+        String host = SparkEnv.get().blockManager().blockManagerId().host();
+        byte[] key = seed == null ? null : PsSparkConf.deriveKey(seed);
+        PsConfig config = PsSparkConf.toPsConfig(SparkEnv.get().conf(), host, key);
+        int id = ExecutorServers.ensureStarted(ep.deploymentId(), config, port, ep.schedulerHost(), ep.schedulerPort());
+        return Collections.singletonList(id).iterator();
+      }).collect();
+      sc.setJobDescription(null);
+      long alive = rt.scheduler.routing().servers().stream().filter(s -> s.alive()).count();
+      if (alive >= expectedServers(sc)) {
+        return;
+      }
+      LOG.info("{} parameter servers for {} executors after launch round {}; launching again", alive,
+          expectedServers(sc), round + 1);
+    }
+  }
+}

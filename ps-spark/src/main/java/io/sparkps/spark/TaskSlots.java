@@ -1,0 +1,40 @@
+package io.sparkps.spark;
+
+import org.apache.spark.SparkContext;
+
+/**
+ * How many tasks this application can run at once: gated training needs one slot per partition,
+ * all at the same time. Stateless.
+ */
+final class TaskSlots {
+
+  private TaskSlots() {}
+
+  static int available(SparkContext sc) {
+    int taskCpus = sc.getConf().getInt("spark.task.cpus", 1);
+    String master = sc.master();
+    int cores;
+    if (master.startsWith("local-cluster")) {
+      String[] parts = master.substring(master.indexOf('[') + 1, master.indexOf(']')).split(",");
+      cores = Integer.parseInt(parts[0].trim()) * Integer.parseInt(parts[1].trim());
+    } else if (master.startsWith("local")) {
+      cores = localCores(master);
+    } else {
+      int executors = Math.max(0, sc.getExecutorMemoryStatus().size() - 1);
+      int perExecutor = sc.getConf().getInt("spark.executor.cores", 0);
+      // Without spark.executor.cores, standalone executors take every core of their worker: Spark's
+      // default parallelism is then the total core count.
+      cores = perExecutor > 0 ? executors * perExecutor : sc.defaultParallelism();
+    }
+    return Math.max(0, cores / Math.max(1, taskCpus));
+  }
+
+  private static int localCores(String master) {
+    if (master.equals("local")) {
+      return 1;
+    }
+    String inner = master.substring(master.indexOf('[') + 1, master.indexOf(']'));
+    String threads = inner.split(",")[0].trim();
+    return threads.equals("*") ? Runtime.getRuntime().availableProcessors() : Integer.parseInt(threads);
+  }
+}

@@ -1,0 +1,83 @@
+package io.sparkps.spark;
+
+import io.sparkps.core.client.Worker;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * A training worker inside a Spark task: the partition is the worker id; clocks and barriers go
+ * through the parameter-server scheduler (not Spark's barrier(), which costs about a second per
+ * call); pushes are tagged so retried tasks never apply an update twice. For one task thread.
+ */
+public final class WorkerContext {
+
+  private final Worker worker;
+  private final int numWorkers;
+  private final int runAttempt;
+  private final int taskAttempt;
+  private final int stageAttempt;
+
+  WorkerContext(Worker worker, int numWorkers, int runAttempt, int taskAttempt, int stageAttempt) {
+    this.worker = worker;
+    this.numWorkers = numWorkers;
+    this.runAttempt = runAttempt;
+    this.taskAttempt = taskAttempt;
+    this.stageAttempt = stageAttempt;
+  }
+
+  /** This worker's id: the partition index. */
+  public int id() {
+    return worker.id();
+  }
+
+  public int numWorkers() {
+    return numWorkers;
+  }
+
+  /** How many times {@link PsContext#train} resubmitted this run before this attempt (0 first). */
+  public int runAttempt() {
+    return runAttempt;
+  }
+
+  /** Spark's task attempt number. */
+  public int taskAttempt() {
+    return taskAttempt;
+  }
+
+  /** Spark's stage attempt number (a resubmitted barrier stage bumps this, not the task attempt). */
+  public int stageAttempt() {
+    return stageAttempt;
+  }
+
+  /** Clocks completed: where a resumed worker continues. */
+  public long currentClock() {
+    return worker.currentClock();
+  }
+
+  /** Waits for this worker's pushes, reports the clock and blocks until the consistency model allows. */
+  public long clock() {
+    return worker.clock();
+  }
+
+  public CompletableFuture<Long> clockAsync() {
+    return worker.clockAsync();
+  }
+
+  /** Waits until every unfinished worker of the run arrives. */
+  public void barrier() {
+    worker.barrier();
+  }
+
+  /** Pushes through the table's updater, applied exactly once even if this task is retried. */
+  public void push(TableHandle table, long[] keys, float[] values) {
+    worker.push(table.table(), keys, values);
+  }
+
+  public CompletableFuture<Void> pushAsync(TableHandle table, long[] keys, float[] values) {
+    return worker.pushAsync(table.table(), keys, values);
+  }
+
+  /** The ps-core worker, for what is not mirrored here. */
+  public Worker worker() {
+    return worker;
+  }
+}

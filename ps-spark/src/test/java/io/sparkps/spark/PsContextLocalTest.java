@@ -1,0 +1,120 @@
+package io.sparkps.spark;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.sparkps.core.clock.Consistency;
+import io.sparkps.core.clock.RunClock;
+import io.sparkps.core.clock.RunStats;
+import io.sparkps.core.config.TableSpec;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The plugin on local[2]: tables, handles in closures, gated training, retries, clear errors. */
+class PsContextLocalTest {
+
+  private static SparkSession spark;
+  private static PsContext ps;
+
+  @BeforeAll
+  static void start() {
+    spark = LocalSpark.builder("local[2]", true).getOrCreate();
+    ps = PsContext.getOrCreate(spark);
+  }
+
+  @AfterAll
+  static void stop() {
+    spark.stop();
+  }
+
+  @Test
+  void thePluginRunsTheServerInTheDriverJvmInLocalMode() {
+    assertEquals(1, ps.routing().servers().size());
+    assertTrue(ps.routing().servers().get(0).alive());
+    assertEquals(ps, ps, "getOrCreate is cheap and idempotent");
+    assertEquals(ps.endpoint(), PsContext.getOrCreate(spark).endpoint());
+  }
+
+  @Test
+  void handlesWorkInsideTasksAndGatedTrainingGivesExactTotals() {
+    SparseTableHandle sums = ps.sparseTable(TableSpec.sparse("sums", 1));
+    JavaRDD<Integer> data = rdd(2, 100);
+    int clocks = 20;
+    RunStats stats = ps.train(data, "bsp-sums", Consistency.bsp(), (worker, rows) -> {
+      int n = 0;
+      while (rows.hasNext()) {
+        rows.next();
+        n++;
+      }
+      for (long c = worker.currentClock(); c < clocks; c++) {
+        worker.push(sums, new long[] {worker.id(), 100}, new float[] {n, 1});
+        worker.clock();
+      }
+    });
+    assertEquals(RunClock.State.FINISHED, stats.state());
+    assertArrayEquals(new long[] {clocks, clocks}, stats.clockCalls());
+    assertArrayEquals(new float[] {50 * clocks, 50 * clocks, 2 * clocks}, sums.pull(new long[] {0, 1, 100}));
+  }
+
+  @Test
+  void aFailedFirstAttemptIsResubmittedAndNoUpdateIsAppliedTwice() {
+    SparseTableHandle sums = ps.sparseTable(TableSpec.sparse("retry-sums", 1));
+    int clocks = 12;
+    RunStats stats = ps.train(rdd(2, 10), "retry", Consistency.ssp(1), (worker, rows) -> {
+      for (long c = worker.currentClock(); c < clocks; c++) {
+        worker.push(sums, new long[] {worker.id(), 7}, new float[] {1, 1});
+        if (worker.id() == 1 && worker.runAttempt() == 0 && c == 5) {
+          throw new IllegalStateException("injected failure in the first attempt");
+        }
+        worker.clock();
+      }
+    });
+    assertEquals(RunClock.State.FINISHED, stats.state());
+    assertArrayEquals(new float[] {clocks, clocks, 2 * clocks}, sums.pull(new long[] {0, 1, 7}),
+        "each clock's push counted once despite the failure and replay");
+  }
+
+  @Test
+  void tooManyPartitionsForTheSlotsFailsAtOnceNamingBoth() {
+    IllegalStateException e = assertThrows(IllegalStateException.class,
+        () -> ps.train(rdd(3, 9), "too-wide", Consistency.bsp(), (w, rows) -> w.clock()));
+    assertTrue(e.getMessage().contains("needs 3 tasks") && e.getMessage().contains("has 2 task slots"),
+        e.getMessage());
+  }
+
+  @Test
+  void aspRunsWithPlainMapPartitions() {
+    DenseTableHandle counts = ps.denseTable(TableSpec.dense("asp-counts", 3, 1));
+    ps.train(rdd(3, 9), "asp", Consistency.asp(), (worker, rows) -> {
+      for (int c = 0; c < 5; c++) {
+        worker.push(counts, new long[] {worker.id()}, new float[] {1});
+        worker.clock();
+      }
+    });
+    assertArrayEquals(new float[] {5, 5, 5}, counts.pullRange(0, 3));
+  }
+
+  @Test
+  void aTableWithTheSameNameAndAnotherSpecIsRefusedWithTheFix() {
+    ps.sparseTable(TableSpec.sparse("dims", 4));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> ps.sparseTable(TableSpec.sparse("dims", 8)));
+    assertTrue(e.getMessage().contains("exists with another spec") && e.getMessage().contains("dropTable"),
+        e.getMessage());
+  }
+
+  private static JavaRDD<Integer> rdd(int partitions, int n) {
+    List<Integer> xs = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      xs.add(i);
+    }
+    return ps.sparkContext().parallelize(xs, partitions);
+  }
+}
