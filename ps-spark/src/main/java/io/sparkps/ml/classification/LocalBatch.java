@@ -1,0 +1,75 @@
+package io.sparkps.ml.classification;
+
+import io.sparkps.ml.SparseExample;
+import java.util.Arrays;
+
+/**
+ * One mini-batch in the form the per-row math wants: the batch's distinct keys (sorted, as pulls
+ * and pushes require, with the bias key first) and, for each row, the positions of its features in
+ * that key list. Built once per batch; not thread-safe.
+ */
+final class LocalBatch {
+
+  /** The bias lives in the weight table under this key (feature indices are >= 0). */
+  static final long BIAS_KEY = -1;
+
+  final long[] keys;
+  final int[][] slots;
+  final float[][] values;
+  final double[] labels;
+
+  private LocalBatch(long[] keys, int[][] slots, float[][] values, double[] labels) {
+    this.keys = keys;
+    this.slots = slots;
+    this.values = values;
+    this.labels = labels;
+  }
+
+  static LocalBatch of(SparseExample[] rows, int from, int to) {
+    int total = 1;
+    for (int r = from; r < to; r++) {
+      total += rows[r].indices().length;
+    }
+    long[] all = new long[total];
+    all[0] = BIAS_KEY;
+    int at = 1;
+    for (int r = from; r < to; r++) {
+      long[] idx = rows[r].indices();
+      System.arraycopy(idx, 0, all, at, idx.length);
+      at += idx.length;
+    }
+    Arrays.sort(all);
+    int unique = 0;
+    for (int i = 0; i < all.length; i++) {
+      if (i == 0 || all[i] != all[i - 1]) {
+        all[unique++] = all[i];
+      }
+    }
+    long[] keys = Arrays.copyOf(all, unique);
+    int n = to - from;
+    int[][] slots = new int[n][];
+    float[][] values = new float[n][];
+    double[] labels = new double[n];
+    for (int r = 0; r < n; r++) {
+      SparseExample row = rows[from + r];
+      long[] idx = row.indices();
+      int[] s = new int[idx.length];
+      for (int i = 0; i < idx.length; i++) {
+        s[i] = Arrays.binarySearch(keys, idx[i]);
+      }
+      slots[r] = s;
+      values[r] = row.values();
+      labels[r] = row.label();
+    }
+    return new LocalBatch(keys, slots, values, labels);
+  }
+
+  int size() {
+    return labels.length;
+  }
+
+  /** The bias key sorts first. */
+  static int biasSlot() {
+    return 0;
+  }
+}

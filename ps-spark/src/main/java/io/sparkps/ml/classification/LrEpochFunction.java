@@ -1,0 +1,61 @@
+package io.sparkps.ml.classification;
+
+import io.sparkps.ml.SparseExample;
+import io.sparkps.spark.DenseTableHandle;
+import io.sparkps.spark.SparseTableHandle;
+import io.sparkps.spark.TrainFunction;
+import io.sparkps.spark.WorkerContext;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+
+/**
+ * One epoch of mini-batch logistic regression on one partition: per batch, pull the weights of the
+ * keys the batch touches, compute the summed log-loss gradient, push it (the servers apply the
+ * optimizer), clock. Clock b is batch b, so a resumed worker skips the batches it completed. The
+ * epoch's training loss goes to a small sum table, through the worker so it counts once.
+ */
+final class LrEpochFunction implements TrainFunction<SparseExample> {
+
+  private static final long serialVersionUID = 1L;
+
+  private final SparseTableHandle weights;
+  private final DenseTableHandle losses;
+  private final LrSettings settings;
+  private final int epoch;
+
+  LrEpochFunction(SparseTableHandle weights, DenseTableHandle losses, LrSettings settings, int epoch) {
+    this.weights = weights;
+    this.losses = losses;
+    this.settings = settings;
+    this.epoch = epoch;
+  }
+
+  @Override
+  public void train(WorkerContext worker, Iterator<SparseExample> rows) {
+    List<SparseExample> list = new ArrayList<>();
+    rows.forEachRemaining(list::add);
+    SparseExample[] data = list.toArray(new SparseExample[0]);
+    int batch = settings.batchSize();
+    int batches = (data.length + batch - 1) / batch;
+    double lossSum = 0;
+    long lossCount = 0;
+    for (long b = worker.currentClock(); b < batches; b++) {
+      int from = (int) (b * batch);
+      LocalBatch mb = LocalBatch.of(data, from, Math.min(data.length, from + batch));
+      float[] w = weights.pull(mb.keys);
+      float[] grad = new float[w.length];
+      lossSum += LogisticMath.accumulate(mb, w, grad);
+      lossCount += mb.size();
+      if (settings.l2() > 0) {
+        for (int k = 0; k < grad.length; k++) {
+          grad[k] += (float) (settings.l2() * w[k]);
+        }
+      }
+      worker.pushAsync(weights, mb.keys, grad);
+      worker.clock();
+    }
+    // Rows of a resumed worker cover only the batches it redid: the loss is then a partial sum.
+    worker.push(losses, new long[] {epoch}, new float[] {(float) lossSum, lossCount});
+  }
+}

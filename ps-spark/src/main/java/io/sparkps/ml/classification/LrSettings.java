@@ -1,0 +1,28 @@
+package io.sparkps.ml.classification;
+
+import static io.sparkps.core.config.Checks.requireArgument;
+
+import io.sparkps.core.clock.Consistency;
+import io.sparkps.core.update.UpdaterSpec;
+import java.io.Serializable;
+
+/**
+ * Hyper-parameters of parameter-server logistic regression: epochs, mini-batch size, the server-side
+ * optimizer, L2 strength, and the consistency model gating the workers. Immutable.
+ */
+public record LrSettings(int epochs, int batchSize, UpdaterSpec optimizer, double l2, Consistency consistency)
+    implements Serializable {
+
+  public LrSettings {
+    requireArgument(epochs >= 1, "epochs must be >= 1: epochs=%s", epochs);
+    requireArgument(batchSize >= 1, "batchSize must be >= 1: batchSize=%s", batchSize);
+    requireArgument(l2 >= 0 && Double.isFinite(l2), "l2 must be finite and >= 0: l2=%s", l2);
+    java.util.Objects.requireNonNull(optimizer, "optimizer");
+    java.util.Objects.requireNonNull(consistency, "consistency");
+  }
+
+  /** AdaGrad (lr 0.1), batches of 1024, no L2, SSP(2), {@code epochs} passes. */
+  public static LrSettings defaults(int epochs) {
+    return new LrSettings(epochs, 1024, UpdaterSpec.adagrad(0.1), 0, Consistency.ssp(2));
+  }
+}

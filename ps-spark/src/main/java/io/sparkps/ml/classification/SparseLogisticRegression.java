@@ -1,0 +1,102 @@
+package io.sparkps.ml.classification;
+
+import io.sparkps.core.clock.RunStats;
+import io.sparkps.core.config.TableSpec;
+import io.sparkps.ml.SparseExample;
+import io.sparkps.ml.evaluation.BinaryMetrics;
+import io.sparkps.spark.DenseTableHandle;
+import io.sparkps.spark.PsContext;
+import io.sparkps.spark.SparseTableHandle;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import org.apache.spark.api.java.JavaRDD;
+
+/**
+ * Sparse binary logistic regression on the parameter server: the weights live in a sparse table
+ * (one float per feature, plus the bias) whose updater is the optimizer; each epoch is one gated
+ * training run over the partitions, mini-batch by mini-batch (see {@link LrEpochFunction}); after
+ * each epoch the held-out set is scored by pulling only the weights its rows touch. Thread-safe
+ * as far as Spark jobs are.
+ */
+public final class SparseLogisticRegression {
+
+  /** What one epoch achieved. {@code evalLogLoss}/{@code evalAuc} are NaN without a held-out set. */
+  public record EpochResult(int epoch, double trainLogLoss, double evalLogLoss, double evalAuc,
+      double seconds, long maxBlockedMillis) {}
+
+  /** The trained weights (still on the servers) and the per-epoch history. */
+  public record Result(SparseTableHandle weights, List<EpochResult> epochs) {}
+
+  /** Called on the driver after every epoch (progress output, early stopping decisions). */
+  @FunctionalInterface
+  public interface EpochListener {
+    void epoch(EpochResult result);
+  }
+
+  private SparseLogisticRegression() {}
+
+  /**
+   * Trains for {@code settings.epochs()} epochs. Tables are named {@code name + ".w"} and
+   * {@code name + ".loss"}; runs {@code name + "-epoch-" + e}.
+   */
+  public static Result train(PsContext ps, String name, JavaRDD<SparseExample> train,
+      JavaRDD<SparseExample> heldOut, LrSettings settings, EpochListener listener) {
+    SparseTableHandle weights = ps.sparseTable(TableSpec.sparse(name + ".w", 1).withUpdater(settings.optimizer()));
+    DenseTableHandle losses = ps.denseTable(TableSpec.dense(name + ".loss", settings.epochs(), 2));
+    List<EpochResult> history = new ArrayList<>();
+    for (int e = 0; e < settings.epochs(); e++) {
+      long start = System.nanoTime();
+      RunStats stats = ps.train(train, name + "-epoch-" + e, settings.consistency(),
+          new LrEpochFunction(weights, losses, settings, e));
+      float[] loss = losses.pullRange(e, e + 1);
+      double evalLoss = Double.NaN;
+      double evalAuc = Double.NaN;
+      if (heldOut != null) {
+        double[][] py = predict(weights, heldOut);
+        evalLoss = BinaryMetrics.logLoss(py[0], py[1]);
+        evalAuc = BinaryMetrics.auc(py[0], py[1]);
+      }
+      long blocked = 0;
+      for (long b : stats.blockedNanos()) {
+        blocked = Math.max(blocked, b / 1_000_000);
+      }
+      EpochResult r = new EpochResult(e, loss[1] > 0 ? loss[0] / loss[1] : Double.NaN, evalLoss, evalAuc,
+          (System.nanoTime() - start) / 1e9, blocked);
+      history.add(r);
+      listener.epoch(r);
+    }
+    return new Result(weights, Collections.unmodifiableList(history));
+  }
+
+  /**
+   * Scores {@code data} with the weights on the servers: {@code [0]} probabilities, {@code [1]}
+   * labels, in partition order. Each partition pulls only the weights its rows touch.
+   */
+  public static double[][] predict(SparseTableHandle weights, JavaRDD<SparseExample> data) {
+    List<double[][]> parts = data.mapPartitions(it -> {
+      List<SparseExample> rows = new ArrayList<>();
+      it.forEachRemaining(rows::add);
+      if (rows.isEmpty()) {
+        return Collections.<double[][]>emptyIterator();
+      }
+      LocalBatch all = LocalBatch.of(rows.toArray(new SparseExample[0]), 0, rows.size());
+      float[] w = weights.pull(all.keys);
+      double[][] out = new double[2][all.size()];
+      for (int r = 0; r < all.size(); r++) {
+        out[0][r] = LogisticMath.sigmoid(LogisticMath.margin(w, LocalBatch.biasSlot(), all.slots[r], all.values[r]));
+        out[1][r] = all.labels[r];
+      }
+      return Collections.singletonList(out).iterator();
+    }).collect();
+    int n = parts.stream().mapToInt(p -> p[0].length).sum();
+    double[][] py = new double[2][n];
+    int at = 0;
+    for (double[][] p : parts) {
+      System.arraycopy(p[0], 0, py[0], at, p[0].length);
+      System.arraycopy(p[1], 0, py[1], at, p[1].length);
+      at += p[0].length;
+    }
+    return py;
+  }
+}
