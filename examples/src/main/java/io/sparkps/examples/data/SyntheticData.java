@@ -214,6 +214,21 @@ public final class SyntheticData implements Serializable {
     return new Row(r, features, label, isHeldOut(r));
   }
 
+  /**
+   * First row of part {@code part} when the N rows are cut into {@code parts} contiguous ranges whose sizes
+   * differ by at most one (the first {@code N mod parts} ranges get the extra row). Part {@code p} holds rows
+   * {@code [partStart(parts, p), partStart(parts, p + 1))}; {@code part} may equal {@code parts} (gives N).
+   */
+  public long partStart(int parts, int part) {
+    if (parts < 1) {
+      throw new IllegalArgumentException("parts: parts=" + parts + " (allowed >= 1)");
+    }
+    if (part < 0 || part > parts) {
+      throw new IllegalArgumentException("part: part=" + part + " (allowed [0, parts=" + parts + "])");
+    }
+    return n / parts * part + Math.min(part, n % parts);
+  }
+
   /** Rows {@code [from, to)} in order, generated lazily (sequential stream; call {@code parallel()} if wanted). */
   public Stream<Row> rows(long from, long to) {
     if (from < 0 || from > to || to > n) {
