@@ -53,7 +53,7 @@ public final class DataGen {
         throw new IllegalArgumentException("option: out=unset (required, a directory)");
       }
       dir = Path.of(o);
-    } catch (IllegalArgumentException | ArithmeticException e) {
+    } catch (IllegalArgumentException | IllegalStateException | ArithmeticException e) {
       err.println("DataGen: " + e.getMessage());
       err.println(USAGE);
       return 2;

@@ -1,5 +1,8 @@
 package io.sparkps.examples.data;
 
+import java.util.HashSet;
+import java.util.Set;
+
 /**
  * The reference figure of {@code BENCHMARKS.md}: single-threaded plain-Java logistic regression trained by
  * AdaGrad SGD in one pass over the training rows (rows that are not held out), in row order.
@@ -330,8 +333,9 @@ public final class PlainAdagradBaseline {
     }
   }
 
-  /** Validating builder; not thread-safe. */
+  /** Validating, set-once builder (a second call of a setter throws IllegalStateException); not thread-safe. */
   public static final class Builder {
+    private final Set<String> set = new HashSet<>();
     private double alpha = DEFAULT_ALPHA;
     private double initialAccumulator = DEFAULT_INITIAL_ACCUMULATOR;
     private long denseMaxD = AUTO;
@@ -340,6 +344,7 @@ public final class PlainAdagradBaseline {
 
     /** Learning rate, in (0, 100]. */
     public Builder alpha(double alpha) {
+      requireUnset("learning rate", "alpha", this.alpha);
       if (!(alpha > 0 && alpha <= 100)) {
         throw new IllegalArgumentException("learning rate: alpha=" + alpha + " (allowed (0, 100])");
       }
@@ -349,6 +354,7 @@ public final class PlainAdagradBaseline {
 
     /** Starting value of every AdaGrad accumulator, in [0, 1000]; default 1. */
     public Builder initialAccumulator(double g0) {
+      requireUnset("initial accumulator", "g0", this.initialAccumulator);
       if (!(g0 >= 0 && g0 <= 1000)) {
         throw new IllegalArgumentException("initial accumulator: g0=" + g0 + " (allowed [0, 1000])");
       }
@@ -361,6 +367,7 @@ public final class PlainAdagradBaseline {
      * automatic (see the class comment).
      */
     public Builder denseMaxD(long maxD) {
+      requireUnset("dense limit", "denseMaxD", this.denseMaxD == AUTO ? "auto" : this.denseMaxD);
       if (maxD < 0 || maxD > 1L << 30) {
         throw new IllegalArgumentException("dense limit: denseMaxD=" + maxD + " (allowed [0, 2^30])");
       }
@@ -370,6 +377,12 @@ public final class PlainAdagradBaseline {
 
     public PlainAdagradBaseline build() {
       return new PlainAdagradBaseline(alpha, initialAccumulator, denseMaxD);
+    }
+
+    private void requireUnset(String what, String name, Object current) {
+      if (!set.add(name)) {
+        throw new IllegalStateException(what + ": " + name + " was already set to " + current);
+      }
     }
   }
 

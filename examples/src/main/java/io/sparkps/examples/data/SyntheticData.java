@@ -3,6 +3,8 @@ package io.sparkps.examples.data;
 import java.io.Serializable;
 import java.math.BigInteger;
 import java.util.Arrays;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.stream.LongStream;
 import java.util.stream.Stream;
 
@@ -108,17 +110,9 @@ public final class SyntheticData implements Serializable {
     return new Builder();
   }
 
-  /** A builder starting from this configuration, to change one parameter. */
-  public Builder toBuilder() {
-    Builder b = new Builder();
-    b.n = n;
-    b.d = d;
-    b.k = k;
-    b.seed = seed;
-    b.zipfS = zipfS;
-    b.rho = rho;
-    b.bias = bias;
-    return b;
+  /** Serialization goes through the validating builder, which also recomputes the derived fields. */
+  private Object readResolve() {
+    return builder().n(n).d(d).k(k).seed(seed).zipfS(zipfS).rho(rho).bias(bias).build();
   }
 
   /** Number of rows N; row indices are {@code [0, N)}. */
@@ -439,8 +433,10 @@ public final class SyntheticData implements Serializable {
   }
 
   /**
-   * Validating, set-once builder. N and D are required; K, seed, s, rho and b default to 30, 42, 1.1, 0.1 and
-   * -0.5. Not thread-safe.
+   * Validating, set-once builder (Caffeine style): each setter may be called once ({@link
+   * IllegalStateException} otherwise) and range-checks its value ({@link IllegalArgumentException}); {@link
+   * #build} requires N and D and cross-checks {@code k <= d}. K, seed, s, rho and b default to 30, 42, 1.1, 0.1
+   * and -0.5. Not thread-safe.
    */
   public static final class Builder {
     private static final long UNSET = Long.MIN_VALUE;
@@ -452,63 +448,81 @@ public final class SyntheticData implements Serializable {
     private double zipfS = DEFAULT_ZIPF_S;
     private double rho = DEFAULT_RHO;
     private double bias = DEFAULT_BIAS;
+    private final Set<String> set = new HashSet<>();
 
     private Builder() {}
 
-    /** Rows, in [1, 2^62]. */
+    /** Rows, in [1, 2^62]. Required. */
     public Builder n(long n) {
+      requireUnset("rows", "n", this.n);
       requireArgument(n >= 1 && n <= (1L << 62), "rows: n=%d (allowed [1, 2^62])", n);
       this.n = n;
       return this;
     }
 
-    /** Features, in [k, 2^53] and not a multiple of 0x9E3779B1 (= 2654435761). */
+    /** Features, in [k, 2^53] and not a multiple of 0x9E3779B1 (= 2654435761). Required. */
     public Builder d(long d) {
+      requireUnset("features", "d", this.d);
       requireArgument(d >= 1 && d <= MAX_D, "features: d=%d (allowed [1, 2^53])", d);
       requireArgument(d % SCATTER != 0, "features: d=%d (must not be a multiple of 2654435761)", d);
       this.d = d;
       return this;
     }
 
-    /** Distinct features per row, in [1, 1024] and at most d. */
+    /** Distinct features per row, in [1, 1024] and at most d; default 30. */
     public Builder k(int k) {
+      requireUnset("features per row", "k", this.k);
       requireArgument(k >= 1 && k <= 1024, "features per row: k=%d (allowed [1, 1024])", k);
       this.k = k;
       return this;
     }
 
-    /** Any value. */
+    /** Any value; default 42. */
     public Builder seed(long seed) {
+      requireUnset("seed", "seed", this.seed);
       this.seed = seed;
       return this;
     }
 
-    /** Zipf exponent, finite, in (1, 10]. */
+    /** Zipf exponent, in (1, 10]; default 1.1. */
     public Builder zipfS(double s) {
+      requireUnset("zipf exponent", "s", this.zipfS);
       requireArgument(s > 1.0 && s <= 10.0, "zipf exponent: s=%s (allowed (1, 10])", s);
       this.zipfS = s;
       return this;
     }
 
-    /** Informative fraction, in [0, 1]. */
+    /** Informative fraction, in [0, 1]; default 0.1. */
     public Builder rho(double rho) {
+      requireUnset("informative fraction", "rho", this.rho);
       requireArgument(rho >= 0.0 && rho <= 1.0, "informative fraction: rho=%s (allowed [0, 1])", rho);
       this.rho = rho;
       return this;
     }
 
-    /** Bias of the true model, finite. */
+    /** Bias of the true model, finite; default -0.5. */
     public Builder bias(double b) {
+      requireUnset("bias", "b", this.bias);
       requireArgument(Double.isFinite(b), "bias: b=%s (allowed finite)", b);
       this.bias = b;
       return this;
     }
 
     public SyntheticData build() {
-      requireArgument(n != UNSET, "rows: n=unset (required, [1, 2^62])");
-      requireArgument(d != UNSET, "features: d=unset (required, [k, 2^53])");
+      if (n == UNSET) {
+        throw new IllegalStateException("rows: n=unset (required, [1, 2^62])");
+      }
+      if (d == UNSET) {
+        throw new IllegalStateException("features: d=unset (required, [k, 2^53])");
+      }
       requireArgument(k <= d, "features per row: k=%d (allowed [1, d=%d])", k, d);
       return new SyntheticData(this);
+    }
+
+    private void requireUnset(String what, String name, Object current) {
+      if (!set.add(name)) {
+        throw new IllegalStateException(what + ": " + name + " was already set to " + current);
+      }
     }
 
     private static void requireArgument(boolean ok, String format, Object... args) {

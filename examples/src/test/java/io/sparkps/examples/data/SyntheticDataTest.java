@@ -248,7 +248,10 @@ class SyntheticDataTest {
     assertMessage("informative fraction: rho=1.5 (allowed [0, 1])",
         () -> SyntheticData.builder().n(1).d(100).rho(1.5).build());
     assertMessage("bias: b=NaN (allowed finite)", () -> SyntheticData.builder().bias(Double.NaN));
-    assertMessage("features: d=unset (required, [k, 2^53])", () -> SyntheticData.builder().n(5).build());
+    assertEquals("features: d=unset (required, [k, 2^53])",
+        assertThrows(IllegalStateException.class, () -> SyntheticData.builder().n(5).build()).getMessage());
+    assertEquals("rows: n was already set to 5",
+        assertThrows(IllegalStateException.class, () -> SyntheticData.builder().n(5).n(6)).getMessage());
     assertMessage("row index: r=5000 (allowed [0, 5000))", () -> DATA.row(5_000));
     assertMessage("rank: rank=0 (allowed [1, 1048576])", () -> DATA.trueWeight(0));
     assertMessage("feature index: featureIndex=-1 (allowed [0, 1048576))", () -> DATA.rankOf(-1));
@@ -267,8 +270,8 @@ class SyntheticDataTest {
     assertEquals(DATA, copy);
     assertEquals(DATA.hashCode(), copy.hashCode());
     assertEquals(DATA.row(4_321), copy.row(4_321));
-    assertEquals(DATA, DATA.toBuilder().build());
-    assertNotEquals(DATA, DATA.toBuilder().rho(0.2).build());
+    assertNotEquals(DATA, SyntheticData.builder().n(5_000).d(1L << 20).rho(0.2).build());
+    assertEquals(DATA, SyntheticData.builder().n(5_000).d(1L << 20).seed(42).build());
   }
 
   private static void assertMessage(String expected, org.junit.jupiter.api.function.Executable call) {
