@@ -2,12 +2,12 @@ package io.sparkps.examples;
 
 import io.sparkps.core.clock.Consistency;
 import io.sparkps.core.update.UpdaterSpec;
+import io.sparkps.examples.data.ReferenceFigures;
 import io.sparkps.examples.data.SyntheticData;
 import io.sparkps.examples.data.SyntheticDataFrames;
 import io.sparkps.ml.SparseExample;
 import io.sparkps.ml.classification.LrSettings;
 import io.sparkps.ml.classification.SparseLogisticRegression;
-import io.sparkps.ml.evaluation.BinaryMetrics;
 import io.sparkps.spark.PsContext;
 import java.util.Locale;
 import org.apache.spark.api.java.JavaRDD;
@@ -30,8 +30,8 @@ public final class SparseLrExample {
       "Sparse logistic regression on spark-ps. Options (defaults in brackets):",
       "  --n ROWS [100000]   --d FEATURES [2^20]   --k FEATURES_PER_ROW [30]   --seed [42]",
       "  --data DIR          read libsvm files instead of generating (10% held out at random)",
-      "  --partitions P [cores]   --epochs E [3]   --batch B [1024]   --staleness S [2] (-1 ASP, 0 BSP)",
-      "  --optimizer adagrad|ftrl|sgd|adam [adagrad]   --lr [0.1]   --l2 [0]",
+      "  --partitions P [cores]   --epochs E [2]   --batch B [1024]   --staleness S [2] (-1 ASP, 0 BSP)",
+      "  --optimizer ftrl|adagrad|sgd|adam [ftrl]   --lr [0.1]   --l1 [1] (ftrl only)   --l2 [0]",
       "  --master URL [local[*] when not set by spark-submit]");
 
   private SparseLrExample() {}
@@ -82,8 +82,9 @@ public final class SparseLrExample {
 
     PsContext ps = PsContext.getOrCreate(spark);
     int staleness = args.intValue("staleness", 2);
-    LrSettings settings = new LrSettings(args.intValue("epochs", 3), args.intValue("batch", 1024),
-        optimizer(args.string("optimizer", "adagrad"), args.doubleValue("lr", 0.1)), args.doubleValue("l2", 0),
+    LrSettings settings = new LrSettings(args.intValue("epochs", 2), args.intValue("batch", 1024),
+        optimizer(args.string("optimizer", "ftrl"), args.doubleValue("lr", 0.1), args.doubleValue("l1", 1)),
+        args.doubleValue("l2", 0),
         Consistency.ofStaleness(staleness));
     System.out.printf(Locale.ROOT, "training: %s, optimizer %s, batch %d, %d servers%n", settings.consistency(),
         settings.optimizer(), settings.batchSize(), ps.routing().servers().size());
@@ -109,35 +110,18 @@ public final class SparseLrExample {
   }
 
   private static void printReferences(SyntheticData gen) {
-    // The constant model predicts the base rate; the Bayes model knows the true weights.
-    long n = gen.n();
-    int heldCount = 0;
-    for (long r = 9; r < n; r += 10) {
-      heldCount++;
-    }
-    double[] y = new double[heldCount];
-    double[] bayes = new double[heldCount];
-    int i = 0;
-    double positives = 0;
-    for (long r = 9; r < n; r += 10) {
-      y[i] = gen.row(r).label();
-      bayes[i] = gen.trueProbability(r);
-      positives += y[i];
-      i++;
-    }
-    double[] constant = new double[heldCount];
-    java.util.Arrays.fill(constant, positives / heldCount);
+    ReferenceFigures ref = ReferenceFigures.of(gen);
     System.out.printf(Locale.ROOT, "references on the held-out rows: constant logloss %.4f; "
-        + "true model (Bayes) logloss %.4f, AUC %.4f%n", BinaryMetrics.logLoss(constant, y),
-        BinaryMetrics.logLoss(bayes, y), BinaryMetrics.auc(bayes, y));
+        + "true model (Bayes) logloss %.4f, AUC %.4f%n", ref.constant().logLoss(), ref.bayes().logLoss(),
+        ref.bayes().auc());
   }
 
-  static UpdaterSpec optimizer(String name, double lr) {
+  static UpdaterSpec optimizer(String name, double lr, double l1) {
     switch (name) {
       case "adagrad": return UpdaterSpec.adagrad(lr);
       case "sgd": return UpdaterSpec.sgd(lr);
       case "adam": return UpdaterSpec.adam(lr);
-      case "ftrl": return UpdaterSpec.ftrl(lr, 1.0, 0, 0);
+      case "ftrl": return UpdaterSpec.ftrl(lr, 1.0, l1, 0);
       default: throw new IllegalArgumentException("unknown optimizer: " + name + " (adagrad, ftrl, sgd, adam)");
     }
   }

@@ -1,5 +1,6 @@
 package io.sparkps.examples.data;
 
+import io.sparkps.ml.evaluation.Metrics;
 import java.util.HashSet;
 import java.util.Set;
 

@@ -1,5 +1,7 @@
 package io.sparkps.examples.data;
 
+import io.sparkps.ml.evaluation.Metrics;
+
 /**
  * The figures {@code BENCHMARKS.md} asks every run to report next to a trained model: the held-out logloss
  * of a constant prediction (the training base rate; its AUC is 0.5) and the held-out logloss and AUC of the

@@ -8,7 +8,7 @@
  *       configuration (N, D, K, seed, s, rho, b) and {@code r}; {@code row(r)} gives its sorted 0-based feature
  *       indices, label and split; {@code trueWeight}, {@code trueMargin} and {@code trueProbability} expose the
  *       true (Bayes) model.
- *   <li>{@link io.sparkps.examples.data.Metrics}: logloss and exact AUC, on arrays or streamed through an
+ *   <li>{@link io.sparkps.ml.evaluation.Metrics} (in ps-spark): logloss and exact AUC, on arrays or streamed through an
  *       {@code Accumulator}; {@link io.sparkps.examples.data.ReferenceFigures}: the constant and Bayes
  *       held-out figures.
  *   <li>{@link io.sparkps.examples.data.PlainAdagradBaseline}: the single-threaded one-pass AdaGrad

@@ -1,5 +1,6 @@
 package io.sparkps.examples.data;
 
+import io.sparkps.ml.evaluation.Metrics;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

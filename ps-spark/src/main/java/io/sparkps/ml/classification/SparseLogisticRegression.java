@@ -3,7 +3,7 @@ package io.sparkps.ml.classification;
 import io.sparkps.core.clock.RunStats;
 import io.sparkps.core.config.TableSpec;
 import io.sparkps.ml.SparseExample;
-import io.sparkps.ml.evaluation.BinaryMetrics;
+import io.sparkps.ml.evaluation.Metrics;
 import io.sparkps.spark.DenseTableHandle;
 import io.sparkps.spark.PsContext;
 import io.sparkps.spark.SparseTableHandle;
@@ -54,8 +54,8 @@ public final class SparseLogisticRegression {
       double evalAuc = Double.NaN;
       if (heldOut != null) {
         double[][] py = predict(weights, heldOut);
-        evalLoss = BinaryMetrics.logLoss(py[0], py[1]);
-        evalAuc = BinaryMetrics.auc(py[0], py[1]);
+        evalLoss = Metrics.logLoss(py[0], py[1]);
+        evalAuc = Metrics.auc(py[0], py[1]);
       }
       long blocked = 0;
       for (long b : stats.blockedNanos()) {

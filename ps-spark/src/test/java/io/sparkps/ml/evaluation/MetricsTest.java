@@ -1,4 +1,4 @@
-package io.sparkps.examples.data;
+package io.sparkps.ml.evaluation;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,4 +1,4 @@
-package io.sparkps.examples.data;
+package io.sparkps.ml.evaluation;
 
 import java.util.Arrays;
 
