@@ -65,6 +65,11 @@ ps_ensure_built() {
     || ps_die "build failed"
 }
 
+# Lists a jar's entries (unzip if present, else the JDK's jar tool).
+ps_jar_entries() {
+  if command -v unzip > /dev/null; then unzip -Z1 "$1" 2>/dev/null; else jar tf "$1" 2>/dev/null; fi
+}
+
 # True if the user jar (or PS_CLASSPATH) holds the class, given as a.b.C.
 ps_has_class() {
   local entry="${1//.//}.class" jar
@@ -73,11 +78,11 @@ ps_has_class() {
     local IFS=:
     for e in $PS_CLASSPATH; do
       if [ -d "$e" ] && [ -f "$e/$entry" ]; then return 0; fi
-      if [ -f "$e" ] && unzip -Z1 "$e" 2>/dev/null | grep -qx "$entry"; then return 0; fi
+      if [ -f "$e" ] && ps_jar_entries "$e" | grep -qx "$entry"; then return 0; fi
     done
     return 1
   fi
-  [ -n "$jar" ] && unzip -Z1 "$jar" 2>/dev/null | grep -qx "$entry"
+  [ -n "$jar" ] && ps_jar_entries "$jar" | grep -qx "$entry"
 }
 
 # Our classes for a driver JVM: PS_CLASSPATH if set, else the user jar.
