@@ -22,8 +22,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.apache.spark.SparkConf;
 
 /**
@@ -137,19 +140,39 @@ public final class StandaloneCluster implements AutoCloseable {
   }
 
   /**
-   * Like {@link #driverConf(String)}, but ships spark-ps through {@code spark.jars = userJar}, as a
-   * user's {@code spark-submit --jars} does; only the test JVM's class directories (test classes)
-   * go on {@code spark.executor.extraClassPath}. The jar must be built (after {@code package}).
+   * Like {@link #driverConf(String)}, but ships spark-ps the way {@code spark-submit --jars} does:
+   * {@code spark.jars = userJar} plus a jar of the test classes (the "application jar"), so that
+   * both load in the executors' application class loader and nothing of ours sits on
+   * {@code spark.executor.extraClassPath}. The user jar must be built (after {@code package}).
    */
   public SparkConf driverConf(String appName, Path userJar) {
     if (!Files.isRegularFile(userJar)) {
       throw new IllegalArgumentException("user jar not built: userJar=" + userJar + " (run mvn package)");
     }
-    List<String> testDirs = ProjectLayout.testClasspath().stream()
-        .filter(e -> e.endsWith("test-classes")).toList();
-    return baseConf(appName)
-        .set("spark.jars", userJar.toAbsolutePath().toString())
-        .set("spark.executor.extraClassPath", String.join(":", testDirs));
+    List<String> jars = new ArrayList<>();
+    jars.add(userJar.toAbsolutePath().toString());
+    for (String entry : ProjectLayout.testClasspath()) {
+      if (entry.endsWith("test-classes")) {
+        jars.add(jarOf(Path.of(entry)).toString());
+      }
+    }
+    return baseConf(appName).set("spark.jars", String.join(",", jars));
+  }
+
+  /** Packs a class directory into a jar in the work dir (spark.jars takes no directories). */
+  private Path jarOf(Path classes) {
+    Path jar = workDir.resolve("app-" + classes.getParent().getParent().getFileName() + "-test-classes.jar");
+    try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar));
+         Stream<Path> files = Files.walk(classes)) {
+      for (Path file : (Iterable<Path>) files.filter(Files::isRegularFile)::iterator) {
+        out.putNextEntry(new JarEntry(classes.relativize(file).toString().replace('\\', '/')));
+        Files.copy(file, out);
+        out.closeEntry();
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot pack test classes: classes=" + classes, e);
+    }
+    return jar;
   }
 
   private SparkConf baseConf(String appName) {
