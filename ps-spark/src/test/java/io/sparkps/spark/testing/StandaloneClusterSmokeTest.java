@@ -18,7 +18,8 @@ import org.junit.jupiter.api.Timeout;
 /**
  * A driver in the test JVM runs a job on a real standalone cluster (master + 2 worker JVMs): the
  * tasks run in two executor JVMs that are neither this JVM nor the daemons, they load spark-ps
- * classes and the test's own lambda, and closing the cluster leaves no process behind.
+ * classes, the test's own lambda and a plugin from the test classes, and closing the cluster leaves
+ * no process behind.
  */
 class StandaloneClusterSmokeTest {
 
@@ -34,12 +35,14 @@ class StandaloneClusterSmokeTest {
       assertTrue(cluster.masterUrl().startsWith("spark://127.0.0.1:"), cluster.masterUrl());
       assertEquals(2, new HashSet<>(cluster.workerPids()).size());
 
-      try (JavaSparkContext sc = new JavaSparkContext(cluster.driverConf("standalone-smoke"))) {
+      try (JavaSparkContext sc = new JavaSparkContext(cluster.driverConf("standalone-smoke")
+          .set("spark.plugins", ProbePlugin.class.getName()))) {
         List<Integer> data = IntStream.rangeClosed(1, 100).boxed().toList();
-        // Each task reports its JVM and where that JVM loaded a ps-core class from.
+        // Each task reports its JVM, where that JVM loaded a ps-core class from, and whether the
+        // executor side of a plugin (a test class, like the lambda) was initialized there.
         List<String> reports = sc.parallelize(data, 2)
             .map(x -> ProcessHandle.current().pid() + " " + Class.forName("io.sparkps.core.config.PsConfig")
-                .getProtectionDomain().getCodeSource().getLocation())
+                .getProtectionDomain().getCodeSource().getLocation() + " plugin=" + System.getProperty(ProbePlugin.PROPERTY))
             .distinct()
             .collect();
         executorPids = reports.stream().map(r -> Long.parseLong(r.split(" ")[0])).collect(Collectors.toSet());
@@ -52,6 +55,7 @@ class StandaloneClusterSmokeTest {
         assertEquals(executorPids, new HashSet<>(cluster.executorPids()), "executors are the workers' children");
         for (String report : reports) {
           assertTrue(report.contains("ps-core"), "ps-core classes from the build: " + report);
+          assertFalse(report.endsWith("plugin=null"), "executor plugin initialized: " + report);
         }
         started.addAll(executorPids);
       }

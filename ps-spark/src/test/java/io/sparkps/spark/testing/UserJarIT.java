@@ -57,16 +57,21 @@ class UserJarIT {
 
   @Test
   @Timeout(value = 180, unit = TimeUnit.SECONDS)
-  void executorsLoadSparkPsFromTheShippedJar() {
+  void executorsLoadSparkPsAndPluginsFromShippedJars() {
     Path jar = userJar();
     try (StandaloneCluster cluster = StandaloneCluster.builder().workers(1).name("user-jar").start();
-         JavaSparkContext sc = new JavaSparkContext(cluster.driverConf("user-jar", jar))) {
-      List<String> locations = sc.parallelize(List.of(1, 2), 1)
-          .map(x -> String.valueOf(io.sparkps.core.config.PsConfig.class.getProtectionDomain().getCodeSource().getLocation()))
+         JavaSparkContext sc = new JavaSparkContext(cluster.driverConf("user-jar", jar)
+             .set("spark.plugins", ProbePlugin.class.getName()))) {
+      List<String> reports = sc.parallelize(List.of(1, 2), 1)
+          .map(x -> System.getProperty(ProbePlugin.PROPERTY) + " "
+              + io.sparkps.core.config.PsConfig.class.getProtectionDomain().getCodeSource().getLocation())
           .distinct()
           .collect();
-      assertEquals(1, locations.size(), locations.toString());
-      String location = locations.get(0);
+      assertEquals(1, reports.size(), reports.toString());
+      String[] report = reports.get(0).split(" ");
+      // The plugin came from the application jar in spark.jars and ran its executor side.
+      assertEquals("0", report[0], "executor plugin initialized: " + reports);
+      String location = report[1];
       // The executor's copy of the jar, fetched into its directory under the worker's work dir.
       assertTrue(location.endsWith("/" + jar.getFileName()), location);
       assertTrue(location.contains(cluster.workDir().toString()), location);
