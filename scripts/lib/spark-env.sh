@@ -7,6 +7,7 @@
 #   PS_CLASSPATH  our classes for the driver when there is no user jar yet (the tests set it:
 #                 ps-core + ps-spark classes); ignored when unset
 #   SPARK_LOCAL_IP default 127.0.0.1: Spark otherwise binds to the external interface
+#   JAVA_HOME     java to run (default: java on the PATH); executors use the same
 
 PS_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 PS_SPARK_TARGET="$PS_ROOT/ps-spark/target"
@@ -15,6 +16,8 @@ PS_SHELL_JARS="$PS_SPARK_TARGET/shell/jars"
 PS_JVM_OPTIONS="$PS_ROOT/scripts/jvm.options"
 PS_PLUGIN_CLASS=io.sparkps.spark.PsPlugin
 PS_CONTEXT_CLASS=io.sparkps.spark.PsContext
+
+PS_JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 
 export SPARK_HOME="$PS_SPARK_HOME"
 export SPARK_SCALA_VERSION=2.13
@@ -90,8 +93,8 @@ ps_driver_classpath() {
   if [ -n "${PS_CLASSPATH:-}" ]; then echo "$PS_CLASSPATH"; else ps_user_jar; fi
 }
 
-# Comma-separated list for spark.jars / --jars: the user jar, or the jar files of PS_CLASSPATH
-# (directories cannot go through spark.jars; executors on this machine get them via extraClassPath).
+# For spark.jars / --jars: the user jar; nothing when PS_CLASSPATH is set (it may hold class
+# directories, which spark.jars refuses: executors on this machine get it via extraClassPath).
 ps_spark_jars() {
   if [ -n "${PS_CLASSPATH:-}" ]; then echo ""; else ps_user_jar; fi
 }
