@@ -34,6 +34,11 @@ final class ExecutorServers {
     return server.serverId();
   }
 
+  /** Whether this JVM hosts a running server. */
+  static synchronized boolean runningHere() {
+    return server != null && !server.isClosed();
+  }
+
   /** Stops this JVM's server, if any. */
   static synchronized void stop() {
     if (server != null) {

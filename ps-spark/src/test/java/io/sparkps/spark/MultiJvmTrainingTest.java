@@ -1,0 +1,131 @@
+package io.sparkps.spark;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.sparkps.core.clock.Consistency;
+import io.sparkps.core.partition.ServerInfo;
+import io.sparkps.core.update.UpdaterSpec;
+import io.sparkps.ml.SparseExample;
+import io.sparkps.ml.classification.LrSettings;
+import io.sparkps.ml.classification.SparseLogisticRegression;
+import io.sparkps.ml.evaluation.Metrics;
+import io.sparkps.spark.testing.StandaloneCluster;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The plugin on a real standalone cluster (master + 2 worker JVMs): servers start inside the two
+ * executor JVMs (not the driver), gated training over them converges, and stopping the
+ * application releases the scheduler's port and leaves no process behind.
+ */
+class MultiJvmTrainingTest {
+
+  private static final int FEATURES = 2_000;
+
+  @Test
+  @Timeout(value = 300, unit = TimeUnit.SECONDS)
+  void serversRunInExecutorsAndTrainingConverges() throws Exception {
+    long self = ProcessHandle.current().pid();
+    int schedulerPort;
+    List<Long> processes = new ArrayList<>();
+    try (StandaloneCluster cluster = StandaloneCluster.builder().workers(2).name("multi-jvm").start()) {
+      processes.add(cluster.masterPid());
+      processes.addAll(cluster.workerPids());
+      SparkSession spark = SparkSession.builder()
+          .config(cluster.driverConf("spark-ps-multi-jvm").set("spark.plugins", PsPlugin.class.getName()))
+          .getOrCreate();
+      try {
+        PsContext ps = PsContext.getOrCreate(spark);
+        schedulerPort = ps.endpoint().schedulerPort();
+        List<ServerInfo> servers = ps.routing().servers();
+        assertEquals(2, servers.stream().filter(ServerInfo::alive).count(), "one server per executor: " + servers);
+        assertFalse(ExecutorServers.runningHere(), "no server in the driver JVM");
+        Set<Long> executorPids = new HashSet<>(ps.sparkContext().parallelize(List.of(1, 2, 3, 4), 2)
+            .map(x -> ProcessHandle.current().pid() + ":" + ExecutorServers.runningHere()).collect())
+            .stream().map(s -> {
+              assertTrue(s.endsWith(":true"), "every executor hosts a server: " + s);
+              return Long.parseLong(s.split(":")[0]);
+            }).collect(Collectors.toSet());
+        assertEquals(2, executorPids.size());
+        assertFalse(executorPids.contains(self));
+        processes.addAll(executorPids);
+
+        JavaRDD<SparseExample> train = generate(ps, 0, 40_000);
+        JavaRDD<SparseExample> heldOut = generate(ps, 1, 5_000);
+        double[] bayes = bayes(heldOut);
+        double constant = constant(heldOut);
+        SparseLogisticRegression.Result result = SparseLogisticRegression.train(ps, "multi-jvm-lr", train, heldOut,
+            new LrSettings(3, 512, UpdaterSpec.adagrad(0.1), 0, Consistency.ssp(1)), r -> { });
+        double loss = result.epochs().get(2).evalLogLoss();
+        assertTrue(loss < constant - 0.1, "learns: " + loss + " vs constant " + constant);
+        assertTrue(loss < bayes[0] + 0.08, "close to the true model: " + loss + " vs Bayes " + bayes[0]);
+      } finally {
+        spark.stop();
+      }
+      try (ServerSocket reuse = new ServerSocket(schedulerPort, 1, InetAddress.getLoopbackAddress())) {
+        assertEquals(schedulerPort, reuse.getLocalPort(), "the scheduler's port was released");
+      }
+    }
+    for (long pid : processes) {
+      assertFalse(StandaloneCluster.isAlive(pid), "process " + pid + " outlived the cluster");
+    }
+  }
+
+  /** Rows with 10 of FEATURES active features under a fixed sparse logistic model; split by seed. */
+  private static JavaRDD<SparseExample> generate(PsContext ps, int split, int rows) {
+    List<Integer> parts = List.of(0, 1);
+    return ps.sparkContext().parallelize(parts, 2).flatMap(p -> {
+      Random rnd = new Random(1000L * split + p);
+      List<SparseExample> out = new ArrayList<>();
+      for (int i = 0; i < rows / 2; i++) {
+        long[] idx = rnd.ints(0, FEATURES).distinct().limit(10).sorted().asLongStream().toArray();
+        float[] val = new float[idx.length];
+        java.util.Arrays.fill(val, 1f);
+        double p1 = prob(idx);
+        out.add(new SparseExample(rnd.nextDouble() < p1 ? 1 : 0, idx, val));
+      }
+      return out.iterator();
+    }).cache();
+  }
+
+  static double trueWeight(long feature) {
+    return new Random(feature * 7919L).nextGaussian();
+  }
+
+  static double prob(long[] idx) {
+    double z = -0.3;
+    for (long j : idx) {
+      z += trueWeight(j);
+    }
+    return 1 / (1 + Math.exp(-z));
+  }
+
+  private static double[] bayes(JavaRDD<SparseExample> data) {
+    List<double[]> py = data.map(e -> new double[] {prob(e.indices()), e.label()}).collect();
+    double[] p = py.stream().mapToDouble(a -> a[0]).toArray();
+    double[] y = py.stream().mapToDouble(a -> a[1]).toArray();
+    return new double[] {Metrics.logLoss(p, y), Metrics.auc(p, y)};
+  }
+
+  private static double constant(JavaRDD<SparseExample> data) {
+    double[] y = data.map(SparseExample::label).collect().stream().mapToDouble(Double::doubleValue).toArray();
+    double rate = java.util.Arrays.stream(y).average().orElse(0.5);
+    double[] p = new double[y.length];
+    java.util.Arrays.fill(p, rate);
+    return Metrics.logLoss(p, y);
+  }
+}
