@@ -38,6 +38,18 @@ class PsShellScriptTest {
   }
 
   @Test
+  void theExampleSnippetTrainsAModelWithThePsBound() throws Exception {
+    Result result = runShell(ProjectLayout.root().resolve("examples/shell/train-lr.scala"));
+    assertEquals(0, result.exitCode, result.output);
+    java.util.regex.Matcher m = java.util.regex.Pattern
+        .compile("ps-shell-lr logloss=([0-9.]+) auc=([0-9.]+) weights=([0-9]+)").matcher(result.output);
+    assertTrue(m.find(), result.output);
+    assertTrue(Double.parseDouble(m.group(1)) < 0.6, "held-out logloss " + m.group(1));
+    assertTrue(Double.parseDouble(m.group(2)) > 0.75, "held-out AUC " + m.group(2));
+    assertTrue(Long.parseLong(m.group(3)) > 1000, "weights on the servers: " + m.group(3));
+  }
+
+  @Test
   void failsWhenTheScriptDoesNotCompile() throws Exception {
     Path script = Files.writeString(dir.resolve("broken.scala"), "val n: Int = \"not a number\"\n");
     Result result = runShell(script);
@@ -48,12 +60,16 @@ class PsShellScriptTest {
   private record Result(int exitCode, String output) {}
 
   /** Runs the script with the classes just compiled (no user jar needed, no Maven run). */
-  private static Result runShell(Path script) throws Exception {
+  private Result runShell(Path script) throws Exception {
+    return runShell(script, dir);
+  }
+
+  private static Result runShell(Path script, Path workDir) throws Exception {
     Path root = ProjectLayout.root();
     ProcessBuilder builder = new ProcessBuilder(List.of("bash", root.resolve("scripts/ps-shell").toString(),
         "--master", "local[2]", "--conf", "spark.ui.enabled=false", "--driver-memory", "1g",
         "-i", script.toString()))
-        .directory(script.getParent().toFile())
+        .directory(workDir.toFile())
         .redirectErrorStream(true);
     builder.environment().put("PS_NO_BUILD", "1");
     builder.environment().put("PS_CLASSPATH", String.join(":", ProjectLayout.nonSparkClasspath()));
