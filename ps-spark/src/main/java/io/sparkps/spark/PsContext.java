@@ -81,6 +81,10 @@ public final class PsContext implements AutoCloseable {
       awaitServers(sc, rt);
     } catch (IOException e) {
       throw new UncheckedIOException("spark-ps could not start: " + e.getMessage(), e);
+    } catch (RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new IllegalStateException("spark-ps could not start its servers: " + e.getMessage(), e);
     }
     return new PsContext(sc, rt);
   }
@@ -200,6 +204,10 @@ public final class PsContext implements AutoCloseable {
         }
         return runStats(run);
       } catch (Exception e) { // SparkException is checked in Java's eyes but thrown undeclared
+        IllegalStateException missing = MissingJar.explain(e);
+        if (missing != null) {
+          throw missing;
+        }
         failures.add(e);
         LOG.warn("Training run {} attempt {} of {} failed: {}", run, attempt + 1, maxAttempts, e.toString());
       } finally {

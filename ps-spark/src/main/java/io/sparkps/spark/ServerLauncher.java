@@ -37,7 +37,7 @@ final class ServerLauncher {
     return cap > 0 ? Math.min(cap, executors) : executors;
   }
 
-  static void launch(SparkContext sc, DriverRuntime rt) throws IOException {
+  static void launch(SparkContext sc, DriverRuntime rt) throws Exception {
     PsEndpoint ep = rt.endpoint;
     int port = PsSparkConf.port(sc.getConf());
     if (isLocal(sc)) {
@@ -53,14 +53,17 @@ final class ServerLauncher {
         ids.add(i);
       }
       sc.setJobDescription("spark-ps: start parameter servers");
-      jsc.parallelize(ids, tasks).mapPartitions(it -> {
-        String host = SparkEnv.get().blockManager().blockManagerId().host();
-        byte[] key = seed == null ? null : PsSparkConf.deriveKey(seed);
-        PsConfig config = PsSparkConf.toPsConfig(SparkEnv.get().conf(), host, key);
-        int id = ExecutorServers.ensureStarted(ep.deploymentId(), config, port, ep.schedulerHost(), ep.schedulerPort());
-        return Collections.singletonList(id).iterator();
-      }).collect();
-      sc.setJobDescription(null);
+      try {
+        startServers(jsc, ids, tasks, ep, seed, port);
+      } catch (Exception e) { // SparkException is thrown undeclared
+        IllegalStateException missing = MissingJar.explain(e);
+        if (missing != null) {
+          throw missing;
+        }
+        throw e;
+      } finally {
+        sc.setJobDescription(null);
+      }
       long alive = rt.scheduler.routing().servers().stream().filter(s -> s.alive()).count();
       if (alive >= expectedServers(sc)) {
         return;
@@ -68,5 +71,16 @@ final class ServerLauncher {
       LOG.info("{} parameter servers for {} executors after launch round {}; launching again", alive,
           expectedServers(sc), round + 1);
     }
+  }
+
+  private static void startServers(JavaSparkContext jsc, List<Integer> ids, int tasks, PsEndpoint ep, String seed,
+      int port) {
+    jsc.parallelize(ids, tasks).mapPartitions(it -> {
+        String host = SparkEnv.get().blockManager().blockManagerId().host();
+        byte[] key = seed == null ? null : PsSparkConf.deriveKey(seed);
+        PsConfig config = PsSparkConf.toPsConfig(SparkEnv.get().conf(), host, key);
+        int id = ExecutorServers.ensureStarted(ep.deploymentId(), config, port, ep.schedulerHost(), ep.schedulerPort());
+        return Collections.singletonList(id).iterator();
+      }).collect();
   }
 }
