@@ -82,6 +82,45 @@ class PsContextLocalTest {
   }
 
   @Test
+  void aRecoveredRunEndsAtTheSameModelAsAFailureFreeOne() {
+    float[] clean = fitLinearModel("fit-clean", false);
+    float[] recovered = fitLinearModel("fit-recovered", true);
+    for (int j = 0; j < clean.length; j++) {
+      assertEquals(clean[j], recovered[j], 1e-3 + 1e-2 * Math.abs(clean[j]), "weight " + j);
+    }
+    assertEquals(2.0, clean[0], 0.05, "the fit found the true weights");
+  }
+
+  /**
+   * Gradient descent on y = 2 x0 - x1 + 0.5 x2 with BSP, 30 clocks; with {@code fail}, partition 1's
+   * first attempt dies at clock 10 and the run is resubmitted.
+   */
+  private static float[] fitLinearModel(String name, boolean fail) {
+    DenseTableHandle w = ps.denseTable(TableSpec.dense(name, 3, 1));
+    long[] keys = {0, 1, 2};
+    ps.train(rdd(2, 200), name, Consistency.bsp(), (worker, rows) -> {
+      List<double[]> xs = new ArrayList<>();
+      rows.forEachRemaining(i -> xs.add(new double[] {Math.sin(i), Math.cos(i), (i % 7) / 7.0}));
+      for (long c = worker.currentClock(); c < 30; c++) {
+        float[] wv = w.pull(keys);
+        float[] step = new float[3];
+        for (double[] x : xs) {
+          double err = wv[0] * x[0] + wv[1] * x[1] + wv[2] * x[2] - (2 * x[0] - x[1] + 0.5 * x[2]);
+          for (int j = 0; j < 3; j++) {
+            step[j] -= (float) (0.5 * err * x[j] / 200);
+          }
+        }
+        worker.push(w, keys, step);
+        if (fail && worker.id() == 1 && worker.runAttempt() == 0 && c == 10) {
+          throw new IllegalStateException("injected failure");
+        }
+        worker.clock();
+      }
+    });
+    return w.pull(keys);
+  }
+
+  @Test
   void tooManyPartitionsForTheSlotsFailsAtOnceNamingBoth() {
     IllegalStateException e = assertThrows(IllegalStateException.class,
         () -> ps.train(rdd(3, 9), "too-wide", Consistency.bsp(), (w, rows) -> w.clock()));
