@@ -6,14 +6,24 @@ import org.apache.spark.ml.linalg.SparseVector;
 import org.apache.spark.ml.linalg.Vector;
 
 /**
- * One labelled row of sparse features: sorted distinct feature indices and their values. The
- * compact form training tasks keep in memory (no boxing). Immutable by convention: the arrays are
- * not copied.
+ * One labelled, weighted row of sparse features: sorted distinct feature indices and their values.
+ * The compact form training tasks keep in memory (no boxing). Immutable by convention: the arrays
+ * are not copied.
  */
-public record SparseExample(double label, long[] indices, float[] values) implements Serializable {
+public record SparseExample(double label, long[] indices, float[] values, double weight) implements Serializable {
 
-  /** From a spark.ml vector (sparse or dense; dense zeros are dropped). */
+  /** A row of weight 1. */
+  public SparseExample(double label, long[] indices, float[] values) {
+    this(label, indices, values, 1.0);
+  }
+
+  /** From a spark.ml vector (sparse or dense; dense zeros are dropped), weight 1. */
   public static SparseExample of(double label, Vector features) {
+    return of(label, features, 1.0);
+  }
+
+  /** From a spark.ml vector with an instance weight. */
+  public static SparseExample of(double label, Vector features, double weight) {
     if (features instanceof SparseVector sv) {
       int[] idx = sv.indices();
       double[] val = sv.values();
@@ -23,7 +33,7 @@ public record SparseExample(double label, long[] indices, float[] values) implem
         indices[i] = idx[i];
         values[i] = (float) val[i];
       }
-      return new SparseExample(label, indices, values);
+      return new SparseExample(label, indices, values, weight);
     }
     double[] dense = features.toArray();
     int nnz = 0;
@@ -38,17 +48,18 @@ public record SparseExample(double label, long[] indices, float[] values) implem
         values[j++] = (float) dense[i];
       }
     }
-    return new SparseExample(label, indices, values);
+    return new SparseExample(label, indices, values, weight);
   }
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof SparseExample e && label == e.label && Arrays.equals(indices, e.indices)
-        && Arrays.equals(values, e.values);
+    return o instanceof SparseExample e && label == e.label && weight == e.weight
+        && Arrays.equals(indices, e.indices) && Arrays.equals(values, e.values);
   }
 
   @Override
   public int hashCode() {
-    return 31 * (31 * Double.hashCode(label) + Arrays.hashCode(indices)) + Arrays.hashCode(values);
+    return 31 * (31 * (31 * Double.hashCode(label) + Double.hashCode(weight)) + Arrays.hashCode(indices))
+        + Arrays.hashCode(values);
   }
 }

@@ -17,12 +17,14 @@ final class LocalBatch {
   final int[][] slots;
   final float[][] values;
   final double[] labels;
+  final double[] weights;
 
-  private LocalBatch(long[] keys, int[][] slots, float[][] values, double[] labels) {
+  private LocalBatch(long[] keys, int[][] slots, float[][] values, double[] labels, double[] weights) {
     this.keys = keys;
     this.slots = slots;
     this.values = values;
     this.labels = labels;
+    this.weights = weights;
   }
 
   static LocalBatch of(SparseExample[] rows, int from, int to) {
@@ -50,6 +52,7 @@ final class LocalBatch {
     int[][] slots = new int[n][];
     float[][] values = new float[n][];
     double[] labels = new double[n];
+    double[] weights = new double[n];
     for (int r = 0; r < n; r++) {
       SparseExample row = rows[from + r];
       long[] idx = row.indices();
@@ -60,12 +63,39 @@ final class LocalBatch {
       slots[r] = s;
       values[r] = row.values();
       labels[r] = row.label();
+      weights[r] = row.weight();
     }
-    return new LocalBatch(keys, slots, values, labels);
+    return new LocalBatch(keys, slots, values, labels, weights);
   }
 
   int size() {
     return labels.length;
+  }
+
+  /** Sum of the rows' instance weights. */
+  double totalWeight() {
+    double w = 0;
+    for (double x : weights) {
+      w += x;
+    }
+    return w;
+  }
+
+  /**
+   * Adds sparse per-example regularisation to {@code grad}: for every row, {@code l2 * w + l1 *
+   * sign(w)} on the keys that row touches (the usual lazy form for sparse data: coordinates a row
+   * does not touch are not shrunk by it).
+   */
+  void regularise(float[] w, float[] grad, double l1, double l2) {
+    if (l1 == 0 && l2 == 0) {
+      return;
+    }
+    for (int r = 0; r < slots.length; r++) {
+      double rw = weights[r];
+      for (int k : slots[r]) {
+        grad[k] += (float) (rw * (l2 * w[k] + l1 * Math.signum(w[k])));
+      }
+    }
   }
 
   /** The bias key sorts first. */

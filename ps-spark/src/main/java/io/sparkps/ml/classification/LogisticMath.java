@@ -19,8 +19,8 @@ final class LogisticMath {
   }
 
   /**
-   * Adds the summed gradient of the batch's log-loss into {@code grad} (indexed like the batch's
-   * keys) and returns the summed loss.
+   * Adds the summed (instance-weighted) gradient of the batch's log-loss into {@code grad}
+   * (indexed like the batch's keys) and returns the summed weighted loss.
    */
   static double accumulate(LocalBatch mb, float[] w, float[] grad) {
     int bias = LocalBatch.biasSlot();
@@ -29,8 +29,9 @@ final class LogisticMath {
       double z = margin(w, bias, mb.slots[r], mb.values[r]);
       double p = sigmoid(z);
       double y = mb.labels[r];
-      loss += y > 0.5 ? -logSigmoid(z) : -logSigmoid(-z);
-      float g = (float) (p - y);
+      double weight = mb.weights[r];
+      loss += weight * (y > 0.5 ? -logSigmoid(z) : -logSigmoid(-z));
+      float g = (float) (weight * (p - y));
       grad[bias] += g;
       int[] slots = mb.slots[r];
       float[] values = mb.values[r];

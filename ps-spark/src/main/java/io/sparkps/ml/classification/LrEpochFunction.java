@@ -39,23 +39,19 @@ final class LrEpochFunction implements TrainFunction<SparseExample> {
     int batch = settings.batchSize();
     int batches = (data.length + batch - 1) / batch;
     double lossSum = 0;
-    long lossCount = 0;
+    double lossCount = 0;
     for (long b = worker.currentClock(); b < batches; b++) {
       int from = (int) (b * batch);
       LocalBatch mb = LocalBatch.of(data, from, Math.min(data.length, from + batch));
       float[] w = weights.pull(mb.keys);
       float[] grad = new float[w.length];
       lossSum += LogisticMath.accumulate(mb, w, grad);
-      lossCount += mb.size();
-      if (settings.l2() > 0) {
-        for (int k = 0; k < grad.length; k++) {
-          grad[k] += (float) (settings.l2() * w[k]);
-        }
-      }
+      lossCount += mb.totalWeight();
+      mb.regularise(w, grad, settings.l1(), settings.l2());
       worker.pushAsync(weights, mb.keys, grad);
       worker.clock();
     }
     // Rows of a resumed worker cover only the batches it redid: the loss is then a partial sum.
-    worker.push(losses, new long[] {epoch}, new float[] {(float) lossSum, lossCount});
+    worker.push(losses, new long[] {epoch}, new float[] {(float) lossSum, (float) lossCount});
   }
 }

@@ -8,14 +8,22 @@ import java.io.Serializable;
 
 /**
  * Hyper-parameters of parameter-server logistic regression: epochs, mini-batch size, the server-side
- * optimizer, L2 strength, and the consistency model gating the workers. Immutable.
+ * optimizer, per-example L1/L2 strength (applied by the workers to the coordinates each row
+ * touches; FTRL takes its own l1/l2 instead), and the consistency model gating the workers.
+ * Immutable.
  */
-public record LrSettings(int epochs, int batchSize, UpdaterSpec optimizer, double l2, Consistency consistency)
-    implements Serializable {
+public record LrSettings(int epochs, int batchSize, UpdaterSpec optimizer, double l1, double l2,
+    Consistency consistency) implements Serializable {
+
+  /** Without L1. */
+  public LrSettings(int epochs, int batchSize, UpdaterSpec optimizer, double l2, Consistency consistency) {
+    this(epochs, batchSize, optimizer, 0, l2, consistency);
+  }
 
   public LrSettings {
     requireArgument(epochs >= 1, "epochs must be >= 1: epochs=%s", epochs);
     requireArgument(batchSize >= 1, "batchSize must be >= 1: batchSize=%s", batchSize);
+    requireArgument(l1 >= 0 && Double.isFinite(l1), "l1 must be finite and >= 0: l1=%s", l1);
     requireArgument(l2 >= 0 && Double.isFinite(l2), "l2 must be finite and >= 0: l2=%s", l2);
     java.util.Objects.requireNonNull(optimizer, "optimizer");
     java.util.Objects.requireNonNull(consistency, "consistency");

@@ -42,13 +42,26 @@ public final class SparseLogisticRegression {
    */
   public static Result train(PsContext ps, String name, JavaRDD<SparseExample> train,
       JavaRDD<SparseExample> heldOut, LrSettings settings, EpochListener listener) {
-    SparseTableHandle weights = ps.sparseTable(TableSpec.sparse(name + ".w", 1).withUpdater(settings.optimizer()));
+    return train(ps, name, train, heldOut, settings, LrMethod.DGD, 4, 4, 0L, listener, () -> false);
+  }
+
+  /**
+   * Trains with one of Paracel's methods ({@link LrMethod}); {@code settings.consistency()} gates the
+   * workers (callers pass {@link LrMethod#consistency}); {@code fetchEvery}/{@code pushEvery} are
+   * Downpour's windows; {@code seed} orders IPM's local passes; {@code stop} is asked after every
+   * epoch whether to end early.
+   */
+  public static Result train(PsContext ps, String name, JavaRDD<SparseExample> train,
+      JavaRDD<SparseExample> heldOut, LrSettings settings, LrMethod method, int fetchEvery, int pushEvery,
+      long seed, EpochListener listener, java.util.function.BooleanSupplier stop) {
+    SparseTableHandle weights = ps.sparseTable(TableSpec.sparse(name + ".w", 1)
+        .withUpdater(method.serverUpdater(settings.optimizer())));
     DenseTableHandle losses = ps.denseTable(TableSpec.dense(name + ".loss", settings.epochs(), 2));
     List<EpochResult> history = new ArrayList<>();
     for (int e = 0; e < settings.epochs(); e++) {
       long start = System.nanoTime();
       RunStats stats = ps.train(train, name + "-epoch-" + e, settings.consistency(),
-          new LrEpochFunction(weights, losses, settings, e));
+          method.epoch(weights, losses, settings, e, fetchEvery, pushEvery, seed));
       float[] loss = losses.pullRange(e, e + 1);
       double evalLoss = Double.NaN;
       double evalAuc = Double.NaN;
@@ -65,6 +78,9 @@ public final class SparseLogisticRegression {
           (System.nanoTime() - start) / 1e9, blocked);
       history.add(r);
       listener.epoch(r);
+      if (stop.getAsBoolean()) {
+        break;
+      }
     }
     return new Result(weights, Collections.unmodifiableList(history));
   }

@@ -1,0 +1,105 @@
+package io.sparkps.ml.classification;
+
+import io.sparkps.core.update.Updater;
+import io.sparkps.core.update.Updaters;
+import io.sparkps.ml.SparseExample;
+import io.sparkps.spark.DenseTableHandle;
+import io.sparkps.spark.SparseTableHandle;
+import io.sparkps.spark.TrainFunction;
+import io.sparkps.spark.WorkerContext;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * One epoch of iterative parameter mixing on one partition: pull the model for every key the
+ * partition touches, run local SGD over the rows in a seeded random order with the optimizer's own
+ * update rule (the same {@link Updater} the servers use, with fresh local state), then push the
+ * change divided by the number of workers into a sum table, so the servers end up holding the
+ * average of the workers' models. One clock per epoch.
+ */
+final class IpmEpochFunction implements TrainFunction<SparseExample> {
+
+  private static final long serialVersionUID = 1L;
+
+  private final SparseTableHandle weights;
+  private final DenseTableHandle losses;
+  private final LrSettings settings;
+  private final int epoch;
+  private final long seed;
+
+  IpmEpochFunction(SparseTableHandle weights, DenseTableHandle losses, LrSettings settings, int epoch, long seed) {
+    this.weights = weights;
+    this.losses = losses;
+    this.settings = settings;
+    this.epoch = epoch;
+    this.seed = seed;
+  }
+
+  @Override
+  public void train(WorkerContext worker, Iterator<SparseExample> rows) {
+    if (worker.currentClock() >= 1) {
+      return; // a resumed worker whose mixing step was already applied
+    }
+    List<SparseExample> list = new ArrayList<>();
+    rows.forEachRemaining(list::add);
+    SparseExample[] data = list.toArray(new SparseExample[0]);
+    LocalBatch all = LocalBatch.of(data, 0, data.length);
+    float[] start = weights.pull(all.keys);
+    Updater updater = Updaters.create(settings.optimizer());
+    int width = 1 + updater.stateWidth(1);
+    float[] rowsState = new float[all.keys.length * width];
+    for (int k = 0; k < all.keys.length; k++) {
+      rowsState[k * width] = start[k];
+      updater.initState(rowsState, k * width, 1);
+    }
+    int[] order = shuffled(data.length, seed * 31 + epoch * 1_000_003L + worker.id());
+    float[] g = new float[1];
+    double loss = 0;
+    double count = 0;
+    int bias = LocalBatch.biasSlot();
+    for (int r : order) {
+      int[] slots = all.slots[r];
+      float[] values = all.values[r];
+      double z = rowsState[bias * width];
+      for (int i = 0; i < slots.length; i++) {
+        z += rowsState[slots[i] * width] * values[i];
+      }
+      double y = all.labels[r];
+      double rw = all.weights[r];
+      loss += rw * (y > 0.5 ? -LogisticMath.logSigmoid(z) : -LogisticMath.logSigmoid(-z));
+      count += rw;
+      double err = rw * (LogisticMath.sigmoid(z) - y);
+      g[0] = (float) err;
+      updater.apply(rowsState, bias * width, 1, g, 0);
+      for (int i = 0; i < slots.length; i++) {
+        float wk = rowsState[slots[i] * width];
+        g[0] = (float) (err * values[i] + rw * (settings.l2() * wk + settings.l1() * Math.signum(wk)));
+        updater.apply(rowsState, slots[i] * width, 1, g, 0);
+      }
+    }
+    float[] delta = new float[all.keys.length];
+    for (int k = 0; k < delta.length; k++) {
+      delta[k] = (rowsState[k * width] - start[k]) / worker.numWorkers();
+    }
+    worker.push(weights, all.keys, delta);
+    worker.push(losses, new long[] {epoch}, new float[] {(float) loss, (float) count});
+    worker.clock();
+  }
+
+  private static int[] shuffled(int n, long seed) {
+    int[] order = new int[n];
+    for (int i = 0; i < n; i++) {
+      order[i] = i;
+    }
+    Random rnd = new Random(seed);
+    for (int i = n - 1; i > 0; i--) {
+      int j = rnd.nextInt(i + 1);
+      int t = order[i];
+      order[i] = order[j];
+      order[j] = t;
+    }
+    return order;
+  }
+}

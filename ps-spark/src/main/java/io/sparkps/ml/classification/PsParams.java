@@ -1,0 +1,52 @@
+package io.sparkps.ml.classification;
+
+import org.apache.spark.ml.param.BooleanParam;
+import org.apache.spark.ml.param.DoubleParam;
+import org.apache.spark.ml.param.IntParam;
+import org.apache.spark.ml.param.LongParam;
+import org.apache.spark.ml.param.Param;
+import org.apache.spark.ml.param.ParamValidators;
+import org.apache.spark.ml.param.Params;
+
+/**
+ * Factories for the Params the estimators and models share, so both declare them identically
+ * (Java cannot mix in spark.ml's private shared-param traits). Every validator's range is in the
+ * doc string, which Spark quotes when a value is refused. Stateless.
+ */
+final class PsParams {
+
+  private PsParams() {}
+
+  static Param<String> column(Params parent, String name, String doc) {
+    return new Param<>(parent, name, doc);
+  }
+
+  static IntParam atLeast(Params parent, String name, String doc, int min) {
+    return new IntParam(parent, name, doc + " (>= " + min + ")", ParamValidators.gtEq(min));
+  }
+
+  static DoubleParam atLeast(Params parent, String name, String doc, double min) {
+    return new DoubleParam(parent, name, doc + " (>= " + min + ")", ParamValidators.gtEq(min));
+  }
+
+  static DoubleParam positive(Params parent, String name, String doc) {
+    return new DoubleParam(parent, name, doc + " (> 0)", ParamValidators.gt(0));
+  }
+
+  static DoubleParam unit(Params parent, String name, String doc) {
+    return new DoubleParam(parent, name, doc + " ([0, 1])", ParamValidators.inRange(0, 1));
+  }
+
+  static LongParam seed(Params parent) {
+    return new LongParam(parent, "seed", "random seed (orders IPM's local passes)");
+  }
+
+  static BooleanParam flag(Params parent, String name, String doc) {
+    return new BooleanParam(parent, name, doc);
+  }
+
+  static Param<String> oneOf(Params parent, String name, String doc, String... allowed) {
+    return new Param<>(parent, name, doc + " (one of " + String.join(", ", allowed) + ")",
+        ParamValidators.inArray(allowed));
+  }
+}

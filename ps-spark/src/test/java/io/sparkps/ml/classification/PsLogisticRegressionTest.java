@@ -1,0 +1,141 @@
+package io.sparkps.ml.classification;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.sparkps.spark.PsPlugin;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.spark.ml.Pipeline;
+import org.apache.spark.ml.PipelineModel;
+import org.apache.spark.ml.PipelineStage;
+import org.apache.spark.ml.evaluation.BinaryClassificationEvaluator;
+import org.apache.spark.ml.feature.FeatureHasher;
+import org.apache.spark.ml.feature.OneHotEncoder;
+import org.apache.spark.ml.feature.StringIndexer;
+import org.apache.spark.ml.feature.VectorAssembler;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.ml.tuning.CrossValidator;
+import org.apache.spark.ml.tuning.CrossValidatorModel;
+import org.apache.spark.ml.tuning.ParamGridBuilder;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** PsLogisticRegression as spark.ml users meet it: save/load, Pipelines, CrossValidator, bad params. */
+class PsLogisticRegressionTest {
+
+  private static SparkSession spark;
+  private static Dataset<Row> sparse;
+
+  @TempDir Path dir;
+
+  @BeforeAll
+  static void start() {
+    spark = SparkSession.builder().master("local[2]").appName("ps-lr-test")
+        .config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1")
+        .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "2")
+        .config("spark.plugins", PsPlugin.class.getName()).getOrCreate();
+    sparse = TinyData.sparse(spark, 6_000, 1).repartition(2).cache();
+  }
+
+  @AfterAll
+  static void stop() {
+    spark.stop();
+  }
+
+  @Test
+  void estimatorAndModelSurviveSaveAndLoad() throws IOException {
+    PsLogisticRegression lr = new PsLogisticRegression().setMethod("downpour").setOptimizer("ftrl")
+        .setStaleness(1).setMaxIter(3).setBatchSize(256).setStepSize(0.2).setRegParam(1e-3)
+        .setElasticNetParam(0.5).setSeed(7);
+    lr.save(dir.resolve("estimator").toString());
+    PsLogisticRegression lr2 = PsLogisticRegression.load(dir.resolve("estimator").toString());
+    assertEquals(lr.uid(), lr2.uid());
+    assertEquals(lr.extractParamMap().toString(), lr2.extractParamMap().toString());
+
+    PsLogisticRegressionModel model = lr.fit(sparse);
+    model.save(dir.resolve("model").toString());
+    PsLogisticRegressionModel loaded = PsLogisticRegressionModel.load(dir.resolve("model").toString());
+    assertEquals(model.uid(), loaded.uid());
+    assertEquals(model.weights(), loaded.weights());
+    assertArrayEquals(model.summary().objectiveHistory(), loaded.summary().objectiveHistory());
+    assertEquals(model.extractParamMap().toString(), loaded.extractParamMap().toString());
+    List<Row> a = model.transform(sparse).select("probability").collectAsList();
+    List<Row> b = loaded.transform(sparse).select("probability").collectAsList();
+    for (int i = 0; i < a.size(); i++) {
+      assertEquals(((Vector) a.get(i).get(0)).apply(1), ((Vector) b.get(i).get(0)).apply(1), 0.0);
+    }
+    assertThrows(IOException.class, () -> model.save(dir.resolve("model").toString()),
+        "saving over an existing path needs overwrite()");
+    model.write().overwrite().save(dir.resolve("model").toString());
+  }
+
+  @Test
+  void worksInAPipelineAfterFeatureHasherAndItsOutputFeedsTheEvaluator() {
+    Dataset<Row>[] split = TinyData.tabular(spark, 8_000, 3).randomSplit(new double[] {0.8, 0.2}, 5);
+    FeatureHasher hasher = new FeatureHasher().setInputCols(new String[] {"city", "device", "age"})
+        .setOutputCol("features").setNumFeatures(1 << 12);
+    PsLogisticRegression lr = new PsLogisticRegression().setMaxIter(5).setBatchSize(128).setStepSize(0.3);
+    PipelineModel model = new Pipeline().setStages(new PipelineStage[] {hasher, lr}).fit(split[0]);
+    double auc = new BinaryClassificationEvaluator().evaluate(model.transform(split[1]));
+    assertTrue(auc > 0.75, "held-out AUC " + auc);
+  }
+
+  @Test
+  void worksAfterStringIndexerOneHotEncoderAndVectorAssembler() {
+    Dataset<Row> data = TinyData.tabular(spark, 6_000, 4);
+    StringIndexer indexer = new StringIndexer().setInputCols(new String[] {"city", "device"})
+        .setOutputCols(new String[] {"cityIx", "deviceIx"});
+    OneHotEncoder onehot = new OneHotEncoder().setInputCols(new String[] {"cityIx", "deviceIx"})
+        .setOutputCols(new String[] {"cityVec", "deviceVec"});
+    VectorAssembler assembler = new VectorAssembler().setInputCols(new String[] {"cityVec", "deviceVec", "age"})
+        .setOutputCol("features");
+    PsLogisticRegression lr = new PsLogisticRegression().setMethod("ipm").setOptimizer("sgd").setStepSize(0.001)
+        .setMaxIter(4);
+    PipelineModel model = new Pipeline().setStages(new PipelineStage[] {indexer, onehot, assembler, lr}).fit(data);
+    double auc = new BinaryClassificationEvaluator().evaluate(model.transform(data));
+    assertTrue(auc > 0.65, "AUC " + auc);
+  }
+
+  @Test
+  void crossValidatorPicksAModelFromAGrid() {
+    PsLogisticRegression lr = new PsLogisticRegression().setMaxIter(2).setBatchSize(256);
+    ParamMap[] grid = new ParamGridBuilder().addGrid(lr.stepSize(), new double[] {0.05, 0.3})
+        .addGrid(lr.regParam(), new double[] {0.0, 1e-3}).build();
+    CrossValidator cv = new CrossValidator().setEstimator(lr).setEstimatorParamMaps(grid)
+        .setEvaluator(new BinaryClassificationEvaluator()).setNumFolds(3).setSeed(11);
+    CrossValidatorModel best = cv.fit(sparse);
+    assertEquals(4, best.avgMetrics().length);
+    assertNotNull(best.bestModel());
+    for (double m : best.avgMetrics()) {
+      assertTrue(m > 0.6, "every grid point learns: " + java.util.Arrays.toString(best.avgMetrics()));
+    }
+  }
+
+  @Test
+  void badParamsFailAtSetOrFitNamingTheParamAndRange() {
+    PsLogisticRegression lr = new PsLogisticRegression();
+    IllegalArgumentException method = assertThrows(IllegalArgumentException.class, () -> lr.setMethod("newton"));
+    assertTrue(method.getMessage().contains("method") && method.getMessage().contains("downpour"), method.getMessage());
+    IllegalArgumentException batch = assertThrows(IllegalArgumentException.class, () -> lr.setBatchSize(0));
+    assertTrue(batch.getMessage().contains("batchSize") && batch.getMessage().contains(">= 1"), batch.getMessage());
+    IllegalArgumentException step = assertThrows(IllegalArgumentException.class, () -> lr.setStepSize(-1));
+    assertTrue(step.getMessage().contains("stepSize"), step.getMessage());
+    IllegalArgumentException std = assertThrows(IllegalArgumentException.class,
+        () -> new PsLogisticRegression().setStandardization(true).fit(sparse));
+    assertTrue(std.getMessage().contains("standardization"), std.getMessage());
+    IllegalArgumentException col = assertThrows(IllegalArgumentException.class,
+        () -> new PsLogisticRegression().setFeaturesCol("nope").fit(sparse));
+    assertTrue(col.getMessage().contains("nope"), col.getMessage());
+  }
+}
