@@ -118,7 +118,7 @@ public final class SparseLrExample {
 
   static UpdaterSpec optimizer(String name, double lr, double l1) {
     switch (name) {
-      case "adagrad": return UpdaterSpec.adagrad(lr);
+      case "adagrad": return UpdaterSpec.adagrad(lr, 1e-8, 1.0);
       case "sgd": return UpdaterSpec.sgd(lr);
       case "adam": return UpdaterSpec.adam(lr);
       case "ftrl": return UpdaterSpec.ftrl(lr, 1.0, l1, 0);

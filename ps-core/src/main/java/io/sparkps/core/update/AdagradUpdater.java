@@ -1,24 +1,38 @@
 package io.sparkps.core.update;
 
 /**
- * AdaGrad (Duchi et al. 2011): per coordinate {@code n += g^2; w -= lr * g / (sqrt(n) + eps)}.
- * State: {@code n[dim]}. Each element is computed in double and stored as float.
- * Immutable and thread-safe.
+ * AdaGrad (Duchi et al. 2011): per coordinate {@code n += g^2; w -= lr * g / (sqrt(n) + eps)},
+ * with {@code n} starting at {@code initialAccumulator} (0 is the textbook form; 1.0 damps the
+ * first, otherwise full-size, steps of rare features). State: {@code n[dim]}. Each element is
+ * computed in double and stored as float. Immutable and thread-safe.
  */
 public final class AdagradUpdater implements Updater {
 
   private final double lr;
   private final double eps;
+  private final float initialAccumulator;
 
   public AdagradUpdater(double lr, double eps) {
-    UpdaterSpec.adagrad(lr, eps);  // same validation and message as the client-side factory
+    this(lr, eps, 0);
+  }
+
+  public AdagradUpdater(double lr, double eps, double initialAccumulator) {
+    UpdaterSpec.adagrad(lr, eps, initialAccumulator);  // same validation and message as the factory
     this.lr = lr;
     this.eps = eps;
+    this.initialAccumulator = (float) initialAccumulator;
   }
 
   @Override
   public int stateWidth(int dim) {
     return dim;
+  }
+
+  @Override
+  public void initState(float[] row, int off, int dim) {
+    if (initialAccumulator != 0) {
+      java.util.Arrays.fill(row, off + dim, off + 2 * dim, initialAccumulator);
+    }
   }
 
   @Override
@@ -34,6 +48,6 @@ public final class AdagradUpdater implements Updater {
 
   @Override
   public String toString() {
-    return "adagrad(lr=" + lr + ", eps=" + eps + ")";
+    return "adagrad(lr=" + lr + ", eps=" + eps + ", initialAccumulator=" + initialAccumulator + ")";
   }
 }

@@ -60,6 +60,17 @@ public final class UpdaterSpec implements Serializable {
     return new UpdaterSpec("adagrad", new double[] {lr, eps});
   }
 
+  /**
+   * AdaGrad whose per-coordinate accumulator starts at {@code initialAccumulator} instead of 0
+   * (1.0 tames the first steps on rare features; the shared benchmark's reference pass uses it).
+   */
+  public static UpdaterSpec adagrad(double lr, double eps, double initialAccumulator) {
+    UpdaterSpec base = adagrad(lr, eps);
+    requireArgument(initialAccumulator >= 0 && Double.isFinite(initialAccumulator),
+        "adagrad initial accumulator must be finite and >= 0: initialAccumulator=%s", initialAccumulator);
+    return new UpdaterSpec(base.name, new double[] {lr, eps, initialAccumulator});
+  }
+
   /** Adam with the usual defaults beta1=0.9, beta2=0.999, eps=1e-8. */
   public static UpdaterSpec adam(double lr) {
     return adam(lr, 0.9, 0.999, 1e-8);

@@ -35,9 +35,11 @@ public final class Updaters {
         return new SgdUpdater(spec.param(0));
       case "adagrad":
         // One parameter is adagrad(lr): the factory's default epsilon applies.
-        requireParams(spec, 1, 2, "lr[, eps]");
-        return spec.paramCount() == 1 ? create(UpdaterSpec.adagrad(spec.param(0)))
-            : new AdagradUpdater(spec.param(0), spec.param(1));
+        requireParams(spec, 1, 3, "lr[, eps[, initialAccumulator]]");
+        if (spec.paramCount() == 1) {
+          return create(UpdaterSpec.adagrad(spec.param(0)));
+        }
+        return new AdagradUpdater(spec.param(0), spec.param(1), spec.paramCount() == 3 ? spec.param(2) : 0);
       case "adam":
         requireParams(spec, 1, 4, "lr[, beta1, beta2, eps]");
         if (spec.paramCount() == 1) {

@@ -112,6 +112,20 @@ class UpdatersTest {
   }
 
   @Test
+  void adagradStartsFromTheInitialAccumulator() {
+    Updater u = Updaters.create(UpdaterSpec.adagrad(0.5, 0, 1.0));
+    float[] row = new float[2];
+    u.initState(row, 0, 1);
+    org.junit.jupiter.api.Assertions.assertEquals(1.0f, row[1]);
+    u.apply(row, 0, 1, new float[] {3}, 0);
+    // n = 1 + 9 = 10; w = -0.5 * 3 / sqrt(10)
+    org.junit.jupiter.api.Assertions.assertEquals(-1.5 / Math.sqrt(10), row[0], 1e-6);
+    org.junit.jupiter.api.Assertions.assertEquals(10f, row[1], 1e-6);
+    org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> UpdaterSpec.adagrad(0.5, 0, -1));
+  }
+
+  @Test
   void ftrlKeepsWeightsAtZeroInsideTheL1Band() {
     Updater ftrl = Updaters.create(UpdaterSpec.ftrl(0.1, 1, 10, 0));
     float[] row = new float[3];

@@ -345,7 +345,7 @@ public final class PsLogisticRegression extends Estimator<PsLogisticRegressionMo
   static UpdaterSpec optimizerSpec(String name, double stepSize, double l1, double l2) {
     switch (name) {
       case "sgd": return UpdaterSpec.sgd(stepSize);
-      case "adagrad": return UpdaterSpec.adagrad(stepSize);
+      case "adagrad": return UpdaterSpec.adagrad(stepSize, 1e-8, 1.0);
       case "adam": return UpdaterSpec.adam(stepSize);
       case "ftrl": return UpdaterSpec.ftrl(stepSize, 1.0, l1, l2);
       default: throw new IllegalArgumentException("unknown optimizer: optimizer=" + name + " (sgd, adagrad, adam, ftrl)");
