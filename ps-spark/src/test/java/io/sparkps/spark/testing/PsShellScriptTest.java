@@ -50,6 +50,17 @@ class PsShellScriptTest {
   }
 
   @Test
+  void thePipelineSnippetFitsEvaluatesSavesAndLoads() throws Exception {
+    Result result = runShell(ProjectLayout.root().resolve("examples/shell/pipeline-lr.scala"));
+    assertEquals(0, result.exitCode, result.output);
+    java.util.regex.Matcher m = java.util.regex.Pattern
+        .compile("ps-shell-pipeline auc=([0-9.]+) reloaded=([0-9.]+)").matcher(result.output);
+    assertTrue(m.find(), result.output);
+    assertTrue(Double.parseDouble(m.group(1)) > 0.7, "held-out AUC " + m.group(1));
+    assertEquals(m.group(1), m.group(2), "the reloaded pipeline scores the same");
+  }
+
+  @Test
   void failsWhenTheScriptDoesNotCompile() throws Exception {
     Path script = Files.writeString(dir.resolve("broken.scala"), "val n: Int = \"not a number\"\n");
     Result result = runShell(script);
