@@ -1,0 +1,62 @@
+package io.sparkps.ml.classification;
+
+import io.sparkps.core.client.Rows;
+import io.sparkps.core.config.TableSpec;
+import io.sparkps.core.storage.InitializerSpec;
+import io.sparkps.ml.SparseExample;
+import io.sparkps.spark.DenseTableHandle;
+import io.sparkps.spark.PsContext;
+import io.sparkps.spark.SparseTableHandle;
+import org.apache.spark.api.java.JavaRDD;
+
+/**
+ * Trains a factorization machine on the parameter server: one sparse table of {@code k + 1} floats
+ * per feature key (w_j, v_j; the bias in column 0 of key -1), seeded-normal initialized, whose
+ * updater is the optimizer; each epoch is one gated training run ({@link FmEpochFunction}). Brings
+ * the factors back and drops the tables. Driver-side.
+ */
+final class FmTrainer {
+
+  /** The trained factors and the training logloss of every epoch. */
+  record Result(FmFactors factors, double[] history) {}
+
+  private FmTrainer() {}
+
+  /**
+   * Tables are {@code name + ".v"} and {@code name + ".loss"}; runs {@code name + "-epoch-" + e}.
+   * Every column starts as N(0, initStd), the linear weights w_j included (one initializer per
+   * table): with a small initStd that start is as good as zero.
+   */
+  static Result fit(PsContext ps, String name, JavaRDD<SparseExample> rows, long numFeatures, FmSettings settings,
+      double initStd, long seed) {
+    TableSpec spec = TableSpec.sparse(name + ".v", settings.dim()).withUpdater(settings.optimizer())
+        .withInitializer(InitializerSpec.normal(0, initStd, seed));
+    try {
+      SparseTableHandle factors = ps.sparseTable(spec);
+      DenseTableHandle losses = ps.denseTable(TableSpec.dense(name + ".loss", settings.epochs(), 2));
+      double[] history = new double[settings.epochs()];
+      for (int e = 0; e < settings.epochs(); e++) {
+        ps.train(rows, name + "-epoch-" + e, settings.consistency(), new FmEpochFunction(factors, losses, settings, e));
+        float[] loss = losses.pullRange(e, e + 1);
+        history[e] = loss[1] > 0 ? loss[0] / loss[1] : Double.NaN;
+      }
+      Rows all = factors.pullAll();
+      return new Result(FmFactors.of(numFeatures, settings.factorSize(), all.keys(), all.values()), history);
+    } finally {
+      ps.dropTable(name + ".v");
+      ps.dropTable(name + ".loss");
+    }
+  }
+
+  /**
+   * {@code rows} on {@code numPartitions} partitions, or with 0 on its own partitions capped at the
+   * application's task slots (gated runs need every partition running at once).
+   */
+  static JavaRDD<SparseExample> spread(PsContext ps, JavaRDD<SparseExample> rows, int numPartitions) {
+    if (numPartitions > 0 && numPartitions != rows.getNumPartitions()) {
+      return rows.repartition(numPartitions);
+    }
+    int slots = Math.max(1, ps.sparkContext().defaultParallelism());
+    return numPartitions == 0 && rows.getNumPartitions() > slots ? rows.coalesce(slots) : rows;
+  }
+}

@@ -1,0 +1,23 @@
+package io.sparkps.ml.classification;
+
+import java.io.Serializable;
+
+/** What factorization-machine training recorded: the training logloss of every epoch. Immutable. */
+public final class PsFactorizationMachinesSummary implements Serializable {
+
+  private static final long serialVersionUID = 1L;
+  private final double[] objectiveHistory;
+
+  public PsFactorizationMachinesSummary(double[] objectiveHistory) {
+    this.objectiveHistory = objectiveHistory.clone();
+  }
+
+  /** Training logloss per epoch (mean over the rows, measured while the epoch trained). */
+  public double[] objectiveHistory() {
+    return objectiveHistory.clone();
+  }
+
+  public int totalIterations() {
+    return objectiveHistory.length;
+  }
+}
