@@ -70,8 +70,9 @@ class ChronicleShardStoreContractTest {
     }
   }
 
+  /** Also runs the dense store's own extras (key ranges, pullRange) on the off-heap tier. */
   @Nested
-  class OffHeapDense extends ShardStoreContract {
+  class OffHeapDense extends DenseShardStoreTest {
     @Override
     ShardStore create(int dim, UpdaterSpec updater, InitializerSpec init) {
       return ShardStores.create(denseSpec(dim, updater, init, Storage.OFFHEAP), START, END);
