@@ -91,9 +91,9 @@ public final class StorageOptions {
   }
 
   /**
-   * This shard's file: {@code directory/table-<tableId>-shard-<shard>.cmap} (next to it, the same
-   * name ending {@code .meta} holds its layout). Throws {@link IllegalArgumentException} naming
-   * the setting when no directory was given.
+   * This shard's file: {@code directory/table-<tableId>-shard-<shard>.cmap}; next to it the store
+   * keeps {@code <file>.meta} (its layout) and {@code <file>.lock}. Throws
+   * {@link IllegalArgumentException} naming the setting when no directory was given.
    */
   public Path shardFile() {
     requireArgument(directory != null,
