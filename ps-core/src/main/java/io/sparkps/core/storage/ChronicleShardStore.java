@@ -65,6 +65,8 @@ public final class ChronicleShardStore implements ShardStore {
   static final String FORMAT = "1";
   private static final long NO_EXPECTATION = Long.MIN_VALUE;
   private static final String GROW = ".grow-";
+  /** Rows per Chronicle segment the store asks for (Chronicle's default is ~16k at 1M entries). */
+  static final long SEGMENT_ENTRIES = 2048;
 
   private final String table;
   private final boolean dense;
@@ -141,12 +143,15 @@ public final class ChronicleShardStore implements ShardStore {
   }
 
   private ChronicleMapBuilder<Long, RowBuffer> builder(long entries) {
-    return ChronicleMap.of(Long.class, RowBuffer.class)
+    ChronicleMapBuilder<Long, RowBuffer> b = ChronicleMap.of(Long.class, RowBuffer.class)
         .name("sparkps-" + table)
         .valueMarshaller(RowMarshaller.INSTANCE)
         .constantValueSizeBySample(new RowBuffer(width))
         .entries(entries)
         .putReturnsNull(true);
+    // Small segments let a scan batch take whole segments (see scan); at most 2^16 of them.
+    long perSegment = Math.max(SEGMENT_ENTRIES, entries >> 16);
+    return entries > perSegment ? b.entriesPerSegment(perSegment) : b;
   }
 
   // ---- persisted files -------------------------------------------------------------------
