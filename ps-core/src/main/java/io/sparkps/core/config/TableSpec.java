@@ -35,7 +35,7 @@ public final class TableSpec implements Serializable {
    * <ul>
    *   <li>{@code HEAP}: Java arrays on the server's heap; the fastest tier and the default.
    *   <li>{@code OFFHEAP}: a Chronicle Map in native memory, outside the Java heap (no GC cost,
-   *       not limited by {@code -Xmx}); roughly 3-10x slower per row than HEAP.
+   *       not limited by {@code -Xmx}); about 2-4x slower per row than HEAP.
    *   <li>{@code PERSISTED}: the same map, memory-mapped to one file per shard under the servers'
    *       {@code storageDir}; a shard reopened from its file after a server restart keeps its
    *       rows, optimizer state and versions.
