@@ -36,6 +36,7 @@ public final class PsConfig implements Serializable {
   private final Duration heartbeatInterval;
   private final Duration heartbeatTimeout;
   private final Duration clockTimeout;
+  private final String storageDir;
 
   private PsConfig(Builder b) {
     this.maxFrameBytes = b.maxFrameBytes;
@@ -49,6 +50,7 @@ public final class PsConfig implements Serializable {
     this.heartbeatInterval = b.heartbeatInterval;
     this.heartbeatTimeout = b.heartbeatTimeout;
     this.clockTimeout = b.clockTimeout;
+    this.storageDir = b.storageDir;
   }
 
   public static Builder builder() {
@@ -121,13 +123,22 @@ public final class PsConfig implements Serializable {
     return clockTimeout;
   }
 
+  /**
+   * Directory where servers keep the files of PERSISTED tables' shards (one file per shard), or
+   * null when unset: then servers refuse PERSISTED tables.
+   */
+  public String storageDir() {
+    return storageDir;
+  }
+
   @Override
   public String toString() {
     return "PsConfig{maxFrameBytes=" + maxFrameBytes + ", ioThreads=" + ioThreads
         + ", shardThreads=" + shardThreads + ", auth=" + authEnabled() + ", host=" + host
         + ", native=" + preferNativeTransport + ", connectTimeout=" + connectTimeout
         + ", requestTimeout=" + requestTimeout + ", heartbeatInterval=" + heartbeatInterval
-        + ", heartbeatTimeout=" + heartbeatTimeout + ", clockTimeout=" + clockTimeout + "}";
+        + ", heartbeatTimeout=" + heartbeatTimeout + ", clockTimeout=" + clockTimeout
+        + ", storageDir=" + storageDir + "}";
   }
 
   /** Validating, set-once builder. Not thread-safe. */
@@ -146,6 +157,7 @@ public final class PsConfig implements Serializable {
     private Duration heartbeatInterval;
     private Duration heartbeatTimeout;
     private Duration clockTimeout;
+    private String storageDir;
 
     private Builder() {}
 
@@ -224,6 +236,14 @@ public final class PsConfig implements Serializable {
       return this;
     }
 
+    /** Directory for PERSISTED tables' shard files on every server (created if missing). */
+    public Builder storageDir(String dir) {
+      requireState(storageDir == null, "storageDir was already set to %s", storageDir);
+      requireArgument(dir != null && !dir.isBlank(), "storageDir must not be blank: storageDir=%s", dir);
+      this.storageDir = dir;
+      return this;
+    }
+
     private static Duration positive(String name, Duration d) {
       requireArgument(d != null && !d.isNegative() && !d.isZero(), "%s must be positive: %s=%s", name, name, d);
       return d;
@@ -259,12 +279,14 @@ public final class PsConfig implements Serializable {
         && shardThreads == c.shardThreads && Arrays.equals(secret, c.secret) && host.equals(c.host)
         && preferNativeTransport == c.preferNativeTransport && connectTimeout.equals(c.connectTimeout)
         && requestTimeout.equals(c.requestTimeout) && heartbeatInterval.equals(c.heartbeatInterval)
-        && heartbeatTimeout.equals(c.heartbeatTimeout) && clockTimeout.equals(c.clockTimeout);
+        && heartbeatTimeout.equals(c.heartbeatTimeout) && clockTimeout.equals(c.clockTimeout)
+        && java.util.Objects.equals(storageDir, c.storageDir);
   }
 
   @Override
   public int hashCode() {
     return java.util.Objects.hash(maxFrameBytes, ioThreads, shardThreads, Arrays.hashCode(secret), host,
-        preferNativeTransport, connectTimeout, requestTimeout, heartbeatInterval, heartbeatTimeout, clockTimeout);
+        preferNativeTransport, connectTimeout, requestTimeout, heartbeatInterval, heartbeatTimeout, clockTimeout,
+        storageDir);
   }
 }

@@ -14,6 +14,7 @@ import io.sparkps.core.protocol.RegisteredMessage;
 import io.sparkps.core.protocol.ShardRequest;
 import io.sparkps.core.storage.ShardStore;
 import io.sparkps.core.storage.ShardStores;
+import io.sparkps.core.storage.StorageOptions;
 import io.sparkps.core.transport.Connection;
 import io.sparkps.core.transport.PsTransportContext;
 import io.sparkps.core.transport.RequestHandler;
@@ -199,7 +200,8 @@ public final class PsServer implements AutoCloseable {
                 + " already hosts a different " + existing.describe());
           }
         } else {
-          ShardStore store = ShardStores.create(m.spec(), m.start(), m.end());
+          ShardStore store = ShardStores.create(m.spec(), m.start(), m.end(),
+              StorageOptions.forShard(config.storageDir(), m.tableId(), m.shard()));
           shards.put(k, new HostedShard(m.tableId(), m.shard(), m.spec(), m.start(), m.end(), store,
               lanes.laneFor(m.tableId(), m.shard()), new PushDedupe()));
           LOG.debug("Server {} created shard {} of table {}", serverId, m.shard(), m.spec().name());
@@ -220,9 +222,10 @@ public final class PsServer implements AutoCloseable {
       }
       return false;
     });
-    // Close each store on its own lane, after the operations already queued there.
+    // Destroy each store on its own lane, after the operations already queued there (a
+    // persisted shard deletes its file: a table created later with the same id starts empty).
     for (HostedShard s : dropped) {
-      s.executor().execute(s.store()::close);
+      s.executor().execute(s.store()::destroy);
     }
     connection.reply(requestId, new OkMessage());
   }

@@ -76,7 +76,18 @@ public interface ShardStore extends AutoCloseable {
    */
   long scan(long cursor, int maxRows, RowSink sink);
 
-  /** Releases the rows; any later call throws {@link IllegalStateException}. Idempotent. */
+  /**
+   * Releases the rows; any later call throws {@link IllegalStateException}. Idempotent. A
+   * persisted store keeps its file, so a store created later for the same shard reopens it.
+   */
   @Override
   void close();
+
+  /**
+   * Closes the store and discards its rows for good (the table was dropped): a persisted store
+   * also deletes its files. Idempotent. The default just closes.
+   */
+  default void destroy() {
+    close();
+  }
 }

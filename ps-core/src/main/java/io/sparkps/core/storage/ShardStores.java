@@ -1,37 +1,67 @@
 package io.sparkps.core.storage;
 
 import io.sparkps.core.config.TableSpec;
+import io.sparkps.core.update.Updater;
 import io.sparkps.core.update.Updaters;
+import java.nio.file.Path;
+import java.util.Objects;
 
 /**
  * Builds the {@link ShardStore} for one shard of a table from its {@link TableSpec}: the kind
  * (dense or sparse) and storage tier pick the class, the spec's updater and initializer are
  * built fresh for each store. Stateless and thread-safe.
+ *
+ * <table>
+ *   <caption>Store by kind and tier</caption>
+ *   <tr><th>tier</th><th>dense</th><th>sparse</th></tr>
+ *   <tr><td>HEAP</td><td>{@link DenseShardStore}</td><td>{@link SparseShardStore}</td></tr>
+ *   <tr><td>OFFHEAP</td><td colspan="2">{@link ChronicleShardStore}, native memory</td></tr>
+ *   <tr><td>PERSISTED</td><td colspan="2">{@link ChronicleShardStore}, file
+ *       {@link StorageOptions#shardFile()}</td></tr>
+ * </table>
  */
 public final class ShardStores {
 
   private ShardStores() {}
 
   /**
-   * The store for one shard. Dense tables hold rows {@code [start, end)}, which must lie in
-   * {@code [0, spec.rows()]}; sparse tables ignore {@code start} and {@code end}.
-   * Throws {@link IllegalArgumentException} if the updater cannot be built or the shard is too
-   * large for its storage tier.
+   * The store for one shard with {@link StorageOptions#defaults()}: HEAP and OFFHEAP tables work,
+   * PERSISTED tables are refused (no directory).
    */
   public static ShardStore create(TableSpec spec, long start, long end) {
+    return create(spec, start, end, StorageOptions.defaults());
+  }
+
+  /**
+   * The store for one shard. Dense tables hold rows {@code [start, end)}, which must lie in
+   * {@code [0, spec.rows()]}; sparse tables ignore {@code start} and {@code end}. {@code options}
+   * says where a PERSISTED shard's file lives and how large a sparse off-heap shard starts; HEAP
+   * tables ignore it. A PERSISTED shard whose file exists is reopened with its rows.
+   * Throws {@link IllegalArgumentException} if the updater cannot be built, the shard is too
+   * large for its storage tier, a PERSISTED table has no directory, or an existing file holds a
+   * different table; {@link IllegalStateException} if that file is already open.
+   */
+  public static ShardStore create(TableSpec spec, long start, long end, StorageOptions options) {
+    Objects.requireNonNull(options, "options");
     if (spec.isDense() && (start < 0 || end < start || end > spec.rows())) {
       throw new IllegalArgumentException("dense shard range invalid: table=" + spec.name()
           + ", start=" + start + ", end=" + end + " (0 <= start <= end <= " + spec.rows() + ")");
     }
+    Path file = spec.storage() == TableSpec.Storage.PERSISTED ? options.shardFile() : null;
     Initializer init = Initializer.of(spec.initializer());
+    Updater updater = Updaters.create(spec.updater());
     switch (spec.storage()) {
       case HEAP:
         return spec.isDense()
-            ? new DenseShardStore(start, end, spec.dim(), Updaters.create(spec.updater()), init)
-            : new SparseShardStore(spec.dim(), Updaters.create(spec.updater()), init);
+            ? new DenseShardStore(start, end, spec.dim(), updater, init)
+            : new SparseShardStore(spec.dim(), updater, init);
+      case OFFHEAP:
+      case PERSISTED:
+        return new ChronicleShardStore(spec.name(), spec.isDense(), start, end, spec.dim(), updater,
+            init, options.expectedEntries(), file);
       default:
         throw new IllegalArgumentException("storage tier not supported: storage=" + spec.storage()
-            + " (HEAP)");
+            + " (HEAP, OFFHEAP, PERSISTED)");
     }
   }
 }

@@ -45,6 +45,22 @@ class PackageBoundariesTest {
     assertEquals(List.of(), offenders);
   }
 
+  /** Chronicle Map is an implementation detail of the off-heap and persisted stores. */
+  @Test
+  void onlyStorageImportsChronicle() throws IOException {
+    List<String> offenders = new ArrayList<>();
+    try (Stream<Path> dirs = Files.list(ROOT)) {
+      for (Path p : dirs.filter(Files::isDirectory).toList()) {
+        if (!p.getFileName().toString().equals("storage")) {
+          offenders.addAll(filesImporting(p, "import net.openhft"));
+        }
+      }
+    }
+    assertEquals(List.of(), offenders);
+    assertTrue(filesImporting(ROOT.resolve("storage"), "import net.openhft").stream()
+        .allMatch(f -> f.endsWith("ChronicleShardStore.java")), "Chronicle stays in one class");
+  }
+
   @Test
   void everyPackageHasAPackageInfo() throws IOException {
     try (Stream<Path> dirs = Files.list(ROOT)) {

@@ -11,8 +11,10 @@ import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.Unpooled;
+import io.sparkps.core.config.TableSpec;
 import io.sparkps.core.partition.RoutingTable;
 import io.sparkps.core.update.UpdaterSpec;
+import java.util.List;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
@@ -127,6 +129,32 @@ class CodecTest {
     buf.writeIntLE(0);
     assertThrows(MalformedMessageException.class, () -> Codec.readRoutingTable(buf));
     buf.release();
+  }
+
+  /** Storage tiers go on the wire by ordinal: HEAP stays 0 and new tiers are appended. */
+  @Test
+  void storageTiersHaveStableOrdinalsAndRoundTrip() {
+    assertEquals(0, TableSpec.Storage.HEAP.ordinal());
+    assertEquals(1, TableSpec.Storage.OFFHEAP.ordinal());
+    assertEquals(2, TableSpec.Storage.PERSISTED.ordinal());
+    for (TableSpec.Storage storage : TableSpec.Storage.values()) {
+      for (TableSpec spec : List.of(SampleMessages.denseSpec().withStorage(storage),
+          SampleMessages.sparseSpec().withStorage(storage))) {
+        ByteBuf buf = Unpooled.buffer();
+        Codec.writeTableSpec(buf, spec);
+        assertEquals(Codec.tableSpecLength(spec), buf.readableBytes());
+        assertEquals(storage.ordinal(), buf.getByte(buf.writerIndex() - 1), "storage is the last byte");
+        assertEquals(spec, Codec.readTableSpec(buf));
+        assertFalse(buf.isReadable());
+        buf.release();
+      }
+    }
+    ByteBuf bad = Unpooled.buffer();
+    Codec.writeTableSpec(bad, SampleMessages.sparseSpec());
+    bad.setByte(bad.writerIndex() - 1, 3);
+    MalformedMessageException e = assertThrows(MalformedMessageException.class, () -> Codec.readTableSpec(bad));
+    assertTrue(e.getMessage().contains("unknown table storage: ordinal=3 ([0, 2])"), e.getMessage());
+    bad.release();
   }
 
   @Test

@@ -22,7 +22,8 @@ public final class SampleMessages {
   public static TableSpec sparseSpec() {
     return TableSpec.sparse("emb\u00e9\u2713", 16)
         .withUpdater(UpdaterSpec.custom("com.example.MyUpdater", 1.5, -2))
-        .withInitializer(InitializerSpec.uniform(-1, 1, 7));
+        .withInitializer(InitializerSpec.uniform(-1, 1, 7))
+        .withStorage(TableSpec.Storage.PERSISTED);
   }
 
   public static RoutingTable routing() {
@@ -30,7 +31,8 @@ public final class SampleMessages {
         List.of(new ServerInfo(0, "10.0.0.1", 7000, true), new ServerInfo(1, "host-\u03b2", 7001, false)),
         List.of(new TableRoute(1, denseSpec(), new int[] {0, 1}),
             new TableRoute(2, sparseSpec(), new int[] {1}),
-            new TableRoute(3, TableSpec.sparse("c", 1).withInitializer(InitializerSpec.constant(0.5)),
+            new TableRoute(3, TableSpec.sparse("c", 1).withInitializer(InitializerSpec.constant(0.5))
+                .withStorage(TableSpec.Storage.OFFHEAP),
                 new int[] {0, 0, 1})));
   }
 

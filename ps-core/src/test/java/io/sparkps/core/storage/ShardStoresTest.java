@@ -8,7 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sparkps.core.config.TableSpec;
 import io.sparkps.core.update.UpdaterSpec;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The factory picks the store by table kind and wires in the spec's updater and initializer. */
 class ShardStoresTest {
@@ -36,6 +38,28 @@ class ShardStoresTest {
       assertInstanceOf(SparseShardStore.class, s);
       assertEquals(4, s.dim());
       assertEquals(0, s.size());
+    }
+  }
+
+  @Test
+  void offHeapAndPersistedTiersGiveChronicleStores(@TempDir Path dir) {
+    TableSpec sparse = TableSpec.sparse("emb", 3).withUpdater(UpdaterSpec.adagrad(0.1))
+        .withStorage(TableSpec.Storage.OFFHEAP);
+    TableSpec dense = TableSpec.dense("w", 100, 2).withStorage(TableSpec.Storage.PERSISTED);
+    StorageOptions options = StorageOptions.forShard(dir.toString(), 4, 1).withExpectedEntries(64);
+    try (ShardStore off = ShardStores.create(sparse, 0, 0, options);
+        ShardStore persisted = ShardStores.create(dense, 50, 100, options)) {
+      ChronicleShardStore o = assertInstanceOf(ChronicleShardStore.class, off);
+      assertEquals(null, o.file());
+      assertEquals(64, o.capacity());
+      assertEquals(3, off.dim());
+      ChronicleShardStore p = assertInstanceOf(ChronicleShardStore.class, persisted);
+      assertEquals(dir.resolve("table-4-shard-1.cmap"), p.file());
+      assertEquals(50, persisted.size());
+      assertThrows(IllegalArgumentException.class, () -> persisted.contains(49));
+    }
+    try (ShardStore heap = ShardStores.create(sparse.withStorage(TableSpec.Storage.HEAP), 0, 0, options)) {
+      assertInstanceOf(SparseShardStore.class, heap);
     }
   }
 

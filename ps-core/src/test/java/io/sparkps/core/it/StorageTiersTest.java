@@ -1,0 +1,102 @@
+package io.sparkps.core.it;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.sparkps.core.client.DenseTable;
+import io.sparkps.core.client.PsClient;
+import io.sparkps.core.client.Rows;
+import io.sparkps.core.client.SparseTable;
+import io.sparkps.core.config.PsConfig;
+import io.sparkps.core.config.TableSpec;
+import io.sparkps.core.config.TableSpec.Storage;
+import io.sparkps.core.config.Ticker;
+import io.sparkps.core.update.UpdaterSpec;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Off-heap and persisted tables through real servers configured with a {@code storageDir}: they
+ * answer like heap tables, persisted shards get one file each, dropping a table deletes its
+ * files, and stopping the servers keeps the others, marked closed cleanly.
+ */
+class StorageTiersTest {
+
+  @TempDir
+  Path dir;
+
+  @Test
+  void offHeapAndPersistedTablesAnswerLikeHeapTables() throws Exception {
+    PsConfig config = PsConfig.builder().shardThreads(2).ioThreads(2).storageDir(dir.toString()).build();
+    int keepId;
+    int droppedId;
+    try (TestCluster cluster = new TestCluster(2, config, Ticker.systemTicker())) {
+      PsClient client = cluster.client();
+      int dim = 3;
+      TableSpec base = TableSpec.sparse("heap", dim).withUpdater(UpdaterSpec.adagrad(0.1));
+      SparseTable heap = client.createSparseTable(base);
+      SparseTable off = client.createSparseTable(TableSpec.sparse("off", dim)
+          .withUpdater(UpdaterSpec.adagrad(0.1)).withStorage(Storage.OFFHEAP));
+      SparseTable kept = client.createSparseTable(TableSpec.sparse("kept", dim)
+          .withUpdater(UpdaterSpec.adagrad(0.1)).withStorage(Storage.PERSISTED));
+      Random rnd = new Random(3);
+      for (int round = 0; round < 20; round++) {
+        TreeSet<Long> set = new TreeSet<>();
+        while (set.size() < 50) {
+          set.add(rnd.nextLong() % 10_000);
+        }
+        long[] keys = set.stream().mapToLong(Long::longValue).toArray();
+        float[] g = new float[keys.length * dim];
+        for (int i = 0; i < g.length; i++) {
+          g[i] = (float) rnd.nextGaussian();
+        }
+        for (SparseTable t : List.of(heap, off, kept)) {
+          t.push(keys, g);
+        }
+        assertArrayEquals(heap.pull(keys), off.pull(keys));
+        assertArrayEquals(heap.pull(keys), kept.pull(keys));
+      }
+      Rows all = heap.pullAll();
+      for (SparseTable t : List.of(off, kept)) {
+        Rows rows = t.pullAll();
+        assertArrayEquals(all.keys(), rows.keys());
+        assertArrayEquals(all.values(), rows.values());
+        assertEquals(heap.size(), t.size());
+      }
+
+      DenseTable dense = client.createDenseTable(TableSpec.dense("w", 100, 2).withStorage(Storage.PERSISTED));
+      dense.push(new long[] {0, 99}, new float[] {1, 2, 3, 4});
+      float[] range = dense.pullRange(0, 100);
+      assertEquals(1f, range[0]);
+      assertEquals(4f, range[199]);
+
+      keepId = client.routing().table("kept").orElseThrow().tableId();
+      droppedId = client.routing().table("w").orElseThrow().tableId();
+      assertEquals(Set.of("table-" + keepId + "-shard-0.cmap", "table-" + keepId + "-shard-1.cmap",
+          "table-" + droppedId + "-shard-0.cmap", "table-" + droppedId + "-shard-1.cmap"), shardFiles());
+      client.dropTable("w");
+    }
+    // Servers are stopped: the dropped table's files are gone, the other's are closed cleanly.
+    assertEquals(Set.of("table-" + keepId + "-shard-0.cmap", "table-" + keepId + "-shard-1.cmap"), shardFiles());
+    for (int shard = 0; shard < 2; shard++) {
+      String meta = Files.readString(dir.resolve("table-" + keepId + "-shard-" + shard + ".cmap.meta"));
+      assertTrue(meta.contains("clean=true"), meta);
+      assertTrue(meta.contains("table=kept"), meta);
+    }
+  }
+
+  private Set<String> shardFiles() throws Exception {
+    try (Stream<Path> files = Files.list(dir)) {
+      return files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".cmap")).collect(Collectors.toSet());
+    }
+  }
+}
