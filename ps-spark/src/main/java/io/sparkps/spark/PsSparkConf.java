@@ -28,6 +28,8 @@ public final class PsSparkConf {
   public static final String SHARD_THREADS = "spark.ps.shardThreads";
   /** Data-plane authentication: {@code auto} (default: on with a per-application token), {@code off}. */
   public static final String AUTH = "spark.ps.authenticate";
+  /** Directory (on each executor's local disk) for tables with {@code storage = PERSISTED}. */
+  public static final String STORAGE_DIR = "spark.ps.storageDir";
   /** How many times {@code PsContext.train} resubmits a failed training stage (default 3). */
   public static final String TRAIN_MAX_ATTEMPTS = "spark.ps.train.maxAttempts";
 
@@ -59,6 +61,9 @@ public final class PsSparkConf {
     }
     if (conf.contains(SHARD_THREADS)) {
       b.shardThreads(conf.getInt(SHARD_THREADS, 2));
+    }
+    if (conf.contains(STORAGE_DIR)) {
+      b.storageDir(conf.get(STORAGE_DIR));
     }
     if (secret != null) {
       b.secret(secret);
