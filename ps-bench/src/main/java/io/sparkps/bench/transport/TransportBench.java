@@ -48,18 +48,19 @@ public final class TransportBench {
   /** Sizes, durations and selections. Immutable. */
   public record Options(int denseFloats, int dim, int populatedKeys, int sparseKeys, int[] clients,
       double warmupSeconds, double measureSeconds, int rounds, Set<String> systems, Set<Workload> workloads,
-      Path outDir, long seed) {
+      Path outDir, long seed, String profile) {
 
     public static Options defaults() {
       return new Options(1 << 20, 16, 1_000_000, 10_000, new int[] {1, 4}, 1.0, 3.0, 1,
           new LinkedHashSet<>(List.of(ReferenceSystem.NAME, SparkPsSystem.NAME, TransportOnlySystem.NAME)),
-          new LinkedHashSet<>(List.of(Workload.values())), null, 42);
+          new LinkedHashSet<>(List.of(Workload.values())), null, 42, null);
     }
 
     /**
      * {@code --dense-floats=N --dim=N --keys=N (populated) --sparse-keys=N (per op) --clients=1,4
      * --warmup=S --seconds=S --rounds=N --systems=reference,spark-ps,ps-transport-only
-     * --workloads=dense-pull,... --out=DIR --seed=N}
+     * --workloads=dense-pull,... --out=DIR --seed=N --profile=cpu|itimer|wall|alloc}; the profile
+     * (async-profiler) covers the measured points only and is written to the out directory.
      */
     public static Options parse(String... args) {
       Options o = defaults();
@@ -83,10 +84,12 @@ public final class TransportBench {
           case "systems" -> o.select(new LinkedHashSet<>(List.of(v.split(","))), o.workloads);
           case "workloads" -> o.select(o.systems, new LinkedHashSet<>(
               Arrays.stream(v.split(",")).map(Workload::byId).toList()));
-          case "out" -> new Options(o.denseFloats, o.dim, o.populatedKeys, o.sparseKeys, o.clients,
-              o.warmupSeconds, o.measureSeconds, o.rounds, o.systems, o.workloads, Path.of(v), o.seed);
+          case "out" -> o.outDir(Path.of(v));
           case "seed" -> new Options(o.denseFloats, o.dim, o.populatedKeys, o.sparseKeys, o.clients,
-              o.warmupSeconds, o.measureSeconds, o.rounds, o.systems, o.workloads, o.outDir, Long.parseLong(v));
+              o.warmupSeconds, o.measureSeconds, o.rounds, o.systems, o.workloads, o.outDir, Long.parseLong(v),
+              o.profile);
+          case "profile" -> new Options(o.denseFloats, o.dim, o.populatedKeys, o.sparseKeys, o.clients,
+              o.warmupSeconds, o.measureSeconds, o.rounds, o.systems, o.workloads, o.outDir, o.seed, v);
           default -> throw new IllegalArgumentException("unknown option: --" + k);
         };
       }
@@ -96,22 +99,22 @@ public final class TransportBench {
 
     public Options with(int denseFloats, int dim, int populatedKeys, int sparseKeys, int[] clients) {
       return new Options(denseFloats, dim, populatedKeys, sparseKeys, clients, warmupSeconds, measureSeconds,
-          rounds, systems, workloads, outDir, seed);
+          rounds, systems, workloads, outDir, seed, profile);
     }
 
     public Options timing(double warmup, double measure, int rounds) {
       return new Options(denseFloats, dim, populatedKeys, sparseKeys, clients, warmup, measure, rounds,
-          systems, workloads, outDir, seed);
+          systems, workloads, outDir, seed, profile);
     }
 
     public Options select(Set<String> systems, Set<Workload> workloads) {
       return new Options(denseFloats, dim, populatedKeys, sparseKeys, clients, warmupSeconds, measureSeconds,
-          rounds, systems, workloads, outDir, seed);
+          rounds, systems, workloads, outDir, seed, profile);
     }
 
     public Options outDir(Path dir) {
       return new Options(denseFloats, dim, populatedKeys, sparseKeys, clients, warmupSeconds, measureSeconds,
-          rounds, systems, workloads, dir, seed);
+          rounds, systems, workloads, dir, seed, profile);
     }
 
     void validate() {
@@ -207,7 +210,12 @@ public final class TransportBench {
       Verification verification = verify(o, sessions, dense, values);
       log.println("verification: " + (verification.passed() ? "passed" : "FAILED") + " " + verification.checks()
           + (verification.passed() ? "" : " failures: " + verification.failures()));
+      Profiling profiling = o.profile() == null ? null
+          : Profiling.start(o.profile(), o.outDir() != null ? o.outDir() : Path.of("."));
       List<Point> points = measureAll(o, sessions, log);
+      if (profiling != null) {
+        profiling.stop();
+      }
       return new Result(o, verification, points);
     } finally {
       for (List<BenchSystem.Session> list : sessions.values()) {
