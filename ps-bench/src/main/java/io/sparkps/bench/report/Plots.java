@@ -188,8 +188,9 @@ public final class Plots {
 
   private static Path bar(String title, String yTitle, List<String> categories, Map<String, List<Double>> series,
       Path file, Color... colors) throws IOException {
-    CategoryChart chart = new CategoryChartBuilder().width(1100).height(560).title(title).yAxisTitle(yTitle).build();
-    chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
+    CategoryChart chart = new CategoryChartBuilder().width(1100).height(600).title(title).yAxisTitle(yTitle).build();
+    chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
+    chart.getStyler().setLegendLayout(Styler.LegendLayout.Horizontal);
     chart.getStyler().setChartBackgroundColor(Color.WHITE);
     chart.getStyler().setPlotBackgroundColor(Color.WHITE);
     chart.getStyler().setChartTitleFont(new Font(Font.SANS_SERIF, Font.BOLD, 16));
@@ -206,7 +207,7 @@ public final class Plots {
     chart.getStyler().setYAxisMin(0.0);
     double max = series.values().stream().flatMap(List::stream).filter(v -> v != null && !v.isNaN())
         .mapToDouble(Double::doubleValue).max().orElse(1);
-    chart.getStyler().setYAxisMax(max * 1.18);  // room for the legend and value labels
+    chart.getStyler().setYAxisMax(max * 1.08);  // room for the value labels
     for (Map.Entry<String, List<Double>> e : series.entrySet()) {
       List<Double> ys = new ArrayList<>();
       for (Double v : e.getValue()) {
