@@ -14,7 +14,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * spark-ps in this JVM: one scheduler, one server, and a {@link PsClient} per session (each with
+ * spark-ps in this JVM: one scheduler, one server (or more, for experiments), and a {@link PsClient} per session (each with
  * its own event loops, callback threads and connection, as each Spark executor would have).
  * Thread-safe.
  */
@@ -26,17 +26,20 @@ final class SparkPsSystem implements BenchSystem {
 
   private final PsConfig config;
   private final PsScheduler scheduler;
-  private final PsServer server;
+  private final java.util.List<PsServer> servers;
   private final PsClient admin;
 
-  SparkPsSystem(PsConfig config, int denseFloats, int dim) throws Exception {
+  /** {@code servers} servers in this JVM; each table gets one shard per server. */
+  SparkPsSystem(PsConfig config, int denseFloats, int dim, int servers) throws Exception {
     this.config = config;
     PsScheduler sch = PsScheduler.start(config);
-    PsServer srv = null;
+    java.util.List<PsServer> srv = new java.util.ArrayList<>();
     PsClient adm = null;
     try {
-      srv = PsServer.start(config, 0, sch.host(), sch.port());
-      sch.awaitServers(1).get(30, TimeUnit.SECONDS);
+      for (int i = 0; i < servers; i++) {
+        srv.add(PsServer.start(config, 0, sch.host(), sch.port()));
+      }
+      sch.awaitServers(servers).get(30, TimeUnit.SECONDS);
       adm = PsClient.connect(config, sch.host(), sch.port());
       for (BenchTable t : BenchTable.values()) {
         TableSpec spec = t.dense() ? TableSpec.dense(t.tableName(), 1, denseFloats) : TableSpec.sparse(t.tableName(), dim);
@@ -49,14 +52,12 @@ final class SparkPsSystem implements BenchSystem {
       if (adm != null) {
         adm.close();
       }
-      if (srv != null) {
-        srv.close();
-      }
+      srv.forEach(PsServer::close);
       sch.close();
       throw e;
     }
     this.scheduler = sch;
-    this.server = srv;
+    this.servers = srv;
     this.admin = adm;
   }
 
@@ -126,7 +127,7 @@ final class SparkPsSystem implements BenchSystem {
   @Override
   public void close() {
     admin.close();
-    server.close();
+    servers.forEach(PsServer::close);
     scheduler.close();
   }
 }

@@ -48,18 +48,19 @@ public final class TransportBench {
   /** Sizes, durations and selections. Immutable. */
   public record Options(int denseFloats, int dim, int populatedKeys, int sparseKeys, int[] clients,
       double warmupSeconds, double measureSeconds, int rounds, Set<String> systems, Set<Workload> workloads,
-      Path outDir, long seed, String profile) {
+      Path outDir, long seed, String profile, int servers) {
 
     public static Options defaults() {
       return new Options(1 << 20, 16, 1_000_000, 10_000, new int[] {1, 4}, 1.0, 3.0, 1,
           new LinkedHashSet<>(List.of(ReferenceSystem.NAME, SparkPsSystem.NAME, TransportOnlySystem.NAME)),
-          new LinkedHashSet<>(List.of(Workload.values())), null, 42, null);
+          new LinkedHashSet<>(List.of(Workload.values())), null, 42, null, 1);
     }
 
     /**
      * {@code --dense-floats=N --dim=N --keys=N (populated) --sparse-keys=N (per op) --clients=1,4
      * --warmup=S --seconds=S --rounds=N --systems=reference,spark-ps,ps-transport-only
-     * --workloads=dense-pull,... --out=DIR --seed=N --profile=cpu|itimer|wall|alloc}; the profile
+     * --workloads=dense-pull,... --out=DIR --seed=N --servers=N --profile=cpu|itimer|wall|alloc}; spark-ps
+     * runs {@code servers} servers (default 1; more give each table more shards); the profile
      * (async-profiler) covers the measured points only and is written to the out directory.
      */
     public static Options parse(String... args) {
@@ -87,9 +88,12 @@ public final class TransportBench {
           case "out" -> o.outDir(Path.of(v));
           case "seed" -> new Options(o.denseFloats, o.dim, o.populatedKeys, o.sparseKeys, o.clients,
               o.warmupSeconds, o.measureSeconds, o.rounds, o.systems, o.workloads, o.outDir, Long.parseLong(v),
-              o.profile);
+              o.profile, o.servers);
           case "profile" -> new Options(o.denseFloats, o.dim, o.populatedKeys, o.sparseKeys, o.clients,
-              o.warmupSeconds, o.measureSeconds, o.rounds, o.systems, o.workloads, o.outDir, o.seed, v);
+              o.warmupSeconds, o.measureSeconds, o.rounds, o.systems, o.workloads, o.outDir, o.seed, v, o.servers);
+          case "servers" -> new Options(o.denseFloats, o.dim, o.populatedKeys, o.sparseKeys, o.clients,
+              o.warmupSeconds, o.measureSeconds, o.rounds, o.systems, o.workloads, o.outDir, o.seed, o.profile,
+              Integer.parseInt(v));
           default -> throw new IllegalArgumentException("unknown option: --" + k);
         };
       }
@@ -99,22 +103,22 @@ public final class TransportBench {
 
     public Options with(int denseFloats, int dim, int populatedKeys, int sparseKeys, int[] clients) {
       return new Options(denseFloats, dim, populatedKeys, sparseKeys, clients, warmupSeconds, measureSeconds,
-          rounds, systems, workloads, outDir, seed, profile);
+          rounds, systems, workloads, outDir, seed, profile, servers);
     }
 
     public Options timing(double warmup, double measure, int rounds) {
       return new Options(denseFloats, dim, populatedKeys, sparseKeys, clients, warmup, measure, rounds,
-          systems, workloads, outDir, seed, profile);
+          systems, workloads, outDir, seed, profile, servers);
     }
 
     public Options select(Set<String> systems, Set<Workload> workloads) {
       return new Options(denseFloats, dim, populatedKeys, sparseKeys, clients, warmupSeconds, measureSeconds,
-          rounds, systems, workloads, outDir, seed, profile);
+          rounds, systems, workloads, outDir, seed, profile, servers);
     }
 
     public Options outDir(Path dir) {
       return new Options(denseFloats, dim, populatedKeys, sparseKeys, clients, warmupSeconds, measureSeconds,
-          rounds, systems, workloads, dir, seed, profile);
+          rounds, systems, workloads, dir, seed, profile, servers);
     }
 
     void validate() {
@@ -123,6 +127,7 @@ public final class TransportBench {
           "sparse keys per op out of range: sparseKeys=%s ([1, keys=%s])", sparseKeys, populatedKeys);
       require(clients.length > 0 && Arrays.stream(clients).allMatch(c -> c > 0), "clients must be > 0: clients=%s",
           Arrays.toString(clients));
+      require(servers >= 1, "servers must be >= 1: servers=%s", servers);
       require(warmupSeconds >= 0 && measureSeconds > 0 && rounds > 0,
           "timing out of range: warmup=%s (>= 0), seconds=%s (> 0), rounds=%s (> 0)", warmupSeconds, measureSeconds, rounds);
       for (String s : systems) {
@@ -171,10 +176,10 @@ public final class TransportBench {
   public static Result run(Options o, PrintStream log) throws Exception {
     log.printf(Locale.ROOT, "transport benchmark: %d cores, JDK %s, max heap %d MiB; dense row %d floats, "
             + "%d populated keys x dim %d, %d keys per sparse op; clients %s; %.1f s warm-up + %.1f s per point, "
-            + "%d round(s); everything in one JVM on loopback%n",
+            + "%d round(s); spark-ps servers: %d; everything in one JVM on loopback%n",
         Runtime.getRuntime().availableProcessors(), Runtime.version(), Runtime.getRuntime().maxMemory() >> 20,
         o.denseFloats(), o.populatedKeys(), o.dim(), o.sparseKeys(), Arrays.toString(o.clients()),
-        o.warmupSeconds(), o.measureSeconds(), o.rounds());
+        o.warmupSeconds(), o.measureSeconds(), o.rounds(), o.servers());
     float[] dense = new float[o.denseFloats()];
     for (int i = 0; i < dense.length; i++) {
       dense[i] = value(i, 0);
@@ -195,7 +200,7 @@ public final class TransportBench {
         long t0 = System.nanoTime();
         BenchSystem s = switch (name) {
           case ReferenceSystem.NAME -> new ReferenceSystem(o.denseFloats(), o.dim(), o.populatedKeys());
-          case SparkPsSystem.NAME -> new SparkPsSystem(config, o.denseFloats(), o.dim());
+          case SparkPsSystem.NAME -> new SparkPsSystem(config, o.denseFloats(), o.dim(), o.servers());
           default -> new TransportOnlySystem(config, o.dim());
         };
         systems.add(s);
