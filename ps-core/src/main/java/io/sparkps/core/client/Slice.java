@@ -33,6 +33,9 @@ final class Slice {
    */
   static List<Slice> split(long[] keys, Partitioner partitioner, int maxKeys) {
     int shards = partitioner.numShards();
+    if (shards == 1) {
+      return single(keys, partitioner, maxKeys);
+    }
     int[] shardOf = new int[keys.length];
     int[] counts = new int[shards];
     for (int i = 0; i < keys.length; i++) {
@@ -59,6 +62,24 @@ final class Slice {
         slices.add(new Slice(s, Arrays.copyOfRange(shardKeys[s], from, to),
             Arrays.copyOfRange(shardPos[s], from, to)));
       }
+    }
+    return slices;
+  }
+
+  /** One shard: no hashing, and positions are the identity (bulk copies in gather/scatter). */
+  private static List<Slice> single(long[] keys, Partitioner partitioner, int maxKeys) {
+    if (keys.length > 0) {
+      partitioner.shardOf(keys[0]); // validates the key (e.g. a dense table's range)
+      partitioner.shardOf(keys[keys.length - 1]);
+    }
+    List<Slice> slices = new ArrayList<>();
+    for (int from = 0; from < keys.length; from += maxKeys) {
+      int to = Math.min(keys.length, from + maxKeys);
+      int[] positions = new int[to - from];
+      for (int i = 0; i < positions.length; i++) {
+        positions[i] = from + i;
+      }
+      slices.add(new Slice(0, from == 0 && to == keys.length ? keys : Arrays.copyOfRange(keys, from, to), positions));
     }
     return slices;
   }
