@@ -14,9 +14,14 @@ public final class HashRingPartitioner implements Partitioner {
   /** Enough points that shard loads stay within a few percent of each other. */
   public static final int DEFAULT_VIRTUAL_NODES = 160;
 
+  /** Hash-prefix bits of the index that replaces the binary search (4,096 buckets). */
+  private static final int PREFIX_BITS = 12;
+
   private final int numShards;
   private final long[] points;
   private final int[] owners;
+  /** first[b]: the first point whose top PREFIX_BITS are >= b; a lookup then a short scan. */
+  private final int[] first;
 
   /** A ring over nodes {@code 0 .. numShards-1}. */
   public HashRingPartitioner(int numShards, int virtualNodes) {
@@ -52,6 +57,16 @@ public final class HashRingPartitioner implements Partitioner {
       owners[k] = packedOwner[order[k]];
     }
     this.numShards = max + 1;
+    this.first = new int[(1 << PREFIX_BITS) + 1];
+    int p = 0;
+    for (int b = 0; b < (1 << PREFIX_BITS); b++) {
+      long lower = (long) b << (64 - PREFIX_BITS);
+      while (p < n && Long.compareUnsigned(points[p], lower) < 0) {
+        p++;
+      }
+      first[b] = p;
+    }
+    first[1 << PREFIX_BITS] = n;
   }
 
   private static int[] range(int n) {
@@ -71,17 +86,13 @@ public final class HashRingPartitioner implements Partitioner {
   @Override
   public int shardOf(long key) {
     long h = Hashing.mix64(key);
-    int lo = 0;
-    int hi = points.length;
-    while (lo < hi) {  // first point >= h, unsigned
-      int mid = (lo + hi) >>> 1;
-      if (Long.compareUnsigned(points[mid], h) < 0) {
-        lo = mid + 1;
-      } else {
-        hi = mid;
-      }
+    // First point >= h (unsigned): jump to h's prefix bucket, then scan the few points in it.
+    int i = first[(int) (h >>> (64 - PREFIX_BITS))];
+    long biased = h ^ Long.MIN_VALUE;
+    while (i < points.length && (points[i] ^ Long.MIN_VALUE) < biased) {
+      i++;
     }
-    return owners[lo == points.length ? 0 : lo];
+    return owners[i == points.length ? 0 : i];
   }
 
   @Override

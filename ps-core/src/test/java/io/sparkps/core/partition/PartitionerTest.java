@@ -48,6 +48,38 @@ class PartitionerTest {
   }
 
   @Test
+  void ringLookupMatchesABruteForceSearchOfTheSamePoints() {
+    int nodes = 5;
+    int vnodes = HashRingPartitioner.DEFAULT_VIRTUAL_NODES;
+    long[] hashes = new long[nodes * vnodes];
+    int[] owner = new int[hashes.length];
+    for (int node = 0, i = 0; node < nodes; node++) {
+      for (int v = 0; v < vnodes; v++, i++) {
+        hashes[i] = Hashing.mix64(((long) node << 32) ^ (v * Hashing.GOLDEN) ^ 0x5bd1e995L);
+        owner[i] = node;
+      }
+    }
+    HashRingPartitioner ring = new HashRingPartitioner(nodes, vnodes);
+    java.util.Random rnd = new java.util.Random(3);
+    for (int k = 0; k < 50_000; k++) {
+      long key = k < 10 ? Long.MAX_VALUE - k : rnd.nextLong();
+      long h = Hashing.mix64(key);
+      // The owner of the smallest point >= h (unsigned), wrapping to the smallest point overall.
+      int best = -1;
+      int smallest = 0;
+      for (int i = 0; i < hashes.length; i++) {
+        if (Long.compareUnsigned(hashes[i], hashes[smallest]) < 0) {
+          smallest = i;
+        }
+        if (Long.compareUnsigned(hashes[i], h) >= 0 && (best < 0 || Long.compareUnsigned(hashes[i], hashes[best]) < 0)) {
+          best = i;
+        }
+      }
+      org.junit.jupiter.api.Assertions.assertEquals(owner[best < 0 ? smallest : best], ring.shardOf(key), "key " + key);
+    }
+  }
+
+  @Test
   void keysOutsideTheTableAreRejectedByName() {
     RangePartitioner p = new RangePartitioner(10, 3);
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> p.shardOf(10));
