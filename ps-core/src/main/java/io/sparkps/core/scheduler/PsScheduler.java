@@ -231,8 +231,7 @@ public final class PsScheduler implements AutoCloseable {
         throw new PsRemoteException(ErrorCode.SERVER_DEAD, "no live parameter server to hold table "
             + spec.name() + "; start servers before creating tables");
       }
-      int shards = spec.isDense() ? (int) Math.min(alive.length, spec.rows()) : alive.length;
-      owners = java.util.Arrays.copyOf(alive, shards);
+      owners = shardOwners(spec, alive, config.shardThreads());
       tableId = nextTableId++;
       pendingTables.add(spec.name());
     }
@@ -346,6 +345,22 @@ public final class PsScheduler implements AutoCloseable {
   }
 
   // ---- internals ----
+
+  /**
+   * Which server holds each shard. Dense tables get one contiguous range per server. Sparse
+   * tables get one shard per shard lane of each server, dealt round-robin: a request's slices then
+   * run on all lanes (cores) of a server at once instead of queueing on one.
+   */
+  static int[] shardOwners(TableSpec spec, int[] alive, int lanesPerServer) {
+    if (spec.isDense()) {
+      return java.util.Arrays.copyOf(alive, (int) Math.min(alive.length, spec.rows()));
+    }
+    int[] owners = new int[alive.length * Math.max(1, lanesPerServer)];
+    for (int i = 0; i < owners.length; i++) {
+      owners[i] = alive[i % alive.length];
+    }
+    return owners;
+  }
 
   private static void checkUpdater(TableSpec spec) {
     try {

@@ -69,17 +69,17 @@ class BadInputTest {
     try (RawPeer raw = new RawPeer(server.port())) {
       raw.handshake();
       assertError(raw, 1, new PullMessage(999, 0, new long[] {1}), ErrorCode.UNKNOWN_TABLE);
-      assertError(raw, 2, new PushMessage(s.tableId(), 0, PushMode.UPDATE, PushId.NONE, new long[] {1},
+      assertError(raw, 2, new PushMessage(s.tableId(), shardOf(s, 1), PushMode.UPDATE, PushId.NONE, new long[] {1},
           new float[] {1, 1, 1}, false), ErrorCode.WRONG_DIMENSION);
       assertError(raw, 3, new PullMessage(d.tableId(), 0, new long[] {100}), ErrorCode.KEY_OUT_OF_RANGE);
       assertError(raw, 4, new PushMessage(d.tableId(), 0, PushMode.UPDATE, PushId.NONE, new long[] {-1},
           new float[] {1}, false), ErrorCode.KEY_OUT_OF_RANGE);
-      assertError(raw, 5, new PullMessage(s.tableId(), 7, new long[] {1}), ErrorCode.WRONG_OWNER);
+      assertError(raw, 5, new PullMessage(s.tableId(), s.numShards() + 5, new long[] {1}), ErrorCode.WRONG_OWNER);
       assertError(raw, 6, new RemoveMessage(d.tableId(), 0, new long[] {1}), ErrorCode.UNSUPPORTED_OPERATION);
       assertError(raw, 7, new RegisterServerMessage("evil", 1), ErrorCode.UNEXPECTED_MESSAGE);
 
       // The same connection still answers correctly.
-      raw.send(new Envelope(8, new PullMessage(s.tableId(), 0, new long[] {1})));
+      raw.send(new Envelope(8, new PullMessage(s.tableId(), shardOf(s, 1), new long[] {1})));
       Envelope ok = raw.read();
       assertEquals(8, ok.requestId());
       assertArrayEquals(new float[] {1, 2, 3, 4}, assertInstanceOf(ValuesMessage.class, ok.message()).values());
@@ -92,7 +92,8 @@ class BadInputTest {
     TableRoute s = good.routing().table("s").orElseThrow();
     try (RawPeer raw = new RawPeer(server.port())) {
       raw.handshake();
-      byte[] frame = TransportTesting.frameBytes(new Envelope(21, new PullMessage(s.tableId(), 0, new long[] {1, 2, 3})));
+      byte[] frame = TransportTesting.frameBytes(new Envelope(21, new PullMessage(s.tableId(), shardOf(s, 1),
+          new long[] {1, 2, 3})));
       // Keep the header, drop the last key: the frame length says what is really there.
       byte[] cut = Arrays.copyOf(frame, frame.length - 8);
       ByteBuffer.wrap(cut).order(ByteOrder.LITTLE_ENDIAN).putInt(0, cut.length - 4);
@@ -100,7 +101,7 @@ class BadInputTest {
       Envelope e = raw.read();
       assertEquals(21, e.requestId());
       assertEquals(ErrorCode.MALFORMED_FRAME, assertInstanceOf(ErrorMessage.class, e.message()).code());
-      raw.send(new Envelope(22, new PullMessage(s.tableId(), 0, new long[] {2})));
+      raw.send(new Envelope(22, new PullMessage(s.tableId(), shardOf(s, 2), new long[] {2})));
       assertArrayEquals(new float[] {5, 6, 7, 8}, assertInstanceOf(ValuesMessage.class, raw.read().message()).values());
     }
     assertServerStillCorrect();
@@ -135,10 +136,15 @@ class BadInputTest {
     TableRoute s = good.routing().table("s").orElseThrow();
     try (RawPeer raw = new RawPeer(server.port())) {
       raw.handshake();
-      assertError(raw, 51, new PushMessage(s.tableId(), 0, PushMode.UPDATE, PushId.NONE, new long[] {1, 2},
+      assertError(raw, 51, new PushMessage(s.tableId(), shardOf(s, 1), PushMode.UPDATE, PushId.NONE, new long[] {1, 2},
           new float[] {9, 9, 9, 9, 9}, false), ErrorCode.WRONG_DIMENSION);
     }
     assertServerStillCorrect();
+  }
+
+  /** The shard of table {@code t} holding {@code key} (the server hosts several shards per table). */
+  private static int shardOf(TableRoute t, long key) {
+    return t.partitioner().shardOf(key);
   }
 
   private static void assertError(RawPeer raw, long id, Message request, ErrorCode code) throws Exception {

@@ -50,7 +50,8 @@ class TableOperationsTest {
   void sparseOperationsMatchModel() {
     int dim = 4;
     SparseTable t = client.createSparseTable(TableSpec.sparse("sparse-model", dim));
-    assertEquals(3, client.routing().table("sparse-model").orElseThrow().numShards());
+    // One shard per shard lane (shardThreads = 2) of each of the 3 servers.
+    assertEquals(6, client.routing().table("sparse-model").orElseThrow().numShards());
     TreeMap<Long, float[]> model = new TreeMap<>();
     Random rnd = new Random(7);
     for (int round = 0; round < 300; round++) {
