@@ -30,7 +30,9 @@ public final class DataGen {
   public static void main(String[] args) {
     int status = run(args, System.out, System.err);
     if (status != 0) {
-      System.exit(status);
+      // An uncaught exception gives a non-zero exit status without System.exit.
+      throw new IllegalStateException("DataGen failed with status " + status + " (" + (status == 2
+          ? "bad arguments" : "I/O error") + "); see the message above");
     }
   }
 

@@ -34,6 +34,8 @@ public final class SparseLogisticRegression {
     void epoch(EpochResult result);
   }
 
+  private static final io.sparkps.core.config.Ticker TICKER = io.sparkps.core.config.Ticker.systemTicker();
+
   private SparseLogisticRegression() {}
 
   /**
@@ -59,7 +61,7 @@ public final class SparseLogisticRegression {
     DenseTableHandle losses = ps.denseTable(TableSpec.dense(name + ".loss", settings.epochs(), 2));
     List<EpochResult> history = new ArrayList<>();
     for (int e = 0; e < settings.epochs(); e++) {
-      long start = System.nanoTime();
+      long start = TICKER.read();
       RunStats stats = ps.train(train, name + "-epoch-" + e, settings.consistency(),
           method.epoch(weights, losses, settings, e, fetchEvery, pushEvery, seed));
       float[] loss = losses.pullRange(e, e + 1);
@@ -75,7 +77,7 @@ public final class SparseLogisticRegression {
         blocked = Math.max(blocked, b / 1_000_000);
       }
       EpochResult r = new EpochResult(e, loss[1] > 0 ? loss[0] / loss[1] : Double.NaN, evalLoss, evalAuc,
-          (System.nanoTime() - start) / 1e9, blocked);
+          (TICKER.read() - start) / 1e9, blocked);
       history.add(r);
       listener.epoch(r);
       if (stop.getAsBoolean()) {
