@@ -1,28 +1,17 @@
 package io.sparkps.ml.classification;
 
 import io.sparkps.ml.SparkInterop;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.apache.spark.ml.Model;
-import org.apache.spark.ml.linalg.SQLDataTypes;
-import org.apache.spark.ml.linalg.Vector;
-import org.apache.spark.ml.linalg.Vectors;
-import org.apache.spark.ml.param.DoubleParam;
-import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.util.DefaultParamsReader;
 import org.apache.spark.ml.util.DefaultParamsWriter;
 import org.apache.spark.ml.util.MLReader;
-import org.apache.spark.ml.util.MLWritable;
 import org.apache.spark.ml.util.MLWriter;
-import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.api.java.UDF1;
-import org.apache.spark.sql.expressions.UserDefinedFunction;
-import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
@@ -33,66 +22,22 @@ import org.apache.spark.sql.types.StructType;
  * ([1-p, p]) and {@code prediction} (p > threshold) columns, as spark.ml's own classifiers do.
  * Saved as Params metadata plus the factor rows in Parquet. Immutable once trained.
  */
-public final class PsFactorizationMachinesModel extends Model<PsFactorizationMachinesModel>
-    implements MLWritable {
+public final class PsFactorizationMachinesModel extends ProbabilisticBinaryModel<PsFactorizationMachinesModel> {
 
   private static final long serialVersionUID = 1L;
 
-  private final String uid;
-  private final Param<String> featuresCol;
-  private final Param<String> predictionCol;
-  private final Param<String> probabilityCol;
-  private final Param<String> rawPredictionCol;
-  private final DoubleParam threshold;
   private FmFactors factors;
   private PsFactorizationMachinesSummary summary;
 
   /** For the reader and {@code copy}; a usable model comes from {@link PsFactorizationMachines#fit}. */
   public PsFactorizationMachinesModel(String uid) {
-    this.uid = uid;
-    featuresCol = PsParams.column(this, "featuresCol", "features column name");
-    predictionCol = PsParams.column(this, "predictionCol", "prediction column name");
-    probabilityCol = PsParams.column(this, "probabilityCol", "column for predicted class probabilities");
-    rawPredictionCol = PsParams.column(this, "rawPredictionCol", "raw prediction (confidence) column name");
-    threshold = PsParams.unit(this, "threshold", "probability above which the prediction is 1");
-    setDefault(featuresCol, "features");
-    setDefault(predictionCol, "prediction");
-    setDefault(probabilityCol, "probability");
-    setDefault(rawPredictionCol, "rawPrediction");
-    setDefault(threshold, 0.5);
+    super(uid);
   }
 
   PsFactorizationMachinesModel(String uid, FmFactors factors, PsFactorizationMachinesSummary summary) {
     this(uid);
     this.factors = factors;
     this.summary = summary;
-  }
-
-  @Override
-  public String uid() {
-    return uid;
-  }
-
-  // ---- Params (spark.ml finds Params through public no-argument methods) ----
-
-  public Param<String> featuresCol() {
-    return featuresCol;
-  }
-
-  public Param<String> predictionCol() {
-    return predictionCol;
-  }
-
-  public Param<String> probabilityCol() {
-    return probabilityCol;
-  }
-
-  public Param<String> rawPredictionCol() {
-    return rawPredictionCol;
-  }
-
-  public DoubleParam threshold() {
-    return threshold;
   }
 
   public FmFactors factors() {
@@ -106,7 +51,7 @@ public final class PsFactorizationMachinesModel extends Model<PsFactorizationMac
   /** Training history; present on a freshly trained or loaded model. */
   public PsFactorizationMachinesSummary summary() {
     if (summary == null) {
-      throw new IllegalStateException("no training summary on this model (" + uid + ")");
+      throw new IllegalStateException("no training summary on this model (" + uid() + ")");
     }
     return summary;
   }
@@ -119,93 +64,21 @@ public final class PsFactorizationMachinesModel extends Model<PsFactorizationMac
     return factors.factorSize();
   }
 
-  public double getThreshold() {
-    return (Double) getOrDefault(threshold);
-  }
-
-  public PsFactorizationMachinesModel setThreshold(double value) {
-    return put(threshold, value);
-  }
-
-  public PsFactorizationMachinesModel setFeaturesCol(String value) {
-    return put(featuresCol, value);
-  }
-
-  public PsFactorizationMachinesModel setPredictionCol(String value) {
-    return put(predictionCol, value);
-  }
-
-  public PsFactorizationMachinesModel setProbabilityCol(String value) {
-    return put(probabilityCol, value);
-  }
-
-  public PsFactorizationMachinesModel setRawPredictionCol(String value) {
-    return put(rawPredictionCol, value);
-  }
-
-  private <T> PsFactorizationMachinesModel put(Param<T> p, T value) {
-    if (!Boolean.TRUE.equals(p.isValid().apply(value))) {
-      throw new IllegalArgumentException("invalid value: " + p.name() + "=" + value + " - " + p.doc());
-    }
-    return (PsFactorizationMachinesModel) set(p, value);
-  }
-
-  /** P(label = 1 | features). */
-  public double predictProbability(Vector features) {
-    return LogisticMath.sigmoid(factors.score(features));
-  }
-
-  public double predict(Vector features) {
-    return predictProbability(features) > getThreshold() ? 1.0 : 0.0;
-  }
-
-  @Override
-  public StructType transformSchema(StructType schema) {
-    SparkInterop.requireVectorColumn(schema, (String) getOrDefault(featuresCol));
-    StructType out = schema;
-    out = SparkInterop.appendColumn(out, (String) getOrDefault(rawPredictionCol), SQLDataTypes.VectorType());
-    out = SparkInterop.appendColumn(out, (String) getOrDefault(probabilityCol), SQLDataTypes.VectorType());
-    return SparkInterop.appendColumn(out, (String) getOrDefault(predictionCol), DataTypes.DoubleType);
-  }
-
-  @Override
-  public Dataset<Row> transform(Dataset<?> dataset) {
-    transformSchema(dataset.schema(), true);
-    FmFactors f = factors;
-    double t = getThreshold();
-    UserDefinedFunction raw = functions.udf((UDF1<Vector, Vector>) x -> {
-      double s = f.score(x);
-      return Vectors.dense(-s, s);
-    }, SQLDataTypes.VectorType());
-    UserDefinedFunction prob = functions.udf((UDF1<Vector, Vector>) r -> {
-      double p = LogisticMath.sigmoid(r.apply(1));
-      return Vectors.dense(1 - p, p);
-    }, SQLDataTypes.VectorType());
-    UserDefinedFunction pred = functions.udf((UDF1<Vector, Double>) p -> p.apply(1) > t ? 1.0 : 0.0,
-        DataTypes.DoubleType);
-    String rawCol = (String) getOrDefault(rawPredictionCol);
-    String probCol = (String) getOrDefault(probabilityCol);
-    Dataset<Row> out = dataset.toDF()
-        .withColumn(rawCol, raw.apply(functions.col((String) getOrDefault(featuresCol))))
-        .withColumn(probCol, prob.apply(functions.col(rawCol)));
-    return out.withColumn((String) getOrDefault(predictionCol), pred.apply(functions.col(probCol)));
-  }
-
   /** A copy with the same factors and summary (they are immutable, so shared). */
   @Override
   public PsFactorizationMachinesModel copy(ParamMap extra) {
-    PsFactorizationMachinesModel copy = copyValues(new PsFactorizationMachinesModel(uid, factors, summary), extra);
+    PsFactorizationMachinesModel copy = copyValues(new PsFactorizationMachinesModel(uid(), factors, summary), extra);
     return copy.setParent(parent());
+  }
+
+  @Override
+  protected Margin margin() {
+    return factors::score;
   }
 
   @Override
   public MLWriter write() {
     return new Writer(this);
-  }
-
-  @Override
-  public void save(String path) throws IOException {
-    write().save(path);
   }
 
   public static MLReader<PsFactorizationMachinesModel> read() {
@@ -218,7 +91,7 @@ public final class PsFactorizationMachinesModel extends Model<PsFactorizationMac
 
   @Override
   public String toString() {
-    return "PsFactorizationMachinesModel: uid=" + uid + ", " + factors;
+    return "PsFactorizationMachinesModel: uid=" + uid() + ", " + factors;
   }
 
   /** Params as metadata (Spark's own format); factor rows and the rest as Parquet under {@code data/}. */

@@ -1,27 +1,16 @@
 package io.sparkps.ml.classification;
 
 import io.sparkps.ml.SparkInterop;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.spark.ml.Model;
-import org.apache.spark.ml.linalg.SQLDataTypes;
-import org.apache.spark.ml.linalg.Vector;
-import org.apache.spark.ml.linalg.Vectors;
-import org.apache.spark.ml.param.DoubleParam;
-import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.util.DefaultParamsReader;
 import org.apache.spark.ml.util.DefaultParamsWriter;
 import org.apache.spark.ml.util.MLReader;
-import org.apache.spark.ml.util.MLWritable;
 import org.apache.spark.ml.util.MLWriter;
-import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.api.java.UDF1;
-import org.apache.spark.sql.expressions.UserDefinedFunction;
-import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
@@ -32,65 +21,22 @@ import org.apache.spark.sql.types.StructType;
  * ([1-p, p]) and {@code prediction} (p > threshold) columns, as spark.ml's own classifiers do.
  * Saved as Params metadata plus the non-zero weights in Parquet. Immutable once trained.
  */
-public final class PsLogisticRegressionModel extends Model<PsLogisticRegressionModel> implements MLWritable {
+public final class PsLogisticRegressionModel extends ProbabilisticBinaryModel<PsLogisticRegressionModel> {
 
   private static final long serialVersionUID = 1L;
 
-  private final String uid;
-  private final Param<String> featuresCol;
-  private final Param<String> predictionCol;
-  private final Param<String> probabilityCol;
-  private final Param<String> rawPredictionCol;
-  private final DoubleParam threshold;
   private LrWeights weights;
   private PsLogisticRegressionSummary summary;
 
   /** For the reader and {@code copy}; a usable model comes from {@link PsLogisticRegression#fit}. */
   public PsLogisticRegressionModel(String uid) {
-    this.uid = uid;
-    featuresCol = PsParams.column(this, "featuresCol", "features column name");
-    predictionCol = PsParams.column(this, "predictionCol", "prediction column name");
-    probabilityCol = PsParams.column(this, "probabilityCol", "column for predicted class probabilities");
-    rawPredictionCol = PsParams.column(this, "rawPredictionCol", "raw prediction (confidence) column name");
-    threshold = PsParams.unit(this, "threshold", "probability above which the prediction is 1");
-    setDefault(featuresCol, "features");
-    setDefault(predictionCol, "prediction");
-    setDefault(probabilityCol, "probability");
-    setDefault(rawPredictionCol, "rawPrediction");
-    setDefault(threshold, 0.5);
+    super(uid);
   }
 
   PsLogisticRegressionModel(String uid, LrWeights weights, PsLogisticRegressionSummary summary) {
     this(uid);
     this.weights = weights;
     this.summary = summary;
-  }
-
-  @Override
-  public String uid() {
-    return uid;
-  }
-
-  // ---- Params (spark.ml finds Params through public no-argument methods) ----
-
-  public Param<String> featuresCol() {
-    return featuresCol;
-  }
-
-  public Param<String> predictionCol() {
-    return predictionCol;
-  }
-
-  public Param<String> probabilityCol() {
-    return probabilityCol;
-  }
-
-  public Param<String> rawPredictionCol() {
-    return rawPredictionCol;
-  }
-
-  public DoubleParam threshold() {
-    return threshold;
   }
 
   public LrWeights weights() {
@@ -104,7 +50,7 @@ public final class PsLogisticRegressionModel extends Model<PsLogisticRegressionM
   /** Training history; present on a freshly trained or loaded model. */
   public PsLogisticRegressionSummary summary() {
     if (summary == null) {
-      throw new IllegalStateException("no training summary on this model (" + uid + ")");
+      throw new IllegalStateException("no training summary on this model (" + uid() + ")");
     }
     return summary;
   }
@@ -113,85 +59,20 @@ public final class PsLogisticRegressionModel extends Model<PsLogisticRegressionM
     return (int) weights.numFeatures();
   }
 
-  public double getThreshold() {
-    return (Double) getOrDefault(threshold);
-  }
-
-  public PsLogisticRegressionModel setThreshold(double value) {
-    return (PsLogisticRegressionModel) set(threshold, value);
-  }
-
-  public PsLogisticRegressionModel setFeaturesCol(String value) {
-    return (PsLogisticRegressionModel) set(featuresCol, value);
-  }
-
-  public PsLogisticRegressionModel setPredictionCol(String value) {
-    return (PsLogisticRegressionModel) set(predictionCol, value);
-  }
-
-  public PsLogisticRegressionModel setProbabilityCol(String value) {
-    return (PsLogisticRegressionModel) set(probabilityCol, value);
-  }
-
-  public PsLogisticRegressionModel setRawPredictionCol(String value) {
-    return (PsLogisticRegressionModel) set(rawPredictionCol, value);
-  }
-
-  /** P(label = 1 | features). */
-  public double predictProbability(Vector features) {
-    return LogisticMath.sigmoid(weights.margin(features));
-  }
-
-  public double predict(Vector features) {
-    return predictProbability(features) > getThreshold() ? 1.0 : 0.0;
-  }
-
-  @Override
-  public StructType transformSchema(StructType schema) {
-    SparkInterop.requireVectorColumn(schema, getOrDefault(featuresCol).toString());
-    StructType out = schema;
-    out = SparkInterop.appendColumn(out, (String) getOrDefault(rawPredictionCol), SQLDataTypes.VectorType());
-    out = SparkInterop.appendColumn(out, (String) getOrDefault(probabilityCol), SQLDataTypes.VectorType());
-    return SparkInterop.appendColumn(out, (String) getOrDefault(predictionCol), DataTypes.DoubleType);
-  }
-
-  @Override
-  public Dataset<Row> transform(Dataset<?> dataset) {
-    transformSchema(dataset.schema(), true);
-    LrWeights w = weights;
-    double t = getThreshold();
-    UserDefinedFunction raw = functions.udf((UDF1<Vector, Vector>) x -> {
-      double m = w.margin(x);
-      return Vectors.dense(-m, m);
-    }, SQLDataTypes.VectorType());
-    UserDefinedFunction prob = functions.udf((UDF1<Vector, Vector>) r -> {
-      double p = LogisticMath.sigmoid(r.apply(1));
-      return Vectors.dense(1 - p, p);
-    }, SQLDataTypes.VectorType());
-    UserDefinedFunction pred = functions.udf((UDF1<Vector, Double>) p -> p.apply(1) > t ? 1.0 : 0.0,
-        DataTypes.DoubleType);
-    String rawCol = (String) getOrDefault(rawPredictionCol);
-    String probCol = (String) getOrDefault(probabilityCol);
-    Dataset<Row> out = dataset.toDF()
-        .withColumn(rawCol, raw.apply(functions.col((String) getOrDefault(featuresCol))))
-        .withColumn(probCol, prob.apply(functions.col(rawCol)));
-    return out.withColumn((String) getOrDefault(predictionCol), pred.apply(functions.col(probCol)));
-  }
-
   @Override
   public PsLogisticRegressionModel copy(ParamMap extra) {
-    PsLogisticRegressionModel copy = copyValues(new PsLogisticRegressionModel(uid, weights, summary), extra);
+    PsLogisticRegressionModel copy = copyValues(new PsLogisticRegressionModel(uid(), weights, summary), extra);
     return copy.setParent(parent());
+  }
+
+  @Override
+  protected Margin margin() {
+    return weights::margin;
   }
 
   @Override
   public MLWriter write() {
     return new Writer(this);
-  }
-
-  @Override
-  public void save(String path) throws IOException {
-    write().save(path);
   }
 
   public static MLReader<PsLogisticRegressionModel> read() {
@@ -204,7 +85,7 @@ public final class PsLogisticRegressionModel extends Model<PsLogisticRegressionM
 
   @Override
   public String toString() {
-    return "PsLogisticRegressionModel: uid=" + uid + ", " + weights;
+    return "PsLogisticRegressionModel: uid=" + uid() + ", " + weights;
   }
 
   /** Params as metadata (Spark's own format), weights and summary as Parquet under {@code data/}. */
