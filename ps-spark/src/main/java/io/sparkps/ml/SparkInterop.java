@@ -43,6 +43,14 @@ public final class SparkInterop {
     return schema.add(DataTypes.createStructField(name, type, false));
   }
 
+  /** {@code schema} plus a classifier's rawPrediction / probability (vectors) and prediction columns. */
+  public static StructType withClassifierOutputs(StructType schema, String rawPrediction, String probability,
+      String prediction) {
+    StructType out = appendColumn(schema, rawPrediction, SQLDataTypes.VectorType());
+    out = appendColumn(out, probability, SQLDataTypes.VectorType());
+    return appendColumn(out, prediction, DataTypes.DoubleType);
+  }
+
   private static StructField field(StructType schema, String column) {
     if (!List.of(schema.fieldNames()).contains(column)) {
       throw new IllegalArgumentException("no column named " + column + " (columns: "

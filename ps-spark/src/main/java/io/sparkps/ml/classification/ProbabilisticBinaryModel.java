@@ -111,12 +111,9 @@ public abstract class ProbabilisticBinaryModel<M extends ProbabilisticBinaryMode
     return put(rawPredictionCol, value);
   }
 
-  /** Validates first, so the error names the param and its allowed range (from its doc). */
   @SuppressWarnings("unchecked")
   private <T> M put(Param<T> p, T value) {
-    if (!Boolean.TRUE.equals(p.isValid().apply(value))) {
-      throw new IllegalArgumentException("invalid value: " + p.name() + "=" + value + " - " + p.doc());
-    }
+    PsParams.check(p, value);
     return (M) set(p, value);
   }
 
@@ -132,10 +129,8 @@ public abstract class ProbabilisticBinaryModel<M extends ProbabilisticBinaryMode
   @Override
   public StructType transformSchema(StructType schema) {
     SparkInterop.requireVectorColumn(schema, (String) getOrDefault(featuresCol));
-    StructType out = SparkInterop.appendColumn(schema, (String) getOrDefault(rawPredictionCol),
-        SQLDataTypes.VectorType());
-    out = SparkInterop.appendColumn(out, (String) getOrDefault(probabilityCol), SQLDataTypes.VectorType());
-    return SparkInterop.appendColumn(out, (String) getOrDefault(predictionCol), DataTypes.DoubleType);
+    return SparkInterop.withClassifierOutputs(schema, (String) getOrDefault(rawPredictionCol),
+        (String) getOrDefault(probabilityCol), (String) getOrDefault(predictionCol));
   }
 
   @Override

@@ -2,13 +2,10 @@ package io.sparkps.ml.classification;
 
 import io.sparkps.core.clock.Consistency;
 import io.sparkps.core.update.UpdaterSpec;
-import io.sparkps.ml.SparkInterop;
 import io.sparkps.ml.SparseExample;
 import io.sparkps.spark.PsContext;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.spark.api.java.JavaRDD;
-import org.apache.spark.ml.Estimator;
-import org.apache.spark.ml.linalg.SQLDataTypes;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.param.DoubleParam;
 import org.apache.spark.ml.param.IntParam;
@@ -16,13 +13,10 @@ import org.apache.spark.ml.param.LongParam;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.util.DefaultParamsReadable;
-import org.apache.spark.ml.util.DefaultParamsWritable;
 import org.apache.spark.ml.util.Identifiable;
 import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.functions;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
 
 /**
@@ -46,19 +40,12 @@ import org.apache.spark.storage.StorageLevel;
  * PsFactorizationMachinesModel model = fm.fit(train);
  * }</pre>
  */
-public final class PsFactorizationMachines extends Estimator<PsFactorizationMachinesModel>
-    implements DefaultParamsWritable {
+public final class PsFactorizationMachines
+    extends ProbabilisticBinaryEstimator<PsFactorizationMachines, PsFactorizationMachinesModel> {
 
   private static final long serialVersionUID = 1L;
   private static final AtomicLong FITS = new AtomicLong();
 
-  private final String uid;
-  private final Param<String> featuresCol;
-  private final Param<String> labelCol;
-  private final Param<String> predictionCol;
-  private final Param<String> probabilityCol;
-  private final Param<String> rawPredictionCol;
-  private final DoubleParam threshold;
   private final IntParam maxIter;
   private final DoubleParam stepSize;
   private final IntParam batchSize;
@@ -76,13 +63,7 @@ public final class PsFactorizationMachines extends Estimator<PsFactorizationMach
 
   /** The uid is assigned before any Param is created: Params are owned by their parent's uid. */
   public PsFactorizationMachines(String uid) {
-    this.uid = uid;
-    featuresCol = PsParams.column(this, "featuresCol", "features column name");
-    labelCol = PsParams.column(this, "labelCol", "label column name (0 or 1)");
-    predictionCol = PsParams.column(this, "predictionCol", "prediction column name");
-    probabilityCol = PsParams.column(this, "probabilityCol", "column for predicted class probabilities");
-    rawPredictionCol = PsParams.column(this, "rawPredictionCol", "raw prediction (confidence) column name");
-    threshold = PsParams.unit(this, "threshold", "probability above which the prediction is 1");
+    super(uid);
     maxIter = PsParams.atLeast(this, "maxIter", "number of epochs", 1);
     stepSize = PsParams.positive(this, "stepSize", "learning rate of the optimizer");
     batchSize = PsParams.atLeast(this, "batchSize", "rows per mini-batch", 1);
@@ -95,12 +76,6 @@ public final class PsFactorizationMachines extends Estimator<PsFactorizationMach
     numPartitions = PsParams.atLeast(this, "numPartitions",
         "workers (partitions) to train with; 0 = the input's partitions, capped at the task slots", 0);
     seed = new LongParam(this, "seed", "random seed of the factors' initialization");
-    setDefault(featuresCol, "features");
-    setDefault(labelCol, "label");
-    setDefault(predictionCol, "prediction");
-    setDefault(probabilityCol, "probability");
-    setDefault(rawPredictionCol, "rawPrediction");
-    setDefault(threshold, 0.5);
     setDefault(maxIter, 5);
     setDefault(stepSize, 0.1);
     setDefault(batchSize, 1024);
@@ -113,36 +88,7 @@ public final class PsFactorizationMachines extends Estimator<PsFactorizationMach
     setDefault(seed, (long) PsFactorizationMachines.class.getName().hashCode());
   }
 
-  @Override
-  public String uid() {
-    return uid;
-  }
-
   // ---- Params (spark.ml finds Params through public no-argument methods) ----
-
-  public Param<String> featuresCol() {
-    return featuresCol;
-  }
-
-  public Param<String> labelCol() {
-    return labelCol;
-  }
-
-  public Param<String> predictionCol() {
-    return predictionCol;
-  }
-
-  public Param<String> probabilityCol() {
-    return probabilityCol;
-  }
-
-  public Param<String> rawPredictionCol() {
-    return rawPredictionCol;
-  }
-
-  public DoubleParam threshold() {
-    return threshold;
-  }
 
   public IntParam maxIter() {
     return maxIter;
@@ -186,12 +132,6 @@ public final class PsFactorizationMachines extends Estimator<PsFactorizationMach
 
   // ---- typed setters (chain) and getters ----
 
-  public PsFactorizationMachines setFeaturesCol(String v) { return put(featuresCol, v); }
-  public PsFactorizationMachines setLabelCol(String v) { return put(labelCol, v); }
-  public PsFactorizationMachines setPredictionCol(String v) { return put(predictionCol, v); }
-  public PsFactorizationMachines setProbabilityCol(String v) { return put(probabilityCol, v); }
-  public PsFactorizationMachines setRawPredictionCol(String v) { return put(rawPredictionCol, v); }
-  public PsFactorizationMachines setThreshold(double v) { return put(threshold, v); }
   public PsFactorizationMachines setMaxIter(int v) { return put(maxIter, v); }
   public PsFactorizationMachines setStepSize(double v) { return put(stepSize, v); }
   public PsFactorizationMachines setBatchSize(int v) { return put(batchSize, v); }
@@ -203,9 +143,6 @@ public final class PsFactorizationMachines extends Estimator<PsFactorizationMach
   public PsFactorizationMachines setNumPartitions(int v) { return put(numPartitions, v); }
   public PsFactorizationMachines setSeed(long v) { return put(seed, v); }
 
-  public String getFeaturesCol() { return (String) getOrDefault(featuresCol); }
-  public String getLabelCol() { return (String) getOrDefault(labelCol); }
-  public double getThreshold() { return (Double) getOrDefault(threshold); }
   public int getMaxIter() { return (Integer) getOrDefault(maxIter); }
   public double getStepSize() { return (Double) getOrDefault(stepSize); }
   public int getBatchSize() { return (Integer) getOrDefault(batchSize); }
@@ -217,25 +154,7 @@ public final class PsFactorizationMachines extends Estimator<PsFactorizationMach
   public int getNumPartitions() { return (Integer) getOrDefault(numPartitions); }
   public long getSeed() { return (Long) getOrDefault(seed); }
 
-  /** Validates first, so the error names the param and its allowed range (from its doc). */
-  private <T> PsFactorizationMachines put(Param<T> p, T value) {
-    if (!Boolean.TRUE.equals(p.isValid().apply(value))) {
-      throw new IllegalArgumentException("invalid value: " + p.name() + "=" + value + " - " + p.doc());
-    }
-    return (PsFactorizationMachines) set(p, value);
-  }
-
   // ---- Estimator ----
-
-  @Override
-  public StructType transformSchema(StructType schema) {
-    SparkInterop.requireVectorColumn(schema, getFeaturesCol());
-    SparkInterop.requireNumericColumn(schema, getLabelCol());
-    StructType out = SparkInterop.appendColumn(schema, (String) getOrDefault(rawPredictionCol),
-        SQLDataTypes.VectorType());
-    out = SparkInterop.appendColumn(out, (String) getOrDefault(probabilityCol), SQLDataTypes.VectorType());
-    return SparkInterop.appendColumn(out, (String) getOrDefault(predictionCol), DataTypes.DoubleType);
-  }
 
   @Override
   public PsFactorizationMachinesModel fit(Dataset<?> dataset) {
@@ -257,19 +176,14 @@ public final class PsFactorizationMachines extends Estimator<PsFactorizationMach
     FmSettings settings = new FmSettings(getMaxIter(), getBatchSize(), getFactorSize(), opt,
         ftrl ? 0 : getRegParam(), Consistency.ofStaleness(getStaleness()));
     try {
-      FmTrainer.Result result = FmTrainer.fit(ps, uid + "-fit-" + FITS.incrementAndGet(), rows, numFeatures,
+      FmTrainer.Result result = FmTrainer.fit(ps, uid() + "-fit-" + FITS.incrementAndGet(), rows, numFeatures,
           settings, getInitStd(), getSeed());
-      PsFactorizationMachinesModel model = new PsFactorizationMachinesModel(uid, result.factors(),
+      PsFactorizationMachinesModel model = new PsFactorizationMachinesModel(uid(), result.factors(),
           new PsFactorizationMachinesSummary(result.history()));
       return copyValues(model, ParamMap.empty()).setParent(this);
     } finally {
       rows.unpersist(false);
     }
-  }
-
-  @Override
-  public PsFactorizationMachines copy(ParamMap extra) {
-    return (PsFactorizationMachines) defaultCopy(extra);
   }
 
   public static MLReader<PsFactorizationMachines> read() {

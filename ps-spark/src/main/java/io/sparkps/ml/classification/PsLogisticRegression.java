@@ -6,8 +6,6 @@ import io.sparkps.ml.SparseExample;
 import io.sparkps.spark.PsContext;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.spark.api.java.JavaRDD;
-import org.apache.spark.ml.Estimator;
-import org.apache.spark.ml.linalg.SQLDataTypes;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.param.BooleanParam;
 import org.apache.spark.ml.param.DoubleParam;
@@ -16,14 +14,11 @@ import org.apache.spark.ml.param.LongParam;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.util.DefaultParamsReadable;
-import org.apache.spark.ml.util.DefaultParamsWritable;
 import org.apache.spark.ml.util.Identifiable;
 import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
 import org.apache.spark.sql.functions;
-import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
 
@@ -45,20 +40,13 @@ import org.apache.spark.storage.StorageLevel;
  * PsLogisticRegressionModel model = lr.fit(train);
  * }</pre>
  */
-public final class PsLogisticRegression extends Estimator<PsLogisticRegressionModel>
-    implements DefaultParamsWritable {
+public final class PsLogisticRegression
+    extends ProbabilisticBinaryEstimator<PsLogisticRegression, PsLogisticRegressionModel> {
 
   private static final long serialVersionUID = 1L;
   private static final AtomicLong FITS = new AtomicLong();
 
-  private final String uid;
-  private final Param<String> featuresCol;
-  private final Param<String> labelCol;
   private final Param<String> weightCol;
-  private final Param<String> predictionCol;
-  private final Param<String> probabilityCol;
-  private final Param<String> rawPredictionCol;
-  private final DoubleParam threshold;
   private final IntParam maxIter;
   private final DoubleParam regParam;
   private final DoubleParam elasticNetParam;
@@ -80,14 +68,8 @@ public final class PsLogisticRegression extends Estimator<PsLogisticRegressionMo
 
   /** The uid is assigned before any Param is created: Params are owned by their parent's uid. */
   public PsLogisticRegression(String uid) {
-    this.uid = uid;
-    featuresCol = PsParams.column(this, "featuresCol", "features column name");
-    labelCol = PsParams.column(this, "labelCol", "label column name (0 or 1)");
+    super(uid);
     weightCol = PsParams.column(this, "weightCol", "instance weight column name (optional; unset = weight 1)");
-    predictionCol = PsParams.column(this, "predictionCol", "prediction column name");
-    probabilityCol = PsParams.column(this, "probabilityCol", "column for predicted class probabilities");
-    rawPredictionCol = PsParams.column(this, "rawPredictionCol", "raw prediction (confidence) column name");
-    threshold = PsParams.unit(this, "threshold", "probability above which the prediction is 1");
     maxIter = PsParams.atLeast(this, "maxIter", "maximum number of epochs", 1);
     regParam = PsParams.atLeast(this, "regParam", "regularization strength", 0.0);
     elasticNetParam = PsParams.unit(this, "elasticNetParam", "L1 share of the regularization (0 = L2, 1 = L1)");
@@ -105,12 +87,6 @@ public final class PsLogisticRegression extends Estimator<PsLogisticRegressionMo
         "workers (partitions) to train with; 0 = the input's partitions, capped at the task slots", 0);
     fetchEvery = PsParams.atLeast(this, "fetchEvery", "downpour: pull the weights every this many mini-batches", 1);
     pushEvery = PsParams.atLeast(this, "pushEvery", "downpour: push accumulated gradients every this many mini-batches", 1);
-    setDefault(featuresCol, "features");
-    setDefault(labelCol, "label");
-    setDefault(predictionCol, "prediction");
-    setDefault(probabilityCol, "probability");
-    setDefault(rawPredictionCol, "rawPrediction");
-    setDefault(threshold, 0.5);
     setDefault(maxIter, 5);
     setDefault(regParam, 0.0);
     setDefault(elasticNetParam, 0.0);
@@ -127,39 +103,10 @@ public final class PsLogisticRegression extends Estimator<PsLogisticRegressionMo
     setDefault(pushEvery, 4);
   }
 
-  @Override
-  public String uid() {
-    return uid;
-  }
-
   // ---- Params (spark.ml finds Params through public no-argument methods) ----
-
-  public Param<String> featuresCol() {
-    return featuresCol;
-  }
-
-  public Param<String> labelCol() {
-    return labelCol;
-  }
 
   public Param<String> weightCol() {
     return weightCol;
-  }
-
-  public Param<String> predictionCol() {
-    return predictionCol;
-  }
-
-  public Param<String> probabilityCol() {
-    return probabilityCol;
-  }
-
-  public Param<String> rawPredictionCol() {
-    return rawPredictionCol;
-  }
-
-  public DoubleParam threshold() {
-    return threshold;
   }
 
   public IntParam maxIter() {
@@ -220,13 +167,7 @@ public final class PsLogisticRegression extends Estimator<PsLogisticRegressionMo
 
   // ---- typed setters (chain) and getters ----
 
-  public PsLogisticRegression setFeaturesCol(String v) { return put(featuresCol, v); }
-  public PsLogisticRegression setLabelCol(String v) { return put(labelCol, v); }
   public PsLogisticRegression setWeightCol(String v) { return put(weightCol, v); }
-  public PsLogisticRegression setPredictionCol(String v) { return put(predictionCol, v); }
-  public PsLogisticRegression setProbabilityCol(String v) { return put(probabilityCol, v); }
-  public PsLogisticRegression setRawPredictionCol(String v) { return put(rawPredictionCol, v); }
-  public PsLogisticRegression setThreshold(double v) { return put(threshold, v); }
   public PsLogisticRegression setMaxIter(int v) { return put(maxIter, v); }
   public PsLogisticRegression setRegParam(double v) { return put(regParam, v); }
   public PsLogisticRegression setElasticNetParam(double v) { return put(elasticNetParam, v); }
@@ -242,9 +183,6 @@ public final class PsLogisticRegression extends Estimator<PsLogisticRegressionMo
   public PsLogisticRegression setFetchEvery(int v) { return put(fetchEvery, v); }
   public PsLogisticRegression setPushEvery(int v) { return put(pushEvery, v); }
 
-  public String getFeaturesCol() { return (String) getOrDefault(featuresCol); }
-  public String getLabelCol() { return (String) getOrDefault(labelCol); }
-  public double getThreshold() { return (Double) getOrDefault(threshold); }
   public int getMaxIter() { return (Integer) getOrDefault(maxIter); }
   public double getRegParam() { return (Double) getOrDefault(regParam); }
   public double getElasticNetParam() { return (Double) getOrDefault(elasticNetParam); }
@@ -260,27 +198,13 @@ public final class PsLogisticRegression extends Estimator<PsLogisticRegressionMo
   public int getFetchEvery() { return (Integer) getOrDefault(fetchEvery); }
   public int getPushEvery() { return (Integer) getOrDefault(pushEvery); }
 
-  /** Validates first, so the error names the param and its allowed range (from its doc). */
-  private <T> PsLogisticRegression put(Param<T> p, T value) {
-    if (!Boolean.TRUE.equals(p.isValid().apply(value))) {
-      throw new IllegalArgumentException("invalid value: " + p.name() + "=" + value + " - " + p.doc());
-    }
-    return (PsLogisticRegression) set(p, value);
-  }
-
   // ---- Estimator ----
 
   @Override
-  public StructType transformSchema(StructType schema) {
-    SparkInterop.requireVectorColumn(schema, getFeaturesCol());
-    SparkInterop.requireNumericColumn(schema, getLabelCol());
+  protected void checkInputs(StructType schema) {
     if (isDefined(weightCol)) {
       SparkInterop.requireNumericColumn(schema, (String) getOrDefault(weightCol));
     }
-    StructType out = SparkInterop.appendColumn(schema, (String) getOrDefault(rawPredictionCol),
-        SQLDataTypes.VectorType());
-    out = SparkInterop.appendColumn(out, (String) getOrDefault(probabilityCol), SQLDataTypes.VectorType());
-    return SparkInterop.appendColumn(out, (String) getOrDefault(predictionCol), DataTypes.DoubleType);
   }
 
   @Override
@@ -319,7 +243,7 @@ public final class PsLogisticRegression extends Estimator<PsLogisticRegressionMo
     UpdaterSpec opt = optimizerSpec(getOptimizer(), getStepSize(), l1, l2);
     LrSettings settings = new LrSettings(getMaxIter(), getBatchSize(), opt, ftrl ? 0 : l1, ftrl ? 0 : l2,
         m.consistency(getStaleness()));
-    String name = uid + "-fit-" + FITS.incrementAndGet();
+    String name = uid() + "-fit-" + FITS.incrementAndGet();
     double[] history = new double[getMaxIter()];
     int[] epochs = {0};
     try {
@@ -332,7 +256,7 @@ public final class PsLogisticRegression extends Estimator<PsLogisticRegressionMo
           }, stop);
       var all = result.weights().pullAll();
       LrWeights w = LrWeights.of(numFeatures, all.keys(), all.values());
-      PsLogisticRegressionModel model = new PsLogisticRegressionModel(uid, w,
+      PsLogisticRegressionModel model = new PsLogisticRegressionModel(uid(), w,
           new PsLogisticRegressionSummary(java.util.Arrays.copyOf(history, epochs[0])));
       return copyValues(model, ParamMap.empty()).setParent(this);
     } finally {
@@ -350,11 +274,6 @@ public final class PsLogisticRegression extends Estimator<PsLogisticRegressionMo
       case "ftrl": return UpdaterSpec.ftrl(stepSize, 1.0, l1, l2);
       default: throw new IllegalArgumentException("unknown optimizer: optimizer=" + name + " (sgd, adagrad, adam, ftrl)");
     }
-  }
-
-  @Override
-  public PsLogisticRegression copy(ParamMap extra) {
-    return (PsLogisticRegression) defaultCopy(extra);
   }
 
   public static MLReader<PsLogisticRegression> read() {

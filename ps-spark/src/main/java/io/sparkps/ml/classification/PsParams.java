@@ -17,6 +17,16 @@ final class PsParams {
 
   private PsParams() {}
 
+  /**
+   * Refuses {@code value} unless {@code p}'s validator accepts it, naming the param and its allowed
+   * range (from its doc); Spark's own message names neither the range nor the fix.
+   */
+  static <T> void check(Param<T> p, T value) {
+    if (!Boolean.TRUE.equals(p.isValid().apply(value))) {
+      throw new IllegalArgumentException("invalid value: " + p.name() + "=" + value + " - " + p.doc());
+    }
+  }
+
   static Param<String> column(Params parent, String name, String doc) {
     return new Param<>(parent, name, doc);
   }
