@@ -42,7 +42,8 @@ import net.openhft.chronicle.map.MapSegmentContext;
  * builds a fresh one: initializer, zeroed state, {@code updater.initState}), changes it on heap
  * and writes it back under the same map lookup. Absent rows are never inserted by reads. A dense
  * store keeps untouched rows absent too (an absent row reads exactly like a fresh dense row), so
- * {@code clear()} and creation cost nothing per row.
+ * {@code clear()} and creation cost nothing per row. {@link #scanRecords} and {@link #load} move
+ * a row's value as stored, version and all {@link #rowWidth()} floats, bit for bit.
  *
  * <p>Capacity: Chronicle Map is sized up front. A sparse store starts at
  * {@link StorageOptions#expectedEntries()} rows and, when a new row would exceed that, doubles by
@@ -298,6 +299,11 @@ public final class ChronicleShardStore implements ShardStore {
   }
 
   @Override
+  public int rowWidth() {
+    return width;
+  }
+
+  @Override
   public long size() {
     open();
     return dense ? end - start : size;
@@ -453,13 +459,24 @@ public final class ChronicleShardStore implements ShardStore {
    */
   @Override
   public long scan(long cursor, int maxRows, RowSink sink) {
+    // One capturing lambda per call, not per row: the weights lead each record.
+    return scanRecords(cursor, maxRows, (key, version, src, off) -> sink.row(key, src, off));
+  }
+
+  /**
+   * The same cursors, guarantees and sink rules as {@link #scan}. {@code src} is the store's
+   * scratch row, overwritten for the next row. A dense row never written is reported as it
+   * reads: the initializer's weights, fresh updater state, version 0.
+   */
+  @Override
+  public long scanRecords(long cursor, int maxRows, RecordSink sink) {
     open();
     StoreArgs.checkCursor(cursor);
     StoreArgs.checkMaxRows(maxRows);
     return dense ? scanDense(cursor, maxRows, sink) : scanSparse(cursor, maxRows, sink);
   }
 
-  private long scanDense(long cursor, int maxRows, RowSink sink) {
+  private long scanDense(long cursor, int maxRows, RecordSink sink) {
     long rows = end - start;
     if (cursor >= rows) {
       return -1;
@@ -470,14 +487,14 @@ public final class ChronicleShardStore implements ShardStore {
       RowBuffer b = map.getUsing(key, scratch);
       if (b == null) {
         b = scratch;
-        init.fill(key, b.row, 0, dim);
+        fresh(key, b);
       }
-      sink.row(key, b.row, 0);
+      sink.record(key, b.version, b.row, 0);
     }
     return stop == rows ? -1 : stop;
   }
 
-  private long scanSparse(long cursor, int maxRows, RowSink sink) {
+  private long scanSparse(long cursor, int maxRows, RecordSink sink) {
     int segments = map.segments();
     long seg = cursor >>> 32;
     long pos = cursor & 0xFFFF_FFFFL;
@@ -488,7 +505,10 @@ public final class ChronicleShardStore implements ShardStore {
         try (MapSegmentContext<Long, RowBuffer, ?> sc = map.segmentContext((int) seg)) {
           long n = sc.size();
           if (n <= maxRows - emitted) {
-            sc.forEachSegmentEntry(e -> sink.row(e.key().get(), e.value().getUsing(scratch).row, 0));
+            sc.forEachSegmentEntry(e -> {
+              RowBuffer b = e.value().getUsing(scratch);
+              sink.record(e.key().get(), b.version, b.row, 0);
+            });
             emitted += (int) n;
             seg++;
             continue;
@@ -507,7 +527,7 @@ public final class ChronicleShardStore implements ShardStore {
         long key = keys[(int) pos++];
         RowBuffer b = map.getUsing(key, scratch);
         if (b != null) {  // null: removed since the snapshot, skip it
-          sink.row(key, b.row, 0);
+          sink.record(key, b.version, b.row, 0);
           emitted++;
         }
       }
@@ -531,6 +551,36 @@ public final class ChronicleShardStore implements ShardStore {
       sc.forEachSegmentEntry(e -> keys[n[0]++] = e.key().get());
       Arrays.sort(keys);
       return keys;
+    }
+  }
+
+  /**
+   * Writes the record and version as the row's value under one map lookup, replacing it in place
+   * or inserting it (a sparse store grows first if needed, as for a write). A dense row is
+   * inserted even when the record equals a fresh row: it then reads the same either way.
+   */
+  @Override
+  public void load(long key, long version, float[] record, int off) {
+    open();
+    if (dense) {
+      row(key);
+    }
+    StoreArgs.checkRecord(record, off, width);
+    StoreArgs.checkVersion(version);
+    makeRoomFor(key);
+    try (ExternalMapQueryContext<Long, RowBuffer, ?> c = map.queryContext(key)) {
+      c.writeLock().lock();
+      RowBuffer b = scratch;
+      System.arraycopy(record, off, b.row, 0, width);
+      b.version = version;
+      Data<RowBuffer> data = c.wrapValueAsData(b);
+      MapEntry<Long, RowBuffer> e = c.entry();
+      if (e != null) {
+        e.doReplaceValue(data);  // same size: overwritten in place
+      } else {
+        c.absentEntry().doInsert(data);
+        size++;
+      }
     }
   }
 
@@ -624,9 +674,7 @@ public final class ChronicleShardStore implements ShardStore {
    * created) and -1 is returned. Returns the new version.
    */
   private long write(long key, boolean push, float[] src, int srcOff, long expectedVersion) {
-    if (!dense && size >= capacity && !map.containsKey(key)) {
-      grow();
-    }
+    makeRoomFor(key);
     try (ExternalMapQueryContext<Long, RowBuffer, ?> c = map.queryContext(key)) {
       c.writeLock().lock();
       MapEntry<Long, RowBuffer> e = c.entry();
@@ -653,6 +701,13 @@ public final class ChronicleShardStore implements ShardStore {
         size++;
       }
       return b.version;
+    }
+  }
+
+  /** Grows a full sparse store before {@code key} would be a row beyond its capacity. */
+  private void makeRoomFor(long key) {
+    if (!dense && size >= capacity && !map.containsKey(key)) {
+      grow();
     }
   }
 

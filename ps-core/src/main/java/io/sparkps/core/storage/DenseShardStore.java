@@ -77,6 +77,11 @@ public final class DenseShardStore implements ShardStore {
   }
 
   @Override
+  public int rowWidth() {
+    return width;
+  }
+
+  @Override
   public long size() {
     open();
     return rows;
@@ -171,6 +176,13 @@ public final class DenseShardStore implements ShardStore {
 
   @Override
   public long scan(long cursor, int maxRows, RowSink sink) {
+    // One capturing lambda per call, not per row: the weights lead each record.
+    return scanRecords(cursor, maxRows, (key, version, src, off) -> sink.row(key, src, off));
+  }
+
+  /** The cursor is a local row index; every row of the range is visited, in row order. */
+  @Override
+  public long scanRecords(long cursor, int maxRows, RecordSink sink) {
     float[] s = open();
     StoreArgs.checkCursor(cursor);
     StoreArgs.checkMaxRows(maxRows);
@@ -180,9 +192,19 @@ public final class DenseShardStore implements ShardStore {
     int r = (int) cursor;
     int stop = (int) Math.min(rows, cursor + maxRows);
     for (; r < stop; r++) {
-      sink.row(start + r, s, r * width);
+      sink.record(start + r, versions[r], s, r * width);
     }
     return r == rows ? -1 : r;
+  }
+
+  @Override
+  public void load(long key, long version, float[] record, int off) {
+    float[] s = open();
+    int r = row(key);
+    StoreArgs.checkRecord(record, off, width);
+    StoreArgs.checkVersion(version);
+    System.arraycopy(record, off, s, r * width, width);
+    versions[r] = version;
   }
 
   @Override

@@ -18,6 +18,9 @@ public interface ShardStore extends AutoCloseable {
 
   int dim();
 
+  /** Floats per stored record: the {@code dim} weights followed by the updater's per-row state. */
+  int rowWidth();
+
   /** Rows that exist (materialised). Dense: the shard's row count. */
   long size();
 
@@ -75,6 +78,22 @@ public interface ShardStore extends AutoCloseable {
    * rows added or removed during the scan may or may not be visited.
    */
   long scan(long cursor, int maxRows, RowSink sink);
+
+  /**
+   * Checkpoint scan: like {@link #scan} but hands each existing row's version and full record
+   * ({@link #rowWidth()} floats: weights then updater state) to {@code sink}. Dense stores visit
+   * every row of the shard. Same cursor contract as {@link #scan}; callers that need an exact copy
+   * must not modify the store during the scan (the server runs it on the shard's lane).
+   */
+  long scanRecords(long cursor, int maxRows, RecordSink sink);
+
+  /**
+   * Restores one row exactly as a checkpoint recorded it: weights and updater state from
+   * {@code record[off .. off + rowWidth())} and the given version, materialising the row (sparse)
+   * or overwriting it (dense; key must be in range, else IllegalArgumentException like other ops).
+   * Arrays too short, or a negative version, are rejected with IllegalArgumentException before anything changes.
+   */
+  void load(long key, long version, float[] record, int off);
 
   /**
    * Releases the rows; any later call throws {@link IllegalStateException}. Idempotent. A

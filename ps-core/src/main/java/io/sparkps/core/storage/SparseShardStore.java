@@ -109,6 +109,11 @@ public final class SparseShardStore implements ShardStore {
   }
 
   @Override
+  public int rowWidth() {
+    return width;
+  }
+
+  @Override
   public long size() {
     open();
     return size;
@@ -205,9 +210,15 @@ public final class SparseShardStore implements ShardStore {
     reset();
   }
 
-  /** The cursor is a row slot; rows never move, so index growth does not disturb a scan. */
   @Override
   public long scan(long cursor, int maxRows, RowSink sink) {
+    // One capturing lambda per call, not per row: the weights lead each record.
+    return scanRecords(cursor, maxRows, (key, version, src, off) -> sink.row(key, src, off));
+  }
+
+  /** The cursor is a row slot; rows never move, so index growth does not disturb a scan. */
+  @Override
+  public long scanRecords(long cursor, int maxRows, RecordSink sink) {
     open();
     StoreArgs.checkCursor(cursor);
     StoreArgs.checkMaxRows(maxRows);
@@ -216,14 +227,26 @@ public final class SparseShardStore implements ShardStore {
       int slot = (int) s;
       int p = slot >>> pageShift;
       int r = slot & pageMask;
-      if (versionPages[p][r] != FREE) {
-        sink.row(keyPages[p][r], pages[p], r * width);
+      long version = versionPages[p][r];
+      if (version != FREE) {
+        sink.record(keyPages[p][r], version, pages[p], r * width);
         if (++emitted == maxRows) {
           return s + 1 < highWater ? s + 1 : -1;
         }
       }
     }
     return -1;
+  }
+
+  @Override
+  public void load(long key, long version, float[] record, int off) {
+    open();
+    StoreArgs.checkRecord(record, off, width);
+    StoreArgs.checkVersion(version);
+    int slot = materialise(key, false);  // the record overwrites all of it: no initializer needed
+    int p = slot >>> pageShift;
+    System.arraycopy(record, off, pages[p], (slot & pageMask) * width, width);
+    versionPages[p][slot & pageMask] = version;
   }
 
   @Override
@@ -262,6 +285,15 @@ public final class SparseShardStore implements ShardStore {
 
   /** The row slot of {@code key}, creating the row (initializer + fresh state, version 0) if absent. */
   private int materialise(long key) {
+    return materialise(key, true);
+  }
+
+  /**
+   * The row slot of {@code key}, creating the row if absent: with {@code fill}, as a fresh row;
+   * without, with its floats left as they are (the caller overwrites the whole record) and
+   * version 0.
+   */
+  private int materialise(long key, boolean fill) {
     int b = home(key);
     for (; slotPlusOne[b] != 0; b = (b + 1) & mask) {
       if (bucketKeys[b] == key) {
@@ -275,14 +307,14 @@ public final class SparseShardStore implements ShardStore {
         b = (b + 1) & mask;
       }
     }
-    int slot = allocateRow(key);
+    int slot = allocateRow(key, fill);
     bucketKeys[b] = key;
     slotPlusOne[b] = slot + 1;
     size++;
     return slot;
   }
 
-  private int allocateRow(long key) {
+  private int allocateRow(long key, boolean fill) {
     int slot;
     if (freeCount > 0) {
       slot = free[--freeCount];
@@ -299,11 +331,13 @@ public final class SparseShardStore implements ShardStore {
     }
     int p = slot >>> pageShift;
     int r = slot & pageMask;
-    float[] page = pages[p];
-    int off = r * width;
-    init.fill(key, page, off, dim);
-    Arrays.fill(page, off + dim, off + width, 0f);  // a reused slot still holds its old state
-    updater.initState(page, off, dim);
+    if (fill) {
+      float[] page = pages[p];
+      int off = r * width;
+      init.fill(key, page, off, dim);
+      Arrays.fill(page, off + dim, off + width, 0f);  // a reused slot still holds its old state
+      updater.initState(page, off, dim);
+    }
     versionPages[p][r] = 0;
     keyPages[p][r] = key;
     return slot;

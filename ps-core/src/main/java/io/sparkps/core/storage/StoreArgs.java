@@ -45,6 +45,25 @@ final class StoreArgs {
     }
   }
 
+  /** Checks {@code record[off .. off + width)} exists: one whole record (weights and state). */
+  static void checkRecord(float[] record, int off, int width) {
+    if (off < 0 || (long) off + width > record.length) {
+      throw new IllegalArgumentException("record array too short: off=" + off + ", floats=" + width
+          + " (one record: dim weights + updater state), record.length=" + record.length
+          + " (off + floats <= length)");
+    }
+  }
+
+  /**
+   * Versions count writes from 0, and a negative one could not have been recorded; the sparse
+   * store also marks free row slots with -1, so a loaded -1 would silently drop the row.
+   */
+  static void checkVersion(long version) {
+    if (version < 0) {
+      throw new IllegalArgumentException("version out of range: version=" + version + " (>= 0)");
+    }
+  }
+
   static void checkMaxRows(int maxRows) {
     if (maxRows <= 0) {
       throw new IllegalArgumentException("scan batch size out of range: maxRows=" + maxRows + " (> 0)");

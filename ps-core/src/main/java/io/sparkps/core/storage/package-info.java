@@ -16,9 +16,12 @@
  *       deletes the file (a dropped table).
  * </ul>
  * Each row holds its weights followed by the table updater's optimizer state, plus a version for
- * compare-and-set. Rows start from an {@link io.sparkps.core.storage.Initializer}, a pure function
- * of (seed, key, column), so absent rows can be pulled without being created. Every store passes
- * the same contract tests, so the tier changes cost and capacity, never results.
+ * compare-and-set; {@link io.sparkps.core.storage.ShardStore#scanRecords} and
+ * {@link io.sparkps.core.storage.ShardStore#load} copy all of it out and back in (checkpoints),
+ * so a restored row continues training exactly where it stopped. Rows start from an
+ * {@link io.sparkps.core.storage.Initializer}, a pure function of (seed, key, column), so absent
+ * rows can be pulled without being created. Every store passes the same contract tests, so the
+ * tier changes cost and capacity, never results.
  *
  * <p>Only this package uses Chronicle Map ({@code net.openhft}), and only in
  * {@code ChronicleShardStore}.

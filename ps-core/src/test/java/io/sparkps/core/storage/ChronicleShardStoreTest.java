@@ -178,6 +178,57 @@ class ChronicleShardStoreTest {
   }
 
   /**
+   * A checkpoint taken from a heap store restores into a persisted one (which grows on the way)
+   * and survives a reopen: records and versions bit for bit, and training then continues exactly
+   * as on the heap store. Records carry no tier-specific encoding.
+   */
+  @Test
+  void recordsLoadedIntoAPersistedShardSurviveReopen() {
+    UpdaterSpec ftrl = UpdaterSpec.ftrl(0.1, 1, 0.01, 0.02);
+    int dim = 5;
+    int universe = 400;
+    ShardStore heap = track(ShardStores.create(sparse("emb", dim, ftrl, Storage.HEAP), 0, 0));
+    train(new Random(31), 200, universe, dim, heap);
+    Map<Long, ShardStoreContract.Rec> saved = ShardStoreContract.records(heap, 100);
+    ChronicleShardStore first = open(sparse("emb", dim, ftrl, Storage.PERSISTED), persisted(0, 16));
+    saved.forEach((k, r) -> first.load(k, r.version(), r.floats(), 0));
+    assertTrue(first.capacity() > 16, "the test should grow the shard: capacity=" + first.capacity());
+    first.close();
+
+    ChronicleShardStore reopened = open(sparse("emb", dim, ftrl, Storage.PERSISTED), persisted(0, 16));
+    ShardStoreContract.assertSameRecords(saved, ShardStoreContract.records(reopened, 100), "reopened");
+    assertSameRows(heap, reopened, universe);
+    train(new Random(32), 100, universe, dim, heap, reopened);
+    assertSameRows(heap, reopened, universe);
+    ShardStoreContract.assertSameRecords(ShardStoreContract.records(heap, 100),
+        ShardStoreContract.records(reopened, 100), "trained after reopen");
+  }
+
+  /** Dense records from an off-heap store (most rows never written, so never stored) restore on heap. */
+  @Test
+  void denseRecordsMoveFromOffHeapToHeap() {
+    int dim = 3;
+    TableSpec spec = TableSpec.dense("w", 1000, dim).withUpdater(UpdaterSpec.adam(0.05))
+        .withInitializer(InitializerSpec.uniform(-1, 1, 5)).withStorage(Storage.OFFHEAP);
+    ShardStore off = track(ShardStores.create(spec, 200, 400));
+    long[] keys = {200, 201, 250, 399};
+    float[] g = {1, -1, 0.5f, 2, 0, -3, 1, 1, 1, 0.25f, 0.5f, 0.75f};
+    off.push(keys, 0, keys.length, g, 0);
+    off.push(keys, 1, 2, g, 0);
+    Map<Long, ShardStoreContract.Rec> saved = ShardStoreContract.records(off, 64);
+    assertEquals(200, saved.size());
+    assertEquals(2, saved.get(201L).version());
+    assertEquals(0, saved.get(202L).version());
+    ShardStore heap = track(ShardStores.create(spec.withStorage(Storage.HEAP), 200, 400));
+    saved.forEach((k, r) -> heap.load(k, r.version(), r.floats(), 0));
+    ShardStoreContract.assertSameRecords(saved, ShardStoreContract.records(heap, 64), "heap");
+    off.push(keys, 0, keys.length, g, 0);
+    heap.push(keys, 0, keys.length, g, 0);
+    ShardStoreContract.assertSameRecords(ShardStoreContract.records(off, 64),
+        ShardStoreContract.records(heap, 64), "pushed after restore");
+  }
+
+  /**
    * A shard not closed cleanly (its meta still says "open") is reopened through Chronicle's
    * recovery. Simulated by copying the files of an open, idle store, as a crash would leave them.
    */

@@ -46,6 +46,18 @@ final class ModelStore {
     });
   }
 
+  /** The full record (weights then state) a store must report: the row, or a fresh one if absent. */
+  float[] record(long key) {
+    float[] row = rows.get(key);
+    if (row != null) {
+      return row.clone();
+    }
+    float[] fresh = new float[width];
+    init.fill(key, fresh, 0, dim);
+    updater.initState(fresh, 0, dim);
+    return fresh;
+  }
+
   void push(long key, float[] delta, int off) {
     updater.apply(materialise(key), 0, dim, delta, off);
     bump(key);
