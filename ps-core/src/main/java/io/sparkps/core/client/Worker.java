@@ -50,6 +50,7 @@ public final class Worker implements AutoCloseable {
   private final String run;
   private final long runId;
   private final int id;
+  private final int epoch;
   private final ScheduledFuture<?> heartbeat;
   private final List<CompletableFuture<?>> outstanding = new ArrayList<>();
   private long clock;
@@ -57,8 +58,9 @@ public final class Worker implements AutoCloseable {
   private boolean finished;
   private boolean closed;
 
-  private Worker(PsClient client, String run, long runId, int id, long clock) {
+  private Worker(PsClient client, String run, long runId, int id, long clock, int epoch) {
     this.client = client;
+    this.epoch = epoch;
     this.run = run;
     this.runId = runId;
     this.id = id;
@@ -83,7 +85,7 @@ public final class Worker implements AutoCloseable {
     // Connect up front: with every connection open, pushes leave in the order they are made,
     // which is what lets servers recognise replays by (clock, seq).
     Blocking.get(client.connectAll(), client.config().connectTimeout(), "connecting to the servers");
-    return new Worker(client, run, r.runId(), worker, r.clock());
+    return new Worker(client, run, r.runId(), worker, r.clock(), r.epoch());
   }
 
   public String run() {
@@ -103,7 +105,7 @@ public final class Worker implements AutoCloseable {
   public synchronized CompletableFuture<Void> pushAsync(Table table, long[] keys, float[] values) {
     requireState(!closed && !finished, "worker %s of run %s is %s", id, run, closed ? "closed" : "finished");
     long at = clock;
-    CompletableFuture<Void> f = table.write(keys, values, PushMode.UPDATE, () -> new PushId(runId, id, at, seq++));
+    CompletableFuture<Void> f = table.write(keys, values, PushMode.UPDATE, () -> new PushId(runId, id, at, seq++, epoch));
     outstanding.add(f);
     return f;
   }
@@ -195,7 +197,7 @@ public final class Worker implements AutoCloseable {
 
   /** Fails the whole run: every worker waiting in it is released with {@link RunFailedException}. */
   public void abort(String reason) {
-    Blocking.get(client.control(new AbortRunMessage(runId, "worker " + id + ": " + reason),
+    Blocking.get(client.control(new AbortRunMessage(runId, id, "worker " + id + ": " + reason),
         client.config().requestTimeout()), client.config().requestTimeout(), "aborting run " + run);
   }
 
@@ -216,7 +218,7 @@ public final class Worker implements AutoCloseable {
     }
     heartbeat.cancel(false);
     if (abort) {
-      client.control(new AbortRunMessage(runId, "worker " + id + " closed before finishing"),
+      client.control(new AbortRunMessage(runId, id, "worker " + id + " closed before finishing"),
           client.config().requestTimeout());
     }
   }

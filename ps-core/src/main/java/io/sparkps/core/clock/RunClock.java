@@ -1,6 +1,7 @@
 package io.sparkps.core.clock;
 
 import static io.sparkps.core.config.Checks.requireArgument;
+import static io.sparkps.core.config.Checks.requireState;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -47,6 +48,12 @@ public final class RunClock {
   private final ArrayList<RunStats.SkewSample> skew = new ArrayList<>();
   private State state = State.RUNNING;
   private String failure;
+  /** Clock at which workers are held for a checkpoint's cut, or -1. */
+  private long holdClock = -1;
+  /** Rollbacks so far: pushes carry the epoch their worker registered in. */
+  private int epoch;
+  private CompletableFuture<Long> cut;
+  private final List<Waiter> held = new ArrayList<>();
 
   public RunClock(String name, long id, int numWorkers, Consistency consistency) {
     requireArgument(numWorkers >= 1, "a run needs workers: numWorkers=%s (>= 1)", numWorkers);
@@ -120,14 +127,85 @@ public final class RunClock {
     sampleSkew(now, min);
     CompletableFuture<Long> gate = new CompletableFuture<>();
     long required = consistency.requiredMin(clock);
-    if (min >= required) {
+    if (holdClock >= 0 && clock >= holdClock) {
+      held.add(new Waiter(worker, required, now, gate));
+      parked[worker]++;
+    } else if (min >= required) {
       gate.complete(min);
     } else {
       waiters.add(new Waiter(worker, required, now, gate));
       parked[worker]++;
     }
     release(min, now);
+    completeCutIfReached();
     return gate;
+  }
+
+  /**
+   * Starts a checkpoint's cut at {@code clock}: a worker reporting it is held there (whatever the
+   * staleness) until {@link #releaseHold}. The returned future completes once every unfinished
+   * worker has reported {@code clock}: from then on no worker pushes, and every push of earlier
+   * clocks has been acknowledged. It also completes if the run finishes first, and fails if the
+   * run fails.
+   *
+   * @throws IllegalStateException when a cut is already pending, or a worker is already past
+   *     {@code clock} (it may be pushing clock {@code clock}'s updates)
+   */
+  public CompletableFuture<Long> holdAt(long clock) {
+    requireState(holdClock < 0, "run %s already holds its workers at clock %s", name, holdClock);
+    requireState(clock > maxClock(), "run %s cannot cut at clock %s: a worker is at clock %s", name, clock,
+        maxClock());
+    holdClock = clock;
+    cut = new CompletableFuture<>();
+    CompletableFuture<Long> result = cut;
+    completeCutIfReached();
+    return result;
+  }
+
+  /** Whether a cut is pending or workers are held at one. */
+  public boolean holding() {
+    return holdClock >= 0;
+  }
+
+  /** Lets the workers held at the cut continue (the checkpoint is written or abandoned). */
+  public void releaseHold(long now) {
+    if (holdClock < 0) {
+      return;
+    }
+    holdClock = -1;
+    cut = null;
+    waiters.addAll(held);
+    held.clear();
+    release(minClock(), now);
+  }
+
+  /**
+   * Moves every worker back to clock {@code clock} at most (a recovery rolled the tables back to a
+   * checkpoint taken there): re-registering workers resume from it. The run must have failed
+   * first; finished workers become unfinished again, as their later pushes may be lost.
+   */
+  public void rollBack(long clock) {
+    requireState(state == State.FAILED, "run %s must fail before it is rolled back (state %s)", name, state);
+    requireArgument(clock >= 0, "clock must be >= 0: clock=%s", clock);
+    for (int w = 0; w < numWorkers; w++) {
+      clocks[w] = Math.min(clocks[w], clock);
+      finished[w] = false;
+    }
+    epoch++;
+  }
+
+  /** How many times the run was rolled back. */
+  public int epoch() {
+    return epoch;
+  }
+
+  /** The highest clock any worker has reported. */
+  public long maxClock() {
+    long max = 0;
+    for (long c : clocks) {
+      max = Math.max(max, c);
+    }
+    return max;
   }
 
   /** Completes when all workers of the run have arrived (finished workers excepted). */
@@ -158,6 +236,7 @@ public final class RunClock {
     }
     release(minClock(), now);
     releaseBarrierIfComplete();
+    completeCutIfReached();
   }
 
   /** Fails the run: every waiter is released with {@link RunFailedException}; workers must re-register. */
@@ -172,7 +251,14 @@ public final class RunClock {
     Arrays.fill(parked, 0);
     RunFailedException e = new RunFailedException("run " + name + " failed: " + reason);
     List<Waiter> gated = new ArrayList<>(waiters);
+    gated.addAll(held);
     waiters.clear();
+    held.clear();
+    if (cut != null) {
+      cut.completeExceptionally(e);
+    }
+    holdClock = -1;
+    cut = null;
     List<CompletableFuture<Void>> atBarrierNow = new ArrayList<>(barrierWaiters);
     barrierWaiters.clear();
     gated.forEach(w -> w.future.completeExceptionally(e));
@@ -227,6 +313,12 @@ public final class RunClock {
       blockedNanos[w.worker] += now - w.sinceNanos;
       parked[w.worker]--;
       w.future.complete(min);
+    }
+  }
+
+  private void completeCutIfReached() {
+    if (cut != null && !cut.isDone() && (state == State.FINISHED || minClock() >= holdClock)) {
+      cut.complete(holdClock);
     }
   }
 

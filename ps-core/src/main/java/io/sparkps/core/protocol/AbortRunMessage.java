@@ -4,11 +4,12 @@ import io.netty.buffer.ByteBuf;
 import java.util.Objects;
 
 /**
- * Control request: fail the run, releasing every waiting worker with an error. Answered by
- * {@link OkMessage}.
- * Immutable.
+ * Control request: fail the run, releasing every waiting worker with an error. Sent by worker
+ * {@code worker} (-1: from outside the run); the scheduler ignores a worker's abort once that
+ * worker is no longer registered (the run already failed and rolled it back: a late abort from
+ * the old task must not fail the resumed run). Answered by {@link OkMessage}. Immutable.
  */
-public record AbortRunMessage(long runId, String reason) implements Message {
+public record AbortRunMessage(long runId, int worker, String reason) implements Message {
 
   public AbortRunMessage {
     Objects.requireNonNull(reason, "reason");
@@ -21,19 +22,21 @@ public record AbortRunMessage(long runId, String reason) implements Message {
 
   @Override
   public int encodedLength() {
-    return 8 + Codec.stringLength(reason);
+    return 12 + Codec.stringLength(reason);
   }
 
   @Override
   public void encode(ByteBuf buf) {
     buf.writeLongLE(runId);
+    buf.writeIntLE(worker);
     Codec.writeString(buf, reason);
   }
 
   /** Reads the body at the reader index; does not take ownership of {@code body}. */
   public static AbortRunMessage decode(ByteBuf body) {
     long runId = body.readLongLE();
+    int worker = body.readIntLE();
     String reason = Codec.readString(body, "ABORT_RUN reason");
-    return new AbortRunMessage(runId, reason);
+    return new AbortRunMessage(runId, worker, reason);
   }
 }

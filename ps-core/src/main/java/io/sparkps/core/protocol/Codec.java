@@ -388,6 +388,7 @@ public final class Codec {
     buf.writeIntLE(id.worker());
     buf.writeLongLE(id.clock());
     buf.writeIntLE(id.seq());
+    buf.writeIntLE(id.epoch());
   }
 
   public static PushId readPushId(ByteBuf buf) {
@@ -395,7 +396,8 @@ public final class Codec {
     int worker = buf.readIntLE();
     long clock = buf.readLongLE();
     int seq = buf.readIntLE();
-    return new PushId(runId, worker, clock, seq);
+    int epoch = buf.readIntLE();
+    return new PushId(runId, worker, clock, seq, epoch);
   }
 
   // ---- toString helpers for messages -------------------------------------------------------

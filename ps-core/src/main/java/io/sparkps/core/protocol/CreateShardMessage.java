@@ -6,15 +6,27 @@ import java.util.Objects;
 
 /**
  * Control request, scheduler to server: host shard {@code shard} of table {@code tableId},
- * covering dense keys [start, end) (ignored for sparse tables). Answered by {@link OkMessage}.
- * Immutable.
+ * covering dense keys [start, end) (ignored for sparse tables), starting empty or, when
+ * {@code source} is not empty, loaded from that checkpoint shard file (a restore or a recovery).
+ * Answered by {@link OkMessage}. Immutable.
  */
 public record CreateShardMessage(
-    int tableId, int shard, TableSpec spec, long start, long end)
+    int tableId, int shard, TableSpec spec, long start, long end, String source)
     implements Message {
 
   public CreateShardMessage {
     Objects.requireNonNull(spec, "spec");
+    Objects.requireNonNull(source, "source");
+  }
+
+  /** A shard that starts empty. */
+  public CreateShardMessage(int tableId, int shard, TableSpec spec, long start, long end) {
+    this(tableId, shard, spec, start, end, "");
+  }
+
+  /** Whether the shard is loaded from a checkpoint. */
+  public boolean restores() {
+    return !source.isEmpty();
   }
 
   @Override
@@ -24,7 +36,7 @@ public record CreateShardMessage(
 
   @Override
   public int encodedLength() {
-    return 24 + Codec.tableSpecLength(spec);
+    return 24 + Codec.tableSpecLength(spec) + Codec.stringLength(source);
   }
 
   @Override
@@ -34,6 +46,7 @@ public record CreateShardMessage(
     Codec.writeTableSpec(buf, spec);
     buf.writeLongLE(start);
     buf.writeLongLE(end);
+    Codec.writeString(buf, source);
   }
 
   /** Reads the body at the reader index; does not take ownership of {@code body}. */
@@ -43,6 +56,7 @@ public record CreateShardMessage(
     TableSpec spec = Codec.readTableSpec(body);
     long start = body.readLongLE();
     long end = body.readLongLE();
-    return new CreateShardMessage(tableId, shard, spec, start, end);
+    String source = Codec.readString(body, "CREATE_SHARD source");
+    return new CreateShardMessage(tableId, shard, spec, start, end, source);
   }
 }

@@ -40,7 +40,9 @@ public enum ErrorCode {
   /** The component is shutting down. */
   SHUTTING_DOWN(17, "shutting down"),
   /** The training run failed (a worker died, timed out, or the run was aborted); re-register to resume. */
-  RUN_FAILED(18, "training run failed");
+  RUN_FAILED(18, "training run failed"),
+  /** Writing or reading a checkpoint failed (file system error, corrupt or missing file). */
+  CHECKPOINT_FAILED(19, "checkpoint failed");
 
   private static final ErrorCode[] BY_CODE;
 

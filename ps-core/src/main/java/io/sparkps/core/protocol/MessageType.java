@@ -58,7 +58,10 @@ public enum MessageType {
   /** One-way: worker liveness. */
   WORKER_HEARTBEAT(73, Category.REQUEST, WorkerHeartbeatMessage::decode),
   FINISH_WORKER(74, Category.REQUEST, FinishWorkerMessage::decode),
-  ABORT_RUN(75, Category.REQUEST, AbortRunMessage::decode);
+  ABORT_RUN(75, Category.REQUEST, AbortRunMessage::decode),
+  // Checkpoints (76-79).
+  CHECKPOINT_SHARDS(76, Category.REQUEST, CheckpointShardsMessage::decode),
+  FENCE_RUN(77, Category.REQUEST, FenceRunMessage::decode);
 
   private enum Category { HANDSHAKE, RESPONSE, REQUEST }
 

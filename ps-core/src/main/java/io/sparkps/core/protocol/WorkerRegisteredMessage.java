@@ -3,11 +3,11 @@ package io.sparkps.core.protocol;
 import io.netty.buffer.ByteBuf;
 
 /**
- * Response to {@link RegisterWorkerMessage}: the run's numeric id (it tags pushes) and the clock the
- * worker resumes from.
+ * Response to {@link RegisterWorkerMessage}: the run's numeric id (it tags pushes), the clock the
+ * worker resumes from, and the run's epoch (its number of rollbacks; it tags pushes too).
  * Immutable.
  */
-public record WorkerRegisteredMessage(long runId, long clock) implements Message {
+public record WorkerRegisteredMessage(long runId, long clock, int epoch) implements Message {
 
   @Override
   public MessageType type() {
@@ -16,19 +16,21 @@ public record WorkerRegisteredMessage(long runId, long clock) implements Message
 
   @Override
   public int encodedLength() {
-    return 16;
+    return 20;
   }
 
   @Override
   public void encode(ByteBuf buf) {
     buf.writeLongLE(runId);
     buf.writeLongLE(clock);
+    buf.writeIntLE(epoch);
   }
 
   /** Reads the body at the reader index; does not take ownership of {@code body}. */
   public static WorkerRegisteredMessage decode(ByteBuf body) {
     long runId = body.readLongLE();
     long clock = body.readLongLE();
-    return new WorkerRegisteredMessage(runId, clock);
+    int epoch = body.readIntLE();
+    return new WorkerRegisteredMessage(runId, clock, epoch);
   }
 }

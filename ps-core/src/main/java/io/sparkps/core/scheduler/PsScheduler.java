@@ -7,6 +7,9 @@ import io.sparkps.core.partition.RangePartitioner;
 import io.sparkps.core.partition.RoutingTable;
 import io.sparkps.core.partition.ServerInfo;
 import io.sparkps.core.partition.TableRoute;
+import io.sparkps.core.checkpoint.CheckpointPolicy;
+import io.sparkps.core.checkpoint.Manifest;
+import io.sparkps.core.clock.RunClock;
 import io.sparkps.core.clock.RunFailedException;
 import io.sparkps.core.protocol.AbortRunMessage;
 import io.sparkps.core.protocol.BarrierMessage;
@@ -44,7 +47,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.IntFunction;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -78,6 +83,12 @@ public final class PsScheduler implements AutoCloseable {
   private final TrainingRuns runs = new TrainingRuns();
   private int nextTableId = 1;
   private RoutingTable routing = RoutingTable.empty();
+  private final Checkpointer checkpointer = new Checkpointer();
+  /** Checkpoint writing, restores and recovery bookkeeping: file I/O kept off I/O threads and the lock. */
+  private final ExecutorService background;
+  private CompletableFuture<Manifest> checkpointInProgress;
+  private CompletableFuture<Void> recovering;
+  private boolean recoverAgain;
 
   private record ServerWaiter(int count, CompletableFuture<RoutingTable> future) {}
 
@@ -90,10 +101,16 @@ public final class PsScheduler implements AutoCloseable {
       t.setDaemon(true);
       return t;
     });
+    this.background = Executors.newSingleThreadExecutor(r -> {
+      Thread t = new Thread(r, "ps-scheduler-checkpoints");
+      t.setDaemon(true);
+      return t;
+    });
     try {
       this.listener = transport.createServer(config.host(), port, new SchedulerHandler(this));
     } catch (java.io.IOException | RuntimeException e) {
       timer.shutdownNow();
+      background.shutdownNow();
       transport.close();
       throw e;
     }
@@ -184,6 +201,7 @@ public final class PsScheduler implements AutoCloseable {
     }
     LOG.info("Server {} registered at {}", info.id(), info.address());
     c.reply(requestId, new RegisteredMessage(info.id()));
+    recoverLostShards();  // shards orphaned while no server was alive find an owner now
   }
 
   void heartbeat(HeartbeatMessage m) {
@@ -218,41 +236,55 @@ public final class PsScheduler implements AutoCloseable {
   }
 
   void createTable(Connection c, long requestId, TableSpec spec) {
+    createTable(spec, 0, shard -> "").whenComplete((now, err) -> {
+      if (err != null) {
+        c.replyError(requestId, ErrorMapping.codeOf(err), ErrorMapping.messageOf(err));
+      } else {
+        c.reply(requestId, new RoutingMessage(now));
+      }
+    });
+  }
+
+  /**
+   * Creates a table's shards on live servers and publishes its route. {@code shards} = 0 picks
+   * the count from the live servers; a restore passes the checkpoint's count and each shard's file.
+   */
+  private CompletableFuture<RoutingTable> createTable(TableSpec spec, int shards, IntFunction<String> source) {
     int tableId;
     int[] owners;
     synchronized (lock) {
       if (tables.containsKey(spec.name()) || pendingTables.contains(spec.name())) {
-        throw new PsRemoteException(ErrorCode.DUPLICATE_TABLE, "a table with this name exists: name="
-            + spec.name() + "; drop it first or pick another name");
+        return CompletableFuture.failedFuture(new PsRemoteException(ErrorCode.DUPLICATE_TABLE,
+            "a table with this name exists: name=" + spec.name() + "; drop it first or pick another name"));
       }
-      checkUpdater(spec);
+      try {
+        checkUpdater(spec);
+      } catch (PsRemoteException e) {
+        return CompletableFuture.failedFuture(e);
+      }
       int[] alive = servers.aliveIds();
       if (alive.length == 0) {
-        throw new PsRemoteException(ErrorCode.SERVER_DEAD, "no live parameter server to hold table "
-            + spec.name() + "; start servers before creating tables");
+        return CompletableFuture.failedFuture(new PsRemoteException(ErrorCode.SERVER_DEAD,
+            "no live parameter server to hold table " + spec.name() + "; start servers before creating tables"));
       }
-      owners = shardOwners(spec, alive, config.shardThreads());
+      owners = shards > 0 ? roundRobin(alive, shards) : shardOwners(spec, alive, config.shardThreads());
       tableId = nextTableId++;
       pendingTables.add(spec.name());
     }
     TableRoute route = new TableRoute(tableId, spec, owners);
     List<CompletableFuture<Message>> created = new ArrayList<>();
-    RangePartitioner ranges = spec.isDense() ? new RangePartitioner(spec.rows(), owners.length) : null;
     for (int shard = 0; shard < owners.length; shard++) {
-      long start = ranges == null ? 0 : ranges.start(shard);
-      long end = ranges == null ? 0 : ranges.end(shard);
-      created.add(send(owners[shard], new CreateShardMessage(tableId, shard, spec, start, end)));
+      created.add(send(owners[shard], createShard(route, shard, source.apply(shard)), config.clockTimeout()));
     }
-    CompletableFuture.allOf(created.toArray(new CompletableFuture<?>[0])).whenComplete((v, err) -> {
+    return CompletableFuture.allOf(created.toArray(new CompletableFuture<?>[0])).handle((v, err) -> {
       if (err != null) {
         synchronized (lock) {
           pendingTables.remove(spec.name());
         }
         dropShards(route);
         LOG.warn("Creating table {} failed: {}", spec.name(), ErrorMapping.messageOf(err));
-        c.replyError(requestId, ErrorMapping.codeOf(err), "creating table " + spec.name() + " failed: "
+        throw new PsRemoteException(ErrorMapping.codeOf(err), "creating table " + spec.name() + " failed: "
             + ErrorMapping.messageOf(err));
-        return;
       }
       RoutingTable now;
       synchronized (lock) {
@@ -261,8 +293,25 @@ public final class PsScheduler implements AutoCloseable {
         now = bumpVersion();
       }
       LOG.info("Created {} on servers {}", spec, java.util.Arrays.toString(owners));
-      c.reply(requestId, new RoutingMessage(now));
+      return now;
     });
+  }
+
+  private static CreateShardMessage createShard(TableRoute route, int shard, String source) {
+    TableSpec spec = route.spec();
+    if (!spec.isDense()) {
+      return new CreateShardMessage(route.tableId(), shard, spec, 0, 0, source);
+    }
+    RangePartitioner ranges = new RangePartitioner(spec.rows(), route.numShards());
+    return new CreateShardMessage(route.tableId(), shard, spec, ranges.start(shard), ranges.end(shard), source);
+  }
+
+  private static int[] roundRobin(int[] alive, int shards) {
+    int[] owners = new int[shards];
+    for (int i = 0; i < shards; i++) {
+      owners[i] = alive[i % alive.length];
+    }
+    return owners;
   }
 
   void dropTable(Connection c, long requestId, DropTableMessage m) {
@@ -280,8 +329,24 @@ public final class PsScheduler implements AutoCloseable {
 
   void registerWorker(Connection c, long requestId, RegisterWorkerMessage m) {
     WorkerRegisteredMessage reply;
+    CompletableFuture<?> wait;
     synchronized (lock) {
-      reply = runs.register(c, m, ticker.read());
+      // While shards are being recovered, workers wait: they must resume from the rolled-back
+      // clock against restored shards. While a checkpoint is cut, a new run waits: its pushes
+      // would land inside the cut.
+      wait = recovering != null ? recovering
+          : checkpointInProgress != null && !runs.exists(m.run()) ? checkpointInProgress : null;
+      reply = wait == null ? runs.register(c, m, ticker.read()) : null;
+    }
+    if (wait != null) {
+      wait.handle((v, err) -> null).thenRun(() -> {
+        try {
+          registerWorker(c, requestId, m);
+        } catch (RuntimeException e) {
+          c.replyFailure(requestId, e);
+        }
+      });
+      return;
     }
     c.reply(requestId, reply);
   }
@@ -289,7 +354,11 @@ public final class PsScheduler implements AutoCloseable {
   void clock(Connection c, long requestId, ClockMessage m) {
     CompletableFuture<Long> gate;
     synchronized (lock) {
-      gate = runs.run(m.runId()).advance(m.worker(), m.clock(), ticker.read());
+      RunClock run = runs.run(m.runId());
+      if (m.clock() > run.maxClock() && checkpointDue(m.clock())) {
+        startCheckpoint(List.of(), run, m.clock());
+      }
+      gate = run.advance(m.worker(), m.clock(), ticker.read());
     }
     gate.whenComplete((min, err) -> answer(c, requestId, err, new CountMessage(min == null ? -1 : min)));
   }
@@ -311,13 +380,22 @@ public final class PsScheduler implements AutoCloseable {
   void finishWorker(Connection c, long requestId, FinishWorkerMessage m) {
     synchronized (lock) {
       runs.finish(c, m.runId(), m.worker(), ticker.read());
+      if (runs.run(m.runId()).state() == RunClock.State.FINISHED && checkpointDue(0)) {
+        startCheckpoint(List.of(), null, 0);  // a finished run's tables: the next run starts from here
+      }
     }
     c.reply(requestId, new OkMessage());
   }
 
   void abortRun(Connection c, long requestId, AbortRunMessage m) {
     synchronized (lock) {
-      runs.run(m.runId()).fail("aborted: " + m.reason());
+      RunClock run = runs.run(m.runId());
+      if (m.worker() < 0 || run.isActive(m.worker())) {
+        run.fail("aborted: " + m.reason());
+      } else {
+        LOG.debug("Ignoring abort of run {} from worker {}, no longer registered: {}", run.name(), m.worker(),
+            m.reason());
+      }
     }
     c.reply(requestId, new OkMessage());
   }
@@ -342,6 +420,313 @@ public final class PsScheduler implements AutoCloseable {
     if (id instanceof Integer serverId && !closed.get()) {
       declareDead(serverId, "its connection to the scheduler closed");
     }
+  }
+
+  // ---- checkpoints and recovery ----
+
+  /** Sets where checkpoints go and how often they are taken automatically. */
+  public void configureCheckpoints(CheckpointPolicy policy) {
+    checkpointer.configure(java.util.Objects.requireNonNull(policy, "policy"));
+    LOG.info("Checkpoints under {}{}", policy.dir(), policy.automatic()
+        ? " every " + policy.everyClocks() + " clocks and at the end of each run" : " on demand");
+  }
+
+  public java.util.Optional<CheckpointPolicy> checkpointPolicy() {
+    return checkpointer.policy();
+  }
+
+  /** The checkpoint recovery rolls lost shards back to: the newest taken or restored. */
+  public java.util.Optional<Manifest> latestCheckpoint() {
+    return checkpointer.latest().map(Checkpointer.Latest::manifest);
+  }
+
+  /**
+   * Takes a checkpoint of the named tables (none named: all tables) as a consistent cut: each
+   * running training run is held at its next clock boundary (every worker has reported it, none
+   * pushes beyond it), the servers write their shards in parallel, the manifest is written last,
+   * then the runs continue. Completes with the manifest; fails (leaving earlier checkpoints
+   * usable) if a server or worker fails meanwhile or the file system refuses.
+   */
+  public CompletableFuture<Manifest> checkpoint(String... tableNames) {
+    synchronized (lock) {
+      if (checkpointer.policy().isEmpty()) {
+        return CompletableFuture.failedFuture(new IllegalStateException("no checkpoint directory configured; "
+            + "set spark.ps.checkpoint.dir (or SparkContext.setCheckpointDir), or call configureCheckpoints"));
+      }
+      for (String name : tableNames) {
+        if (!tables.containsKey(name)) {
+          return CompletableFuture.failedFuture(new PsRemoteException(ErrorCode.UNKNOWN_TABLE,
+              "cannot checkpoint table " + name + ": no such table (tables: " + tables.keySet() + ")"));
+        }
+      }
+      if (checkpointInProgress != null || recovering != null) {
+        CompletableFuture<?> busy = checkpointInProgress != null ? checkpointInProgress : recovering;
+        return busy.handle((v, err) -> null).thenCompose(v -> checkpoint(tableNames));
+      }
+      return startCheckpoint(List.of(tableNames), null, 0);
+    }
+  }
+
+  /**
+   * Loads a checkpoint into this (new) deployment: {@code path} is a checkpoint directory or a
+   * checkpoint root (its newest complete checkpoint is used). Each table is created with the
+   * checkpoint's shard count and its shards are read by the servers that host them. Tables with
+   * the same names must not exist. Completes with the checkpoint's manifest.
+   */
+  public CompletableFuture<Manifest> restore(String path) {
+    return CompletableFuture.supplyAsync(() -> {
+      try {
+        io.sparkps.core.checkpoint.CheckpointFiles files = io.sparkps.core.checkpoint.CheckpointFiles.forPath(path);
+        String dir = io.sparkps.core.checkpoint.CheckpointLayout.resolve(files, path).orElseThrow(() ->
+            new IllegalArgumentException("no complete checkpoint at or under " + path
+                + " (a checkpoint is a ckpt-NNNNNNNN directory holding a MANIFEST)"));
+        return new Checkpointer.Latest(dir, io.sparkps.core.checkpoint.CheckpointLayout.readManifest(files, dir));
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException("reading checkpoint " + path + ": " + e.getMessage(), e);
+      }
+    }, background).thenCompose(found -> {
+      Manifest manifest = found.manifest();
+      synchronized (lock) {
+        for (Manifest.TableEntry t : manifest.tables()) {
+          if (tables.containsKey(t.name())) {
+            throw new PsRemoteException(ErrorCode.DUPLICATE_TABLE, "cannot restore table " + t.name()
+                + " from " + found.dir() + ": a table with this name exists; drop it first");
+          }
+        }
+      }
+      io.sparkps.core.checkpoint.CheckpointFiles files = io.sparkps.core.checkpoint.CheckpointFiles.forPath(found.dir());
+      List<CompletableFuture<RoutingTable>> created = new ArrayList<>();
+      for (Manifest.TableEntry t : manifest.tables()) {
+        created.add(createTable(t.spec(), t.shards(),
+            shard -> io.sparkps.core.checkpoint.CheckpointLayout.shardFile(files, found.dir(), t.tableId(), shard)));
+      }
+      return CompletableFuture.allOf(created.toArray(new CompletableFuture<?>[0])).thenApply(v -> {
+        checkpointer.restored(found.dir(), manifest);
+        LOG.info("Restored {} tables from checkpoint {} ({} bytes)", manifest.tables().size(), found.dir(),
+            manifest.bytes());
+        return manifest;
+      });
+    });
+  }
+
+  /** Whether a clock boundary (0 = a run's end) calls for an automatic checkpoint. Holds lock. */
+  private boolean checkpointDue(long clock) {
+    CheckpointPolicy p = checkpointer.policy().orElse(null);
+    return p != null && p.automatic() && clock % p.everyClocks() == 0 && checkpointInProgress == null
+        && recovering == null && !tables.isEmpty();
+  }
+
+  /**
+   * Starts a checkpoint: holds every running run at its next boundary ({@code run} at
+   * {@code clock}), and once all are held, has the servers write. Holds lock.
+   */
+  private CompletableFuture<Manifest> startCheckpoint(List<String> names, RunClock run, long clock) {
+    CompletableFuture<Manifest> result = new CompletableFuture<>();
+    checkpointInProgress = result;
+    List<RunClock> held = runs.inState(RunClock.State.RUNNING);
+    List<CompletableFuture<Manifest.RunCut>> cuts = new ArrayList<>();
+    for (RunClock r : held) {
+      long at = r == run ? clock : r.maxClock() + 1;
+      cuts.add(r.holdAt(at).thenApply(c -> new Manifest.RunCut(r.name(), r.id(), c)));
+    }
+    long started = System.nanoTime();
+    CompletableFuture.allOf(cuts.toArray(new CompletableFuture<?>[0]))
+        .thenComposeAsync(v -> writeCheckpoint(names, cuts.stream().map(CompletableFuture::join).toList()), background)
+        .whenComplete((manifest, err) -> {
+          synchronized (lock) {
+            long now = ticker.read();
+            held.forEach(r -> r.releaseHold(now));
+            checkpointInProgress = null;
+          }
+          if (err != null) {
+            LOG.warn("Checkpoint failed; earlier checkpoints stay usable: {}", ErrorMapping.messageOf(err));
+            result.completeExceptionally(ErrorMapping.unwrap(err));
+          } else {
+            LOG.info("Checkpoint {} written: {} tables, {} bytes, runs {}, in {} ms", manifest.id(),
+                manifest.tables().size(), manifest.bytes(), manifest.runs(), (System.nanoTime() - started) / 1_000_000);
+            result.complete(manifest);
+          }
+        });
+    return result;
+  }
+
+  /** Has every server write its shards of the tables, then writes the manifest. Runs on background. */
+  private CompletableFuture<Manifest> writeCheckpoint(List<String> names, List<Manifest.RunCut> cuts) {
+    Checkpointer.Allocated a;
+    try {
+      a = checkpointer.allocate();
+    } catch (java.io.IOException e) {
+      return CompletableFuture.failedFuture(new PsRemoteException(ErrorCode.CHECKPOINT_FAILED,
+          "cannot list the checkpoint directory: " + e.getMessage()));
+    }
+    List<Manifest.TableEntry> entries = new ArrayList<>();
+    Map<Integer, Set<Integer>> tablesByServer = new LinkedHashMap<>();
+    long routingVersion;
+    synchronized (lock) {
+      routingVersion = routing.version();
+      for (TableRoute route : tables.values()) {
+        if (!names.isEmpty() && !names.contains(route.spec().name())) {
+          continue;
+        }
+        entries.add(new Manifest.TableEntry(route.spec().name(), route.tableId(), route.numShards(), route.spec()));
+        for (int owner : route.shardOwners()) {
+          tablesByServer.computeIfAbsent(owner, k -> new HashSet<>()).add(route.tableId());
+        }
+      }
+    }
+    List<CompletableFuture<Message>> writes = new ArrayList<>();
+    tablesByServer.forEach((server, ids) -> writes.add(send(server,
+        new io.sparkps.core.protocol.CheckpointShardsMessage(a.dir(), ids.stream().mapToInt(Integer::intValue).toArray()),
+        config.clockTimeout())));
+    return CompletableFuture.allOf(writes.toArray(new CompletableFuture<?>[0])).thenApplyAsync(v -> {
+      long bytes = writes.stream().mapToLong(w -> ((CountMessage) w.join()).count()).sum();
+      Manifest manifest = new Manifest(a.id(), System.currentTimeMillis(), routingVersion, bytes, cuts, entries);
+      try {
+        checkpointer.complete(a, manifest);
+      } catch (java.io.IOException e) {
+        throw new PsRemoteException(ErrorCode.CHECKPOINT_FAILED, "writing the manifest of " + a.dir() + " failed: "
+            + e.getMessage());
+      }
+      return manifest;
+    }, background).whenCompleteAsync((m, err) -> {
+      if (err != null) {
+        checkpointer.abandon(a);
+      }
+    }, background);
+  }
+
+  /**
+   * Moves the shards of dead servers to live ones, restoring each from the latest checkpoint
+   * that holds its table (or empty if none does), and rolls running training runs back to that
+   * checkpoint's clock: their workers re-register and replay from there, and exactly-once marks
+   * keep surviving shards from applying the replays twice. Registrations wait until it is done.
+   */
+  private void recoverLostShards() {
+    record Move(TableRoute route, int shard, int owner, String source) {}
+    List<Move> moves = new ArrayList<>();
+    java.util.Optional<Checkpointer.Latest> ckpt = checkpointer.latest();
+    CompletableFuture<Void> done;
+    List<io.sparkps.core.protocol.FenceRunMessage> fences;
+    int[] fenced;
+    synchronized (lock) {
+      if (closed.get()) {
+        return;
+      }
+      if (recovering != null) {
+        recoverAgain = true;
+        return;
+      }
+      int[] alive = servers.aliveIds();
+      Map<Integer, Integer> load = new java.util.HashMap<>();
+      for (int id : alive) {
+        load.put(id, 0);
+      }
+      tables.values().forEach(r -> {
+        for (int owner : r.shardOwners()) {
+          load.computeIfPresent(owner, (k, n) -> n + 1);
+        }
+      });
+      int orphans = 0;
+      for (TableRoute route : tables.values()) {
+        for (int shard = 0; shard < route.numShards(); shard++) {
+          if (servers.isAlive(route.ownerOf(shard))) {
+            continue;
+          }
+          if (alive.length == 0) {
+            orphans++;
+            continue;
+          }
+          int owner = java.util.Collections.min(load.entrySet(), Map.Entry.comparingByValue()).getKey();
+          load.merge(owner, 1, Integer::sum);
+          int lost = shard;
+          moves.add(new Move(route, shard, owner, ckpt.map(c -> shardSource(c, route, lost)).orElse("")));
+        }
+      }
+      if (orphans > 0) {
+        LOG.error("{} shards have no live server to move to; they wait for a new server to register", orphans);
+      }
+      if (moves.isEmpty()) {
+        return;
+      }
+      fences = rollBackRuns(ckpt);
+      fenced = alive;
+      recovering = new CompletableFuture<>();
+      done = recovering;
+    }
+    long started = System.nanoTime();
+    LOG.warn("Recovering {} shards{}", moves.size(), ckpt.map(c -> " from checkpoint " + c.dir()).orElse(
+        " (no checkpoint: they restart empty)"));
+    // Fence first: once a restored shard exists, no push from before the rollback may reach it.
+    List<CompletableFuture<Message>> fencing = new ArrayList<>();
+    for (int server : fenced) {
+      for (io.sparkps.core.protocol.FenceRunMessage f : fences) {
+        fencing.add(send(server, f));
+      }
+    }
+    List<CompletableFuture<Message>> created = new ArrayList<>();
+    CompletableFuture.allOf(fencing.toArray(new CompletableFuture<?>[0])).handle((v, err) -> {
+      for (Move mv : moves) {
+        created.add(send(mv.owner(), createShard(mv.route(), mv.shard(), mv.source()), config.clockTimeout()));
+      }
+      return CompletableFuture.allOf(created.toArray(new CompletableFuture<?>[0])).handle((v2, err2) -> null);
+    }).thenCompose(f -> f).thenRun(() -> {
+      boolean again;
+      int moved = 0;
+      synchronized (lock) {
+        Map<String, int[]> owners = new java.util.HashMap<>();
+        for (int i = 0; i < moves.size(); i++) {
+          Move mv = moves.get(i);
+          TableRoute current = tables.get(mv.route().spec().name());
+          if (current == null || current.tableId() != mv.route().tableId()) {
+            continue;  // dropped meanwhile
+          }
+          if (created.get(i).isCompletedExceptionally()) {
+            LOG.error("Moving shard {} of table {} to server {} failed: {}", mv.shard(), mv.route().spec().name(),
+                mv.owner(), ErrorMapping.messageOf(created.get(i).handle((m, e) -> e).join()));
+            continue;
+          }
+          owners.computeIfAbsent(current.spec().name(), k -> current.shardOwners())[mv.shard()] = mv.owner();
+          moved++;
+        }
+        owners.forEach((name, o) -> tables.put(name, new TableRoute(tables.get(name).tableId(),
+            tables.get(name).spec(), o)));
+        bumpVersion();
+        recovering = null;
+        again = recoverAgain;
+        recoverAgain = false;
+      }
+      LOG.warn("Recovered {} of {} shards in {} ms", moved, moves.size(), (System.nanoTime() - started) / 1_000_000);
+      done.complete(null);
+      if (again) {
+        recoverLostShards();
+      }
+    });
+  }
+
+  /** The checkpoint file of a shard, if the checkpoint holds the same table with the same layout. */
+  private static String shardSource(Checkpointer.Latest ckpt, TableRoute route, int shard) {
+    return ckpt.manifest().table(route.spec().name())
+        .filter(t -> t.spec().equals(route.spec()) && t.shards() == route.numShards())
+        .map(t -> {
+          io.sparkps.core.checkpoint.CheckpointFiles files = io.sparkps.core.checkpoint.CheckpointFiles.forPath(ckpt.dir());
+          return io.sparkps.core.checkpoint.CheckpointLayout.shardFile(files, ckpt.dir(), t.tableId(), shard);
+        }).orElse("");
+  }
+
+  /**
+   * Fails unfinished runs and moves their workers back to the checkpoint's cut (or 0); returns
+   * the fences that keep pushes from before the rollback out. Holds lock.
+   */
+  private List<io.sparkps.core.protocol.FenceRunMessage> rollBackRuns(java.util.Optional<Checkpointer.Latest> ckpt) {
+    List<io.sparkps.core.protocol.FenceRunMessage> fences = new ArrayList<>();
+    for (RunClock run : runs.inState(RunClock.State.RUNNING, RunClock.State.FAILED)) {
+      long resume = ckpt.flatMap(c -> c.manifest().run(run.id())).map(Manifest.RunCut::clock).orElse(0L);
+      run.fail("a parameter server was lost; its shards are restored and the run resumes from clock " + resume);
+      run.rollBack(resume);
+      fences.add(new io.sparkps.core.protocol.FenceRunMessage(run.id(), run.epoch()));
+      LOG.warn("Run {} rolled back to clock {} (epoch {})", run.name(), resume, run.epoch());
+    }
+    return fences;
   }
 
   // ---- internals ----
@@ -371,6 +756,10 @@ public final class PsScheduler implements AutoCloseable {
   }
 
   private CompletableFuture<Message> send(int serverId, Message m) {
+    return send(serverId, m, config.requestTimeout());
+  }
+
+  private CompletableFuture<Message> send(int serverId, Message m, java.time.Duration timeout) {
     Connection conn;
     synchronized (lock) {
       conn = servers.connection(serverId);
@@ -379,7 +768,7 @@ public final class PsScheduler implements AutoCloseable {
       return CompletableFuture.failedFuture(new PsRemoteException(ErrorCode.SERVER_DEAD,
           "server " + serverId + " is not connected"));
     }
-    return conn.request(m);
+    return conn.request(m, timeout);
   }
 
   private CompletableFuture<Void> dropShards(TableRoute route) {
@@ -413,6 +802,7 @@ public final class PsScheduler implements AutoCloseable {
     if (conn != null) {
       conn.close();
     }
+    recoverLostShards();
   }
 
   /** Rebuilds the routing table under a new version and sends it to every subscriber. Holds lock. */
@@ -443,6 +833,7 @@ public final class PsScheduler implements AutoCloseable {
       return;
     }
     timer.shutdownNow();
+    background.shutdownNow();
     listener.close();
     List<Connection> conns;
     synchronized (lock) {

@@ -67,6 +67,11 @@ final class ServerRegistry {
     return silent;
   }
 
+  boolean isAlive(int serverId) {
+    Entry e = servers.get(serverId);
+    return e != null && e.info.alive();
+  }
+
   Connection connection(int serverId) {
     Entry e = servers.get(serverId);
     return e == null ? null : e.connection;

@@ -32,7 +32,9 @@ final class TrainingRuns {
   private final Map<String, RunClock> byName = new HashMap<>();
   private final Map<Long, RunClock> byId = new HashMap<>();
   private final Map<Connection, Set<WorkerRef>> byConnection = new HashMap<>();
-  private long nextRunId = 1;
+  // Run ids start at a random point: a checkpoint restored into another application carries push
+  // marks of that application's runs, which must never match a new run's pushes.
+  private long nextRunId = 1 + (java.util.concurrent.ThreadLocalRandom.current().nextLong() >>> 2);
 
   WorkerRegisteredMessage register(Connection c, RegisterWorkerMessage m, long now) {
     Consistency consistency = Consistency.ofStaleness(m.staleness());
@@ -49,7 +51,7 @@ final class TrainingRuns {
     }
     long clock = run.register(m.worker(), now);
     byConnection.computeIfAbsent(c, k -> new HashSet<>()).add(new WorkerRef(run.id(), m.worker()));
-    return new WorkerRegisteredMessage(run.id(), clock);
+    return new WorkerRegisteredMessage(run.id(), clock, run.epoch());
   }
 
   RunClock run(long runId) {
@@ -102,6 +104,23 @@ final class TrainingRuns {
         run.fail("workers " + silent + " sent no heartbeat for more than " + timeout);
       }
     }
+  }
+
+  boolean exists(String name) {
+    return byName.containsKey(name);
+  }
+
+  /** Runs in the given states. */
+  List<RunClock> inState(RunClock.State... states) {
+    java.util.EnumSet<RunClock.State> wanted = java.util.EnumSet.noneOf(RunClock.State.class);
+    wanted.addAll(java.util.Arrays.asList(states));
+    List<RunClock> out = new java.util.ArrayList<>();
+    for (RunClock run : byId.values()) {
+      if (wanted.contains(run.state())) {
+        out.add(run);
+      }
+    }
+    return out;
   }
 
   Optional<RunStats> stats(String name) {

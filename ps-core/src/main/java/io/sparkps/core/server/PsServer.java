@@ -1,10 +1,16 @@
 package io.sparkps.core.server;
 
 import io.sparkps.core.config.PsConfig;
+import io.sparkps.core.checkpoint.CheckpointFiles;
+import io.sparkps.core.checkpoint.CheckpointLayout;
+import io.sparkps.core.checkpoint.ShardFile;
+import io.sparkps.core.protocol.CheckpointShardsMessage;
+import io.sparkps.core.protocol.CountMessage;
 import io.sparkps.core.protocol.CreateShardMessage;
 import io.sparkps.core.protocol.DropShardMessage;
 import io.sparkps.core.protocol.ErrorCode;
 import io.sparkps.core.protocol.ErrorMapping;
+import io.sparkps.core.protocol.FenceRunMessage;
 import io.sparkps.core.protocol.HeartbeatMessage;
 import io.sparkps.core.protocol.Message;
 import io.sparkps.core.protocol.OkMessage;
@@ -20,6 +26,8 @@ import io.sparkps.core.transport.PsTransportContext;
 import io.sparkps.core.transport.RequestHandler;
 import io.sparkps.core.transport.TransportServer;
 import java.io.IOException;
+import java.io.InputStream;
+import java.util.concurrent.CompletableFuture;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
@@ -48,6 +56,7 @@ public final class PsServer implements AutoCloseable {
   private final ShardExecutors lanes;
   private final ShardOperations operations;
   private final ConcurrentHashMap<Long, HostedShard> shards = new ConcurrentHashMap<>();
+  private final RunFences fences = new RunFences();
   private final ScheduledExecutorService heartbeats;
   private final AtomicBoolean closed = new AtomicBoolean();
   private final TransportServer listener;
@@ -58,7 +67,7 @@ public final class PsServer implements AutoCloseable {
     this.config = config;
     this.transport = new PsTransportContext(config, "ps-server");
     this.lanes = new ShardExecutors(config.shardThreads(), "ps-server");
-    this.operations = new ShardOperations(config.maxFrameBytes());
+    this.operations = new ShardOperations(config.maxFrameBytes(), fences);
     this.heartbeats = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "ps-server-heartbeat");
       t.setDaemon(true);
@@ -149,6 +158,11 @@ public final class PsServer implements AutoCloseable {
         createShard(connection, requestId, m);
       } else if (message instanceof DropShardMessage m) {
         dropShards(connection, requestId, m.tableId());
+      } else if (message instanceof CheckpointShardsMessage m) {
+        checkpoint(connection, requestId, m);
+      } else if (message instanceof FenceRunMessage m) {
+        fences.raise(m.runId(), m.epoch());
+        connection.reply(requestId, new OkMessage());
       } else {
         if (!(message instanceof ShardRequest address)) {
           throw new PsRemoteException(ErrorCode.UNEXPECTED_MESSAGE,
@@ -189,28 +203,91 @@ public final class PsServer implements AutoCloseable {
   }
 
   private void createShard(Connection connection, long requestId, CreateShardMessage m) {
-    // Building a store allocates (a dense shard can be large): keep it off the I/O thread.
+    // Building a store allocates (a dense shard can be large) and a restore reads a file: keep
+    // both off the I/O thread.
     lanes.laneFor(m.tableId(), m.shard()).execute(() -> {
       try {
         long k = key(m.tableId(), m.shard());
         HostedShard existing = shards.get(k);
         if (existing != null) {
-          if (!existing.spec().equals(m.spec())) {
+          if (!existing.spec().equals(m.spec()) || m.restores()) {
             throw new PsRemoteException(ErrorCode.DUPLICATE_TABLE, "server " + serverId
-                + " already hosts a different " + existing.describe());
+                + " already hosts " + existing.describe());
           }
         } else {
           ShardStore store = ShardStores.create(m.spec(), m.start(), m.end(),
               StorageOptions.forShard(config.storageDir(), m.tableId(), m.shard()));
+          PushDedupe dedupe = new PushDedupe();
+          if (m.restores()) {
+            restore(store, dedupe, m);
+          }
           shards.put(k, new HostedShard(m.tableId(), m.shard(), m.spec(), m.start(), m.end(), store,
-              lanes.laneFor(m.tableId(), m.shard()), new PushDedupe()));
-          LOG.debug("Server {} created shard {} of table {}", serverId, m.shard(), m.spec().name());
+              lanes.laneFor(m.tableId(), m.shard()), dedupe));
+          LOG.debug("Server {} created shard {} of table {}{}", serverId, m.shard(), m.spec().name(),
+              m.restores() ? " from " + m.source() : "");
         }
         connection.reply(requestId, new OkMessage());
       } catch (RuntimeException e) {
         replyFailure(connection, requestId, e);
       }
     });
+  }
+
+  /** Loads a new shard's rows and push marks from a checkpoint file; the store is destroyed on failure. */
+  private void restore(ShardStore store, PushDedupe dedupe, CreateShardMessage m) {
+    try {
+      // A persisted store may have reopened an older file of the same shard: the checkpoint wins.
+      store.clear();
+      CheckpointFiles files = CheckpointFiles.forPath(m.source());
+      ShardFile.Header header;
+      try (InputStream in = files.open(m.source())) {
+        header = ShardFile.read(in, store, m.source());
+      }
+      if (header.shard() != m.shard()) {
+        throw new IOException("shard file " + m.source() + " holds shard " + header.shard() + ", not " + m.shard());
+      }
+      dedupe.restore(header.marks());
+    } catch (IOException | RuntimeException e) {
+      store.destroy();
+      throw new PsRemoteException(ErrorCode.CHECKPOINT_FAILED, "server " + serverId + " could not restore shard "
+          + m.shard() + " of table " + m.spec().name() + " from " + m.source() + ": " + e.getMessage());
+    }
+  }
+
+  /**
+   * Writes each hosted shard of the requested tables on its own lane, so the copy sees whole
+   * pushes only, and shards on different lanes are written in parallel.
+   */
+  private void checkpoint(Connection connection, long requestId, CheckpointShardsMessage m) {
+    CheckpointFiles files = CheckpointFiles.forPath(m.dir());
+    java.util.Set<Integer> wanted = new java.util.HashSet<>();
+    for (int id : m.tableIds()) {
+      wanted.add(id);
+    }
+    List<CompletableFuture<Long>> written = new ArrayList<>();
+    for (HostedShard s : shards.values()) {
+      if (wanted.contains(s.tableId())) {
+        written.add(CompletableFuture.supplyAsync(() -> writeShard(files, m.dir(), s), s.executor()));
+      }
+    }
+    CompletableFuture.allOf(written.toArray(new CompletableFuture<?>[0])).whenComplete((v, err) -> {
+      if (err != null) {
+        replyFailure(connection, requestId, err);
+        return;
+      }
+      connection.reply(requestId, new CountMessage(written.stream().mapToLong(CompletableFuture::join).sum()));
+    });
+  }
+
+  private long writeShard(CheckpointFiles files, String dir, HostedShard s) {
+    String path = CheckpointLayout.shardFile(files, dir, s.tableId(), s.shard());
+    try (CountingOutputStream out = new CountingOutputStream(files.create(path))) {
+      ShardFile.write(out, s.tableId(), s.shard(), s.store(), s.dedupe().marks());
+      return out.count();
+    } catch (IOException | RuntimeException e) {
+      throw new PsRemoteException(ErrorCode.CHECKPOINT_FAILED, "server " + serverId + " could not write "
+          + s.describe() + " to " + path + ": " + e.getMessage());
+    }
   }
 
   private void dropShards(Connection connection, long requestId, int tableId) {

@@ -1,7 +1,10 @@
 package io.sparkps.core.server;
 
+import io.sparkps.core.checkpoint.PushMark;
 import io.sparkps.core.protocol.PushId;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -34,5 +37,20 @@ final class PushDedupe {
 
   private static int compare(long clock, long seq, long markClock, long markSeq) {
     return clock != markClock ? Long.compare(clock, markClock) : Long.compare(seq, markSeq);
+  }
+
+  /** The marks, for a checkpoint of the shard taken on its lane together with its rows. */
+  List<PushMark> marks() {
+    List<PushMark> out = new ArrayList<>(marks.size());
+    marks.forEach((k, m) -> out.add(new PushMark(k.runId(), k.worker(), m[0], m[1])));
+    return out;
+  }
+
+  /** Replaces the marks with a checkpoint's: the restored rows hold exactly these pushes. */
+  void restore(List<PushMark> restored) {
+    marks.clear();
+    for (PushMark m : restored) {
+      marks.put(new RunWorker(m.runId(), m.worker()), new long[] {m.clock(), m.seq()});
+    }
   }
 }

@@ -35,9 +35,11 @@ final class ShardOperations {
   private static final int RESPONSE_OVERHEAD = 64;
 
   private final int maxFrameBytes;
+  private final RunFences fences;
 
-  ShardOperations(int maxFrameBytes) {
+  ShardOperations(int maxFrameBytes, RunFences fences) {
     this.maxFrameBytes = maxFrameBytes;
+    this.fences = fences;
   }
 
   Message execute(HostedShard shard, Message request) {
@@ -99,6 +101,9 @@ final class ShardOperations {
     checkValues(shard, keys.length, values.length);
     PushId id = m.pushId();
     boolean tagged = !id.isNone();
+    if (tagged) {
+      fences.check(id);
+    }
     if (tagged && shard.dedupe().alreadyApplied(id)) {
       // A replay (retried or speculative task): acknowledge without applying it twice.
       return m.returnValues() ? pull(store, keys) : new OkMessage();
