@@ -109,4 +109,43 @@ class RunClockTest {
     }
     return run;
   }
+
+  @Test
+  void aCutHoldsWorkersAtItsClockWhateverTheStalenessUntilReleased() {
+    RunClock run = new RunClock("r", 1, 2, Consistency.asp());
+    run.register(0, 0);
+    run.register(1, 0);
+    assertTrue(run.advance(0, 1, 0).isDone(), "ASP: nobody waits");
+    java.util.concurrent.CompletableFuture<Long> cut = run.holdAt(2);
+    assertThrows(IllegalStateException.class, () -> run.holdAt(3), "one cut at a time");
+    java.util.concurrent.CompletableFuture<Long> held0 = run.advance(0, 2, 0);
+    assertFalse(held0.isDone(), "held at the cut although ASP");
+    assertFalse(cut.isDone(), "worker 1 has not reached the cut");
+    assertTrue(run.advance(1, 1, 0).isDone());
+    java.util.concurrent.CompletableFuture<Long> held1 = run.advance(1, 2, 0);
+    assertEquals(2L, cut.getNow(-1L), "every worker reported the cut clock");
+    assertFalse(held1.isDone());
+    run.releaseHold(0);
+    assertTrue(held0.isDone() && held1.isDone());
+    assertThrows(IllegalStateException.class, () -> run.holdAt(2), "a worker is already at 2");
+  }
+
+  @Test
+  void aRollbackMovesClocksBackAndStartsANewEpoch() {
+    RunClock run = new RunClock("r", 1, 2, Consistency.ssp(1));
+    run.register(0, 0);
+    run.register(1, 0);
+    run.advance(0, 1, 0);
+    run.advance(1, 1, 0);
+    run.advance(1, 2, 0);
+    assertThrows(IllegalStateException.class, () -> run.rollBack(1), "only a failed run rolls back");
+    java.util.concurrent.CompletableFuture<Long> cut = run.holdAt(3);
+    run.fail("server lost");
+    assertTrue(cut.isCompletedExceptionally(), "a failed run fails its pending cut");
+    run.rollBack(1);
+    assertEquals(1, run.epoch());
+    assertEquals(1L, run.register(0, 0));
+    assertEquals(1L, run.register(1, 0), "worker 1 was at 2: back to the checkpoint's 1");
+    assertTrue(run.advance(1, 2, 0).isDone(), "replaying clock 2 is allowed again");
+  }
 }

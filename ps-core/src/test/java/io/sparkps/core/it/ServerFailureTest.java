@@ -51,7 +51,7 @@ class ServerFailureTest {
   }
 
   @Test
-  void aServerThatStopsIsReportedDeadAndOnlyItsShardsFailFast() throws Exception {
+  void aServerThatStopsIsReportedDeadAndItsShardsMoveToALiveServer() throws Exception {
     try (TestCluster cluster = new TestCluster(2)) {
       PsClient client = cluster.client();
       SparseTable t = client.createSparseTable(TableSpec.sparse("w", 1));
@@ -62,29 +62,29 @@ class ServerFailureTest {
       float[] ones = new float[keys.length];
       java.util.Arrays.fill(ones, 1f);
       t.push(keys, ones);
+      var before = client.routing().table("w").orElseThrow();
 
       PsServer victim = cluster.servers.get(1);
-      long before = client.routing().version();
+      long version = client.routing().version();
       victim.close();
-      RoutingTable after = client.routingAtLeast(before + 1).get(10, TimeUnit.SECONDS);
+      // One version for the death, one for the moved shards.
+      RoutingTable after = client.routingAtLeast(version + 2).get(10, TimeUnit.SECONDS);
       assertFalse(after.server(victim.serverId()).orElseThrow().alive());
-      assertTrue(after.server(cluster.servers.get(0).serverId()).orElseThrow().alive());
-
       var route = after.table("w").orElseThrow();
-      long liveKey = -1;
-      long deadKey = -1;
-      for (long k : keys) {
-        int owner = route.ownerOf(route.partitioner().shardOf(k));
-        if (owner == victim.serverId() && deadKey < 0) {
-          deadKey = k;
-        } else if (owner != victim.serverId() && liveKey < 0) {
-          liveKey = k;
-        }
+      for (int owner : route.shardOwners()) {
+        assertEquals(cluster.servers.get(0).serverId(), owner, "every shard is on the live server");
       }
-      assertEquals(1f, t.pull(new long[] {liveKey})[0], "the live server keeps serving");
-      long dk = deadKey;
-      PsRemoteException e = assertThrows(PsRemoteException.class, () -> t.pull(new long[] {dk}));
-      assertEquals(ErrorCode.SERVER_DEAD, e.code());
+
+      t.push(keys, ones);
+      float[] now = t.pull(keys);
+      int lostKeys = 0;
+      for (int i = 0; i < keys.length; i++) {
+        boolean lost = before.ownerOf(before.partitioner().shardOf(keys[i])) == victim.serverId();
+        lostKeys += lost ? 1 : 0;
+        // No checkpoint was taken: a moved shard restarted empty; the live server's rows stayed.
+        assertEquals(lost ? 1f : 2f, now[i], "key " + keys[i]);
+      }
+      assertTrue(lostKeys > 0 && lostKeys < keys.length, "lost keys: " + lostKeys);
     }
   }
 }
