@@ -59,6 +59,7 @@ final class DriverRuntime {
     String seed = secretSeed(conf);
     PsConfig config = PsSparkConf.toPsConfig(conf, host, seed == null ? null : PsSparkConf.deriveKey(seed));
     PsScheduler scheduler = PsScheduler.start(config);
+    Checkpoints.configure(sc, scheduler);
     current = new DriverRuntime(sc, scheduler,
         new PsEndpoint(deploymentId, scheduler.host(), scheduler.port(), config), seed, byPlugin);
     LOG.info("spark-ps scheduler ({}) listening on {}:{} (data-plane auth {})", deploymentId, scheduler.host(),

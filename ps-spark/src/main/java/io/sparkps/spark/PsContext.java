@@ -9,11 +9,13 @@ import io.sparkps.core.config.TableSpec;
 import io.sparkps.core.partition.RoutingTable;
 import io.sparkps.core.protocol.ErrorCode;
 import io.sparkps.core.protocol.PsRemoteException;
+import io.sparkps.core.checkpoint.Manifest;
 import io.sparkps.core.scheduler.PsScheduler;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -218,6 +220,50 @@ public final class PsContext implements AutoCloseable {
         + " times (raise " + PsSparkConf.TRAIN_MAX_ATTEMPTS + " to retry more); last failure: "
         + failures.get(failures.size() - 1).getMessage(), failures.get(failures.size() - 1));
     throw e;
+  }
+
+  /**
+   * Takes a checkpoint of the named tables (none named: all tables) now, as a consistent cut:
+   * running training runs are held at their next clock boundary while the servers write their
+   * shards in parallel. Blocks until the manifest is written. Needs {@code spark.ps.checkpoint.dir}
+   * or a SparkContext checkpoint directory.
+   *
+   * @return what the checkpoint holds (its id, tables, bytes, run clocks)
+   */
+  public Manifest checkpoint(String... tables) {
+    Checkpoints.ensureConfigured(sc, runtime.scheduler);
+    return await(runtime.scheduler.checkpoint(tables), "checkpoint");
+  }
+
+  /**
+   * Loads a checkpoint into this application (continue training tomorrow): {@code dir} is a
+   * checkpoint directory or a checkpoint root, whose newest complete checkpoint is used. Creates
+   * every table of the checkpoint with its rows, optimizer state and versions; tables with those
+   * names must not exist yet. Afterwards get handles with {@link #sparseTable}/{@link #denseTable}
+   * and the same specs.
+   */
+  public Manifest restore(String dir) {
+    return await(runtime.scheduler.restore(dir), "restore from " + dir);
+  }
+
+  /** The checkpoint a lost server's shards are restored from: the newest taken or restored. */
+  public Optional<Manifest> latestCheckpoint() {
+    return runtime.scheduler.latestCheckpoint();
+  }
+
+  private <T> T await(java.util.concurrent.CompletableFuture<T> f, String what) {
+    try {
+      return f.get(runtime.endpoint.config().clockTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      throw new IllegalStateException(what + " did not finish within " + runtime.endpoint.config().clockTimeout()
+          + " (" + PsSparkConf.CLOCK_TIMEOUT + ")", e);
+    } catch (ExecutionException e) {
+      Throwable c = e.getCause();
+      throw c instanceof RuntimeException re ? re : new IllegalStateException(what + " failed: " + c, c);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted during " + what, e);
+    }
   }
 
   /** Statistics of a run: clocks, time blocked in clock(), skew. */

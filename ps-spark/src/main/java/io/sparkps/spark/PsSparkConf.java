@@ -30,6 +30,16 @@ public final class PsSparkConf {
   public static final String AUTH = "spark.ps.authenticate";
   /** Directory (on each executor's local disk) for tables with {@code storage = PERSISTED}. */
   public static final String STORAGE_DIR = "spark.ps.storageDir";
+  /**
+   * Hadoop-compatible directory for checkpoints (hdfs:, s3a:, file: or a local path shared by all
+   * executors). Default: {@code <SparkContext checkpoint dir>/spark-ps} when one is set; without
+   * either, checkpoints are off and a lost server's shards restart empty.
+   */
+  public static final String CHECKPOINT_DIR = "spark.ps.checkpoint.dir";
+  /** Automatic checkpoint every this many clocks of a training run, and at each run's end; 0 = on demand only (default 50). */
+  public static final String CHECKPOINT_INTERVAL = "spark.ps.checkpoint.interval";
+  /** Complete checkpoints kept (default 2). */
+  public static final String CHECKPOINT_KEEP = "spark.ps.checkpoint.keep";
   /** How many times {@code PsContext.train} resubmits a failed training stage (default 3). */
   public static final String TRAIN_MAX_ATTEMPTS = "spark.ps.train.maxAttempts";
 

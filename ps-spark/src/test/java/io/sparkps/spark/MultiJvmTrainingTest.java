@@ -86,7 +86,7 @@ class MultiJvmTrainingTest {
   }
 
   /** Rows with 10 of FEATURES active features under a fixed sparse logistic model; split by seed. */
-  private static JavaRDD<SparseExample> generate(PsContext ps, int split, int rows) {
+  static JavaRDD<SparseExample> generate(PsContext ps, int split, int rows) {
     List<Integer> parts = List.of(0, 1);
     return ps.sparkContext().parallelize(parts, 2).flatMap(p -> {
       Random rnd = new Random(1000L * split + p);
@@ -121,7 +121,7 @@ class MultiJvmTrainingTest {
     return new double[] {Metrics.logLoss(p, y), Metrics.auc(p, y)};
   }
 
-  private static double constant(JavaRDD<SparseExample> data) {
+  static double constant(JavaRDD<SparseExample> data) {
     double[] y = data.map(SparseExample::label).collect().stream().mapToDouble(Double::doubleValue).toArray();
     double rate = java.util.Arrays.stream(y).average().orElse(0.5);
     double[] p = new double[y.length];
