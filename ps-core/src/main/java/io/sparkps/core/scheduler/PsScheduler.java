@@ -666,7 +666,15 @@ public final class PsScheduler implements AutoCloseable {
     List<CompletableFuture<Message>> created = new ArrayList<>();
     CompletableFuture.allOf(fencing.toArray(new CompletableFuture<?>[0])).handle((v, err) -> {
       for (Move mv : moves) {
-        created.add(send(mv.owner(), createShard(mv.route(), mv.shard(), mv.source()), config.clockTimeout()));
+        CompletableFuture<Message> c = send(mv.owner(), createShard(mv.route(), mv.shard(), mv.source()),
+            config.clockTimeout());
+        if (mv.source().isEmpty()) {
+          // No checkpoint: the shard starts empty even if a persisted file of it reopened, since
+          // its push marks are gone and the run replays from clock 0.
+          c = c.thenCompose(ok -> send(mv.owner(), new io.sparkps.core.protocol.ClearMessage(
+              mv.route().tableId(), mv.shard())));
+        }
+        created.add(c);
       }
       return CompletableFuture.allOf(created.toArray(new CompletableFuture<?>[0])).handle((v2, err2) -> null);
     }).thenCompose(f -> f).thenRun(() -> {

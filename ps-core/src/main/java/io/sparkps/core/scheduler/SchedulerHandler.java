@@ -39,6 +39,7 @@ final class SchedulerHandler implements RequestHandler {
     try {
       if (m instanceof HeartbeatMessage hb) {
         scheduler.heartbeat(hb);
+        c.reply(requestId, new io.sparkps.core.protocol.OkMessage());  // servers time our silence
       } else if (m instanceof RegisterServerMessage r) {
         scheduler.registerServer(c, requestId, r);
       } else if (m instanceof CreateTableMessage t) {

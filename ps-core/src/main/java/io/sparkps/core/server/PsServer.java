@@ -10,6 +10,7 @@ import io.sparkps.core.protocol.CreateShardMessage;
 import io.sparkps.core.protocol.DropShardMessage;
 import io.sparkps.core.protocol.ErrorCode;
 import io.sparkps.core.protocol.ErrorMapping;
+import io.sparkps.core.transport.PsTimeoutException;
 import io.sparkps.core.protocol.FenceRunMessage;
 import io.sparkps.core.protocol.HeartbeatMessage;
 import io.sparkps.core.protocol.Message;
@@ -59,6 +60,7 @@ public final class PsServer implements AutoCloseable {
   private final RunFences fences = new RunFences();
   private final ScheduledExecutorService heartbeats;
   private final AtomicBoolean closed = new AtomicBoolean();
+  private final CompletableFuture<Void> stopped = new CompletableFuture<>();
   private final TransportServer listener;
   private final Connection scheduler;
   private final int serverId;
@@ -116,18 +118,36 @@ public final class PsServer implements AutoCloseable {
 
   private void startHeartbeats() {
     long every = config.heartbeatInterval().toNanos();
-    // Registration counts as the first sign of life; beats follow one interval apart.
-    heartbeats.scheduleAtFixedRate(() -> scheduler.sendOneWay(new HeartbeatMessage(serverId)),
-        every, every, TimeUnit.NANOSECONDS);
+    // Registration counts as the first sign of life; beats follow one interval apart. An
+    // unanswered beat means the scheduler (the driver) is gone without closing the connection
+    // (its host died): the server stops rather than serve a dead application.
+    heartbeats.scheduleAtFixedRate(() -> scheduler.request(new HeartbeatMessage(serverId), config.heartbeatTimeout())
+        .whenComplete((ok, err) -> {
+          if (err != null && ErrorMapping.unwrap(err) instanceof PsTimeoutException && !closed.get()) {
+            LOG.error("Parameter server {}: the scheduler did not answer a heartbeat within {}; stopping",
+                serverId, config.heartbeatTimeout());
+            stopInBackground();
+          }
+        }), every, every, TimeUnit.NANOSECONDS);
     scheduler.closeFuture().whenComplete((v, e) -> {
       if (!closed.get()) {
         LOG.error("Parameter server {} lost its scheduler connection; stopping (its shards are gone "
             + "with it; the scheduler declares it dead)", serverId);
-        Thread stopper = new Thread(this::close, "ps-server-" + serverId + "-stop");
-        stopper.setDaemon(true);
-        stopper.start();
+        stopInBackground();
       }
     });
+  }
+
+  /** close() waits for the shard lanes, so it must not run on an I/O or heartbeat thread. */
+  private void stopInBackground() {
+    Thread stopper = new Thread(this::close, "ps-server-" + serverId + "-stop");
+    stopper.setDaemon(true);
+    stopper.start();
+  }
+
+  /** Completes once the server has stopped (closed, or stopped itself after losing the scheduler). */
+  public CompletableFuture<Void> stopped() {
+    return stopped;
   }
 
   public int serverId() {
@@ -358,5 +378,6 @@ public final class PsServer implements AutoCloseable {
     shards.clear();
     transport.close();
     LOG.info("Parameter server {} stopped", serverId);
+    stopped.complete(null);
   }
 }
