@@ -55,7 +55,8 @@ final class TestCluster implements AutoCloseable {
   @Override
   public void close() {
     clients.forEach(PsClient::close);
-    servers.forEach(PsServer::close);
+    // The scheduler first: servers closing one by one before it would each trigger a recovery.
     scheduler.close();
+    servers.forEach(PsServer::close);
   }
 }
