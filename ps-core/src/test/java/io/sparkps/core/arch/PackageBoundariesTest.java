@@ -23,7 +23,7 @@ class PackageBoundariesTest {
   @Test
   void purePackagesDoNotImportNetty() throws IOException {
     List<String> offenders = new ArrayList<>();
-    for (String pkg : List.of("storage", "update", "clock", "partition", "config")) {
+    for (String pkg : List.of("storage", "update", "clock", "partition", "config", "checkpoint")) {
       offenders.addAll(filesImporting(ROOT.resolve(pkg), "import io.netty"));
     }
     assertEquals(List.of(), offenders);
