@@ -32,7 +32,7 @@ final class ServerLauncher {
     if (isLocal(sc)) {
       return 1;
     }
-    int executors = Math.max(1, sc.getExecutorMemoryStatus().size() - 1);
+    int executors = Math.max(1, TaskSlots.executors(sc));
     int cap = sc.getConf().getInt(PsSparkConf.SERVERS, 0);
     return cap > 0 ? Math.min(cap, executors) : executors;
   }

@@ -20,13 +20,28 @@ final class TaskSlots {
     } else if (master.startsWith("local")) {
       cores = localCores(master);
     } else {
-      int executors = Math.max(0, sc.getExecutorMemoryStatus().size() - 1);
+      int executors = executors(sc);
       int perExecutor = sc.getConf().getInt("spark.executor.cores", 0);
       // Without spark.executor.cores, standalone executors take every core of their worker: Spark's
       // default parallelism is then the total core count.
       cores = perExecutor > 0 ? executors * perExecutor : sc.defaultParallelism();
     }
     return Math.max(0, cores / Math.max(1, taskCpus));
+  }
+
+  /**
+   * Executors registered now. The scheduler backend learns of an executor before its block
+   * manager registers, so the larger of the two counts is the one to trust right after start.
+   */
+  static int executors(SparkContext sc) {
+    int withBlockManager = Math.max(0, sc.getExecutorMemoryStatus().size() - 1);
+    int registered;
+    try {
+      registered = sc.getExecutorIds().size();  // Scala private[spark]: public in bytecode
+    } catch (UnsupportedOperationException e) {
+      registered = 0;  // a scheduler backend that does not track executors
+    }
+    return Math.max(withBlockManager, registered);
   }
 
   private static int localCores(String master) {

@@ -362,10 +362,14 @@ public final class PsServer implements AutoCloseable {
     }
   }
 
-  /** Stops heartbeats, closes connections and the listening port, then the shard executors. Idempotent. */
+  /**
+   * Stops heartbeats, closes connections and the listening port, then the shard executors.
+   * Idempotent; returns once the server has stopped, also when another thread is stopping it.
+   */
   @Override
   public void close() {
     if (!closed.compareAndSet(false, true)) {
+      stopped.join();  // another thread is stopping it: return once it has stopped, as callers expect
       return;
     }
     heartbeats.shutdownNow();
