@@ -849,6 +849,13 @@ public final class PsScheduler implements AutoCloseable {
       serverWaiters.forEach(w -> w.future().completeExceptionally(
           new IllegalStateException("scheduler closed before " + w.count() + " servers registered")));
       serverWaiters.clear();
+      // Whoever waits on a checkpoint or a recovery gets an answer instead of its timeout.
+      if (checkpointInProgress != null) {
+        checkpointInProgress.completeExceptionally(new IllegalStateException("scheduler closed during a checkpoint"));
+      }
+      if (recovering != null) {
+        recovering.complete(null);
+      }
     }
     conns.forEach(Connection::close);
     transport.close();
