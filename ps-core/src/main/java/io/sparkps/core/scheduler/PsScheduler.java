@@ -1,5 +1,11 @@
 package io.sparkps.core.scheduler;
 
+import io.sparkps.core.checkpoint.CheckpointFiles;
+import io.sparkps.core.checkpoint.CheckpointLayout;
+import io.sparkps.core.checkpoint.CheckpointPolicy;
+import io.sparkps.core.checkpoint.Manifest;
+import io.sparkps.core.clock.RunClock;
+import io.sparkps.core.clock.RunFailedException;
 import io.sparkps.core.config.PsConfig;
 import io.sparkps.core.config.TableSpec;
 import io.sparkps.core.config.Ticker;
@@ -7,52 +13,57 @@ import io.sparkps.core.partition.RangePartitioner;
 import io.sparkps.core.partition.RoutingTable;
 import io.sparkps.core.partition.ServerInfo;
 import io.sparkps.core.partition.TableRoute;
-import io.sparkps.core.checkpoint.CheckpointPolicy;
-import io.sparkps.core.checkpoint.Manifest;
-import io.sparkps.core.clock.RunClock;
-import io.sparkps.core.clock.RunFailedException;
 import io.sparkps.core.protocol.AbortRunMessage;
 import io.sparkps.core.protocol.BarrierMessage;
+import io.sparkps.core.protocol.CheckpointShardsMessage;
+import io.sparkps.core.protocol.ClearMessage;
 import io.sparkps.core.protocol.ClockMessage;
 import io.sparkps.core.protocol.CountMessage;
-import io.sparkps.core.protocol.FinishWorkerMessage;
-import io.sparkps.core.protocol.RegisterWorkerMessage;
-import io.sparkps.core.protocol.RunBarrierMessage;
-import io.sparkps.core.protocol.WorkerHeartbeatMessage;
-import io.sparkps.core.protocol.WorkerRegisteredMessage;
 import io.sparkps.core.protocol.CreateShardMessage;
 import io.sparkps.core.protocol.CreateTableMessage;
 import io.sparkps.core.protocol.DropShardMessage;
 import io.sparkps.core.protocol.DropTableMessage;
 import io.sparkps.core.protocol.ErrorCode;
 import io.sparkps.core.protocol.ErrorMapping;
+import io.sparkps.core.protocol.FenceRunMessage;
+import io.sparkps.core.protocol.FinishWorkerMessage;
 import io.sparkps.core.protocol.GetRoutingMessage;
 import io.sparkps.core.protocol.HeartbeatMessage;
 import io.sparkps.core.protocol.Message;
 import io.sparkps.core.protocol.OkMessage;
 import io.sparkps.core.protocol.PsRemoteException;
 import io.sparkps.core.protocol.RegisterServerMessage;
+import io.sparkps.core.protocol.RegisterWorkerMessage;
 import io.sparkps.core.protocol.RegisteredMessage;
 import io.sparkps.core.protocol.RoutingMessage;
 import io.sparkps.core.protocol.RoutingUpdateMessage;
+import io.sparkps.core.protocol.RunBarrierMessage;
 import io.sparkps.core.protocol.SubscribeRoutingMessage;
+import io.sparkps.core.protocol.WorkerHeartbeatMessage;
+import io.sparkps.core.protocol.WorkerRegisteredMessage;
 import io.sparkps.core.transport.Connection;
 import io.sparkps.core.transport.PsTransportContext;
 import io.sparkps.core.transport.TransportServer;
 import io.sparkps.core.update.Updaters;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.function.IntFunction;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.IntFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -92,7 +103,7 @@ public final class PsScheduler implements AutoCloseable {
 
   private record ServerWaiter(int count, CompletableFuture<RoutingTable> future) {}
 
-  private PsScheduler(PsConfig config, int port, Ticker ticker) throws java.io.IOException {
+  private PsScheduler(PsConfig config, int port, Ticker ticker) throws IOException {
     this.config = config;
     this.ticker = ticker;
     this.transport = new PsTransportContext(config, "ps-scheduler");
@@ -108,7 +119,7 @@ public final class PsScheduler implements AutoCloseable {
     });
     try {
       this.listener = transport.createServer(config.host(), port, new SchedulerHandler(this));
-    } catch (java.io.IOException | RuntimeException e) {
+    } catch (IOException | RuntimeException e) {
       timer.shutdownNow();
       background.shutdownNow();
       transport.close();
@@ -117,7 +128,7 @@ public final class PsScheduler implements AutoCloseable {
   }
 
   /** Starts a scheduler on {@code config.host()} and an ephemeral port, with the system clock. */
-  public static PsScheduler start(PsConfig config) throws java.io.IOException {
+  public static PsScheduler start(PsConfig config) throws IOException {
     return start(config, 0, Ticker.systemTicker());
   }
 
@@ -125,7 +136,7 @@ public final class PsScheduler implements AutoCloseable {
    * Starts a scheduler; {@code ticker} is the time source for heartbeat timeouts (tests pass a
    * fake one and call {@link #checkHeartbeats()} after moving it).
    */
-  public static PsScheduler start(PsConfig config, int port, Ticker ticker) throws java.io.IOException {
+  public static PsScheduler start(PsConfig config, int port, Ticker ticker) throws IOException {
     PsScheduler s = new PsScheduler(config, port, ticker);
     long every = config.heartbeatInterval().toNanos();
     s.timer.scheduleAtFixedRate(s::checkHeartbeats, every, every, TimeUnit.NANOSECONDS);
@@ -183,7 +194,7 @@ public final class PsScheduler implements AutoCloseable {
   }
 
   /** Progress and statistics of the training run named {@code run}, if it exists. */
-  public java.util.Optional<io.sparkps.core.clock.RunStats> runStats(String run) {
+  public Optional<io.sparkps.core.clock.RunStats> runStats(String run) {
     synchronized (lock) {
       return runs.stats(run);
     }
@@ -426,17 +437,17 @@ public final class PsScheduler implements AutoCloseable {
 
   /** Sets where checkpoints go and how often they are taken automatically. */
   public void configureCheckpoints(CheckpointPolicy policy) {
-    checkpointer.configure(java.util.Objects.requireNonNull(policy, "policy"));
+    checkpointer.configure(Objects.requireNonNull(policy, "policy"));
     LOG.info("Checkpoints under {}{}", policy.dir(), policy.automatic()
         ? " every " + policy.everyClocks() + " clocks and at the end of each run" : " on demand");
   }
 
-  public java.util.Optional<CheckpointPolicy> checkpointPolicy() {
+  public Optional<CheckpointPolicy> checkpointPolicy() {
     return checkpointer.policy();
   }
 
   /** The checkpoint recovery rolls lost shards back to: the newest taken or restored. */
-  public java.util.Optional<Manifest> latestCheckpoint() {
+  public Optional<Manifest> latestCheckpoint() {
     return checkpointer.latest().map(Checkpointer.Latest::manifest);
   }
 
@@ -476,13 +487,13 @@ public final class PsScheduler implements AutoCloseable {
   public CompletableFuture<Manifest> restore(String path) {
     return CompletableFuture.supplyAsync(() -> {
       try {
-        io.sparkps.core.checkpoint.CheckpointFiles files = io.sparkps.core.checkpoint.CheckpointFiles.forPath(path);
-        String dir = io.sparkps.core.checkpoint.CheckpointLayout.resolve(files, path).orElseThrow(() ->
+        CheckpointFiles files = CheckpointFiles.forPath(path);
+        String dir = CheckpointLayout.resolve(files, path).orElseThrow(() ->
             new IllegalArgumentException("no complete checkpoint at or under " + path
                 + " (a checkpoint is a ckpt-NNNNNNNN directory holding a MANIFEST)"));
-        return new Checkpointer.Latest(dir, io.sparkps.core.checkpoint.CheckpointLayout.readManifest(files, dir));
-      } catch (java.io.IOException e) {
-        throw new java.io.UncheckedIOException("reading checkpoint " + path + ": " + e.getMessage(), e);
+        return new Checkpointer.Latest(dir, CheckpointLayout.readManifest(files, dir));
+      } catch (IOException e) {
+        throw new UncheckedIOException("reading checkpoint " + path + ": " + e.getMessage(), e);
       }
     }, background).thenCompose(found -> {
       Manifest manifest = found.manifest();
@@ -494,11 +505,11 @@ public final class PsScheduler implements AutoCloseable {
           }
         }
       }
-      io.sparkps.core.checkpoint.CheckpointFiles files = io.sparkps.core.checkpoint.CheckpointFiles.forPath(found.dir());
+      CheckpointFiles files = CheckpointFiles.forPath(found.dir());
       List<CompletableFuture<RoutingTable>> created = new ArrayList<>();
       for (Manifest.TableEntry t : manifest.tables()) {
         created.add(createTable(t.spec(), t.shards(),
-            shard -> io.sparkps.core.checkpoint.CheckpointLayout.shardFile(files, found.dir(), t.tableId(), shard)));
+            shard -> CheckpointLayout.shardFile(files, found.dir(), t.tableId(), shard)));
       }
       return CompletableFuture.allOf(created.toArray(new CompletableFuture<?>[0])).thenApply(v -> {
         checkpointer.restored(found.dir(), manifest);
@@ -555,7 +566,7 @@ public final class PsScheduler implements AutoCloseable {
     Checkpointer.Allocated a;
     try {
       a = checkpointer.allocate();
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       return CompletableFuture.failedFuture(new PsRemoteException(ErrorCode.CHECKPOINT_FAILED,
           "cannot list the checkpoint directory: " + e.getMessage()));
     }
@@ -576,14 +587,14 @@ public final class PsScheduler implements AutoCloseable {
     }
     List<CompletableFuture<Message>> writes = new ArrayList<>();
     tablesByServer.forEach((server, ids) -> writes.add(send(server,
-        new io.sparkps.core.protocol.CheckpointShardsMessage(a.dir(), ids.stream().mapToInt(Integer::intValue).toArray()),
+        new CheckpointShardsMessage(a.dir(), ids.stream().mapToInt(Integer::intValue).toArray()),
         config.clockTimeout())));
     return CompletableFuture.allOf(writes.toArray(new CompletableFuture<?>[0])).thenApplyAsync(v -> {
       long bytes = writes.stream().mapToLong(w -> ((CountMessage) w.join()).count()).sum();
       Manifest manifest = new Manifest(a.id(), System.currentTimeMillis(), routingVersion, bytes, cuts, entries);
       try {
         checkpointer.complete(a, manifest);
-      } catch (java.io.IOException e) {
+      } catch (IOException e) {
         throw new PsRemoteException(ErrorCode.CHECKPOINT_FAILED, "writing the manifest of " + a.dir() + " failed: "
             + e.getMessage());
       }
@@ -604,9 +615,9 @@ public final class PsScheduler implements AutoCloseable {
   private void recoverLostShards() {
     record Move(TableRoute route, int shard, int owner, String source) {}
     List<Move> moves = new ArrayList<>();
-    java.util.Optional<Checkpointer.Latest> ckpt = checkpointer.latest();
+    Optional<Checkpointer.Latest> ckpt = checkpointer.latest();
     CompletableFuture<Void> done;
-    List<io.sparkps.core.protocol.FenceRunMessage> fences;
+    List<FenceRunMessage> fences;
     int[] fenced;
     synchronized (lock) {
       if (closed.get()) {
@@ -617,7 +628,7 @@ public final class PsScheduler implements AutoCloseable {
         return;
       }
       int[] alive = servers.aliveIds();
-      Map<Integer, Integer> load = new java.util.HashMap<>();
+      Map<Integer, Integer> load = new HashMap<>();
       for (int id : alive) {
         load.put(id, 0);
       }
@@ -636,7 +647,7 @@ public final class PsScheduler implements AutoCloseable {
             orphans++;
             continue;
           }
-          int owner = java.util.Collections.min(load.entrySet(), Map.Entry.comparingByValue()).getKey();
+          int owner = Collections.min(load.entrySet(), Map.Entry.comparingByValue()).getKey();
           load.merge(owner, 1, Integer::sum);
           int lost = shard;
           moves.add(new Move(route, shard, owner, ckpt.map(c -> shardSource(c, route, lost)).orElse("")));
@@ -659,7 +670,7 @@ public final class PsScheduler implements AutoCloseable {
     // Fence first: once a restored shard exists, no push from before the rollback may reach it.
     List<CompletableFuture<Message>> fencing = new ArrayList<>();
     for (int server : fenced) {
-      for (io.sparkps.core.protocol.FenceRunMessage f : fences) {
+      for (FenceRunMessage f : fences) {
         fencing.add(send(server, f));
       }
     }
@@ -671,7 +682,7 @@ public final class PsScheduler implements AutoCloseable {
         if (mv.source().isEmpty()) {
           // No checkpoint: the shard starts empty even if a persisted file of it reopened, since
           // its push marks are gone and the run replays from clock 0.
-          c = c.thenCompose(ok -> send(mv.owner(), new io.sparkps.core.protocol.ClearMessage(
+          c = c.thenCompose(ok -> send(mv.owner(), new ClearMessage(
               mv.route().tableId(), mv.shard())));
         }
         created.add(c);
@@ -681,7 +692,7 @@ public final class PsScheduler implements AutoCloseable {
       boolean again;
       int moved = 0;
       synchronized (lock) {
-        Map<String, int[]> owners = new java.util.HashMap<>();
+        Map<String, int[]> owners = new HashMap<>();
         for (int i = 0; i < moves.size(); i++) {
           Move mv = moves.get(i);
           TableRoute current = tables.get(mv.route().spec().name());
@@ -716,8 +727,8 @@ public final class PsScheduler implements AutoCloseable {
     return ckpt.manifest().table(route.spec().name())
         .filter(t -> t.spec().equals(route.spec()) && t.shards() == route.numShards())
         .map(t -> {
-          io.sparkps.core.checkpoint.CheckpointFiles files = io.sparkps.core.checkpoint.CheckpointFiles.forPath(ckpt.dir());
-          return io.sparkps.core.checkpoint.CheckpointLayout.shardFile(files, ckpt.dir(), t.tableId(), shard);
+          CheckpointFiles files = CheckpointFiles.forPath(ckpt.dir());
+          return CheckpointLayout.shardFile(files, ckpt.dir(), t.tableId(), shard);
         }).orElse("");
   }
 
@@ -725,13 +736,13 @@ public final class PsScheduler implements AutoCloseable {
    * Fails unfinished runs and moves their workers back to the checkpoint's cut (or 0); returns
    * the fences that keep pushes from before the rollback out. Holds lock.
    */
-  private List<io.sparkps.core.protocol.FenceRunMessage> rollBackRuns(java.util.Optional<Checkpointer.Latest> ckpt) {
-    List<io.sparkps.core.protocol.FenceRunMessage> fences = new ArrayList<>();
+  private List<FenceRunMessage> rollBackRuns(Optional<Checkpointer.Latest> ckpt) {
+    List<FenceRunMessage> fences = new ArrayList<>();
     for (RunClock run : runs.inState(RunClock.State.RUNNING, RunClock.State.FAILED)) {
       long resume = ckpt.flatMap(c -> c.manifest().run(run.id())).map(Manifest.RunCut::clock).orElse(0L);
       run.fail("a parameter server was lost; its shards are restored and the run resumes from clock " + resume);
       run.rollBack(resume);
-      fences.add(new io.sparkps.core.protocol.FenceRunMessage(run.id(), run.epoch()));
+      fences.add(new FenceRunMessage(run.id(), run.epoch()));
       LOG.warn("Run {} rolled back to clock {} (epoch {})", run.name(), resume, run.epoch());
     }
     return fences;
