@@ -9,7 +9,6 @@ import io.sparkps.core.clock.RunFailedException;
 import io.sparkps.core.config.PsConfig;
 import io.sparkps.core.config.TableSpec;
 import io.sparkps.core.config.Ticker;
-import io.sparkps.core.partition.RangePartitioner;
 import io.sparkps.core.partition.RoutingTable;
 import io.sparkps.core.partition.ServerInfo;
 import io.sparkps.core.partition.TableRoute;
@@ -19,15 +18,12 @@ import io.sparkps.core.protocol.CheckpointShardsMessage;
 import io.sparkps.core.protocol.ClearMessage;
 import io.sparkps.core.protocol.ClockMessage;
 import io.sparkps.core.protocol.CountMessage;
-import io.sparkps.core.protocol.CreateShardMessage;
-import io.sparkps.core.protocol.CreateTableMessage;
 import io.sparkps.core.protocol.DropShardMessage;
 import io.sparkps.core.protocol.DropTableMessage;
 import io.sparkps.core.protocol.ErrorCode;
 import io.sparkps.core.protocol.ErrorMapping;
 import io.sparkps.core.protocol.FenceRunMessage;
 import io.sparkps.core.protocol.FinishWorkerMessage;
-import io.sparkps.core.protocol.GetRoutingMessage;
 import io.sparkps.core.protocol.HeartbeatMessage;
 import io.sparkps.core.protocol.Message;
 import io.sparkps.core.protocol.OkMessage;
@@ -38,7 +34,6 @@ import io.sparkps.core.protocol.RegisteredMessage;
 import io.sparkps.core.protocol.RoutingMessage;
 import io.sparkps.core.protocol.RoutingUpdateMessage;
 import io.sparkps.core.protocol.RunBarrierMessage;
-import io.sparkps.core.protocol.SubscribeRoutingMessage;
 import io.sparkps.core.protocol.WorkerHeartbeatMessage;
 import io.sparkps.core.protocol.WorkerRegisteredMessage;
 import io.sparkps.core.transport.Connection;
@@ -48,7 +43,6 @@ import io.sparkps.core.update.Updaters;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -278,14 +272,15 @@ public final class PsScheduler implements AutoCloseable {
         return CompletableFuture.failedFuture(new PsRemoteException(ErrorCode.SERVER_DEAD,
             "no live parameter server to hold table " + spec.name() + "; start servers before creating tables"));
       }
-      owners = shards > 0 ? roundRobin(alive, shards) : shardOwners(spec, alive, config.shardThreads());
+      owners = shards > 0 ? ShardPlacement.roundRobin(alive, shards)
+          : ShardPlacement.shardOwners(spec, alive, config.shardThreads());
       tableId = nextTableId++;
       pendingTables.add(spec.name());
     }
     TableRoute route = new TableRoute(tableId, spec, owners);
     List<CompletableFuture<Message>> created = new ArrayList<>();
     for (int shard = 0; shard < owners.length; shard++) {
-      created.add(send(owners[shard], createShard(route, shard, source.apply(shard)), config.clockTimeout()));
+      created.add(send(owners[shard], ShardPlacement.createShard(route, shard, source.apply(shard)), config.clockTimeout()));
     }
     return CompletableFuture.allOf(created.toArray(new CompletableFuture<?>[0])).handle((v, err) -> {
       if (err != null) {
@@ -306,23 +301,6 @@ public final class PsScheduler implements AutoCloseable {
       LOG.info("Created {} on servers {}", spec, java.util.Arrays.toString(owners));
       return now;
     });
-  }
-
-  private static CreateShardMessage createShard(TableRoute route, int shard, String source) {
-    TableSpec spec = route.spec();
-    if (!spec.isDense()) {
-      return new CreateShardMessage(route.tableId(), shard, spec, 0, 0, source);
-    }
-    RangePartitioner ranges = new RangePartitioner(spec.rows(), route.numShards());
-    return new CreateShardMessage(route.tableId(), shard, spec, ranges.start(shard), ranges.end(shard), source);
-  }
-
-  private static int[] roundRobin(int[] alive, int shards) {
-    int[] owners = new int[shards];
-    for (int i = 0; i < shards; i++) {
-      owners[i] = alive[i % alive.length];
-    }
-    return owners;
   }
 
   void dropTable(Connection c, long requestId, DropTableMessage m) {
@@ -613,8 +591,7 @@ public final class PsScheduler implements AutoCloseable {
    * keep surviving shards from applying the replays twice. Registrations wait until it is done.
    */
   private void recoverLostShards() {
-    record Move(TableRoute route, int shard, int owner, String source) {}
-    List<Move> moves = new ArrayList<>();
+    List<ShardPlacement.Move> moves = new ArrayList<>();
     Optional<Checkpointer.Latest> ckpt = checkpointer.latest();
     CompletableFuture<Void> done;
     List<FenceRunMessage> fences;
@@ -628,31 +605,9 @@ public final class PsScheduler implements AutoCloseable {
         return;
       }
       int[] alive = servers.aliveIds();
-      Map<Integer, Integer> load = new HashMap<>();
-      for (int id : alive) {
-        load.put(id, 0);
-      }
-      tables.values().forEach(r -> {
-        for (int owner : r.shardOwners()) {
-          load.computeIfPresent(owner, (k, n) -> n + 1);
-        }
-      });
-      int orphans = 0;
-      for (TableRoute route : tables.values()) {
-        for (int shard = 0; shard < route.numShards(); shard++) {
-          if (servers.isAlive(route.ownerOf(shard))) {
-            continue;
-          }
-          if (alive.length == 0) {
-            orphans++;
-            continue;
-          }
-          int owner = Collections.min(load.entrySet(), Map.Entry.comparingByValue()).getKey();
-          load.merge(owner, 1, Integer::sum);
-          int lost = shard;
-          moves.add(new Move(route, shard, owner, ckpt.map(c -> shardSource(c, route, lost)).orElse("")));
-        }
-      }
+      ShardPlacement.Plan plan = ShardPlacement.moves(tables.values(), alive, servers::isAlive, ckpt);
+      moves.addAll(plan.moves());
+      int orphans = plan.orphans();
       if (orphans > 0) {
         LOG.error("{} shards have no live server to move to; they wait for a new server to register", orphans);
       }
@@ -676,8 +631,8 @@ public final class PsScheduler implements AutoCloseable {
     }
     List<CompletableFuture<Message>> created = new ArrayList<>();
     CompletableFuture.allOf(fencing.toArray(new CompletableFuture<?>[0])).handle((v, err) -> {
-      for (Move mv : moves) {
-        CompletableFuture<Message> c = send(mv.owner(), createShard(mv.route(), mv.shard(), mv.source()),
+      for (ShardPlacement.Move mv : moves) {
+        CompletableFuture<Message> c = send(mv.owner(), ShardPlacement.createShard(mv.route(), mv.shard(), mv.source()),
             config.clockTimeout());
         if (mv.source().isEmpty()) {
           // No checkpoint: the shard starts empty even if a persisted file of it reopened, since
@@ -694,7 +649,7 @@ public final class PsScheduler implements AutoCloseable {
       synchronized (lock) {
         Map<String, int[]> owners = new HashMap<>();
         for (int i = 0; i < moves.size(); i++) {
-          Move mv = moves.get(i);
+          ShardPlacement.Move mv = moves.get(i);
           TableRoute current = tables.get(mv.route().spec().name());
           if (current == null || current.tableId() != mv.route().tableId()) {
             continue;  // dropped meanwhile
@@ -722,16 +677,6 @@ public final class PsScheduler implements AutoCloseable {
     });
   }
 
-  /** The checkpoint file of a shard, if the checkpoint holds the same table with the same layout. */
-  private static String shardSource(Checkpointer.Latest ckpt, TableRoute route, int shard) {
-    return ckpt.manifest().table(route.spec().name())
-        .filter(t -> t.spec().equals(route.spec()) && t.shards() == route.numShards())
-        .map(t -> {
-          CheckpointFiles files = CheckpointFiles.forPath(ckpt.dir());
-          return CheckpointLayout.shardFile(files, ckpt.dir(), t.tableId(), shard);
-        }).orElse("");
-  }
-
   /**
    * Fails unfinished runs and moves their workers back to the checkpoint's cut (or 0); returns
    * the fences that keep pushes from before the rollback out. Holds lock.
@@ -749,22 +694,6 @@ public final class PsScheduler implements AutoCloseable {
   }
 
   // ---- internals ----
-
-  /**
-   * Which server holds each shard. Dense tables get one contiguous range per server. Sparse
-   * tables get one shard per shard lane of each server, dealt round-robin: a request's slices then
-   * run on all lanes (cores) of a server at once instead of queueing on one.
-   */
-  static int[] shardOwners(TableSpec spec, int[] alive, int lanesPerServer) {
-    if (spec.isDense()) {
-      return java.util.Arrays.copyOf(alive, (int) Math.min(alive.length, spec.rows()));
-    }
-    int[] owners = new int[alive.length * Math.max(1, lanesPerServer)];
-    for (int i = 0; i < owners.length; i++) {
-      owners[i] = alive[i % alive.length];
-    }
-    return owners;
-  }
 
   private static void checkUpdater(TableSpec spec) {
     try {
