@@ -89,7 +89,7 @@ public final class SparseLrExample {
     System.out.printf(Locale.ROOT, "training: %s, optimizer %s, batch %d, %d servers%n", settings.consistency(),
         settings.optimizer(), settings.batchSize(), ps.routing().servers().size());
     System.out.printf(Locale.ROOT, "%5s %12s %14s %10s %9s %12s%n", "epoch", "train loss", "held-out loss",
-        "AUC", "seconds", "max blocked");
+        "AUC", "train s", "max blocked");
     long trainStart = System.nanoTime();
     SparseLogisticRegression.Result result = SparseLogisticRegression.train(ps, "example-lr", train, heldOut,
         settings, r -> System.out.printf(Locale.ROOT, "%5d %12.4f %14.4f %10.4f %9.2f %9d ms%n", r.epoch() + 1,

@@ -32,6 +32,14 @@ public final class SparkInterop {
     }
   }
 
+  /** Fails unless {@code column} exists and is boolean. */
+  public static void requireBooleanColumn(StructType schema, String column) {
+    DataType type = field(schema, column).dataType();
+    if (!type.equals(DataTypes.BooleanType)) {
+      throw new IllegalArgumentException("column " + column + " must be boolean, found " + type.simpleString());
+    }
+  }
+
   /** {@code schema} plus a column (none when {@code name} is empty); fails if it already exists. */
   public static StructType appendColumn(StructType schema, String name, DataType type) {
     if (name == null || name.isEmpty()) {

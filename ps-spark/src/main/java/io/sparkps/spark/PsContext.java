@@ -192,6 +192,15 @@ public final class PsContext implements AutoCloseable {
             + " task slots; repartition the data to at most " + slots + " partitions or add executors");
       }
     }
+    if (barrier) {
+      org.apache.spark.rdd.RDD<?> odd = BarrierLineage.mismatch(data.rdd());
+      if (odd != null) {
+        throw new IllegalArgumentException("training run " + run + ": its data has " + data.getNumPartitions()
+            + " partitions but is computed in the same stage from " + odd + " with " + odd.getNumPartitions()
+            + " (a coalesce, union or similar); Spark's barrier mode refuses that (SPARK-24820). "
+            + "repartition(" + data.getNumPartitions() + ") the data, and persist it, before training");
+      }
+    }
     int maxAttempts = sc.getConf().getInt(PsSparkConf.TRAIN_MAX_ATTEMPTS, 3);
     List<Throwable> failures = new ArrayList<>();
     for (int attempt = 0; attempt < maxAttempts; attempt++) {

@@ -129,6 +129,15 @@ class PsContextLocalTest {
   }
 
   @Test
+  void aCoalescedInputFailsAtOnceNamingTheFixInsteadOfSparksBarrierError() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> ps.train(rdd(4, 8).coalesce(2), "coalesced", Consistency.bsp(), (w, rows) -> w.clock()));
+    assertTrue(e.getMessage().contains("coalesced") && e.getMessage().contains("repartition(2)"), e.getMessage());
+    RunStats ok = ps.train(rdd(4, 8).repartition(2), "repartitioned", Consistency.bsp(), (w, rows) -> w.clock());
+    assertEquals(2, ok.clocks().length, "the fix the message names works");
+  }
+
+  @Test
   void aspRunsWithPlainMapPartitions() {
     DenseTableHandle counts = ps.denseTable(TableSpec.dense("asp-counts", 3, 1));
     ps.train(rdd(3, 9), "asp", Consistency.asp(), (worker, rows) -> {

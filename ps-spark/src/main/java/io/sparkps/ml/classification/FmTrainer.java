@@ -47,16 +47,4 @@ final class FmTrainer {
       ps.dropTable(name + ".loss");
     }
   }
-
-  /**
-   * {@code rows} on {@code numPartitions} partitions, or with 0 on its own partitions capped at the
-   * application's task slots (gated runs need every partition running at once).
-   */
-  static JavaRDD<SparseExample> spread(PsContext ps, JavaRDD<SparseExample> rows, int numPartitions) {
-    if (numPartitions > 0 && numPartitions != rows.getNumPartitions()) {
-      return rows.repartition(numPartitions);
-    }
-    int slots = Math.max(1, ps.sparkContext().defaultParallelism());
-    return numPartitions == 0 && rows.getNumPartitions() > slots ? rows.coalesce(slots) : rows;
-  }
 }

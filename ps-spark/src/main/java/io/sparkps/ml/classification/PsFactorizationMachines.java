@@ -170,7 +170,7 @@ public final class PsFactorizationMachines
           }
           return SparseExample.of(label, (Vector) r.get(1));
         });
-    rows = FmTrainer.spread(ps, rows, getNumPartitions()).persist(StorageLevel.MEMORY_AND_DISK());
+    rows = TrainingPartitions.spread(ps, rows, getNumPartitions()).persist(StorageLevel.MEMORY_AND_DISK());
     boolean ftrl = getOptimizer().equals("ftrl");
     UpdaterSpec opt = PsLogisticRegression.optimizerSpec(getOptimizer(), getStepSize(), 0, getRegParam());
     FmSettings settings = new FmSettings(getMaxIter(), getBatchSize(), getFactorSize(), opt,

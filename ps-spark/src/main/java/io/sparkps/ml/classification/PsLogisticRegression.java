@@ -4,6 +4,9 @@ import io.sparkps.core.update.UpdaterSpec;
 import io.sparkps.ml.SparkInterop;
 import io.sparkps.ml.SparseExample;
 import io.sparkps.spark.PsContext;
+import io.sparkps.core.config.Ticker;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.ml.linalg.Vector;
@@ -45,8 +48,10 @@ public final class PsLogisticRegression
 
   private static final long serialVersionUID = 1L;
   private static final AtomicLong FITS = new AtomicLong();
+  private static final Ticker TICKER = Ticker.systemTicker();
 
   private final Param<String> weightCol;
+  private final Param<String> validationIndicatorCol;
   private final IntParam maxIter;
   private final DoubleParam regParam;
   private final DoubleParam elasticNetParam;
@@ -70,6 +75,8 @@ public final class PsLogisticRegression
   public PsLogisticRegression(String uid) {
     super(uid);
     weightCol = PsParams.column(this, "weightCol", "instance weight column name (optional; unset = weight 1)");
+    validationIndicatorCol = PsParams.column(this, "validationIndicatorCol", "boolean column: true marks a "
+        + "validation row, scored after every epoch and never trained on (optional; unset = train on every row)");
     maxIter = PsParams.atLeast(this, "maxIter", "maximum number of epochs", 1);
     regParam = PsParams.atLeast(this, "regParam", "regularization strength", 0.0);
     elasticNetParam = PsParams.unit(this, "elasticNetParam", "L1 share of the regularization (0 = L2, 1 = L1)");
@@ -107,6 +114,10 @@ public final class PsLogisticRegression
 
   public Param<String> weightCol() {
     return weightCol;
+  }
+
+  public Param<String> validationIndicatorCol() {
+    return validationIndicatorCol;
   }
 
   public IntParam maxIter() {
@@ -168,6 +179,7 @@ public final class PsLogisticRegression
   // ---- typed setters (chain) and getters ----
 
   public PsLogisticRegression setWeightCol(String v) { return put(weightCol, v); }
+  public PsLogisticRegression setValidationIndicatorCol(String v) { return put(validationIndicatorCol, v); }
   public PsLogisticRegression setMaxIter(int v) { return put(maxIter, v); }
   public PsLogisticRegression setRegParam(double v) { return put(regParam, v); }
   public PsLogisticRegression setElasticNetParam(double v) { return put(elasticNetParam, v); }
@@ -205,10 +217,14 @@ public final class PsLogisticRegression
     if (isDefined(weightCol)) {
       SparkInterop.requireNumericColumn(schema, (String) getOrDefault(weightCol));
     }
+    if (isDefined(validationIndicatorCol)) {
+      SparkInterop.requireBooleanColumn(schema, (String) getOrDefault(validationIndicatorCol));
+    }
   }
 
   @Override
   public PsLogisticRegressionModel fit(Dataset<?> dataset) {
+    long fitStart = TICKER.read();
     if (getStandardization()) {
       throw new IllegalArgumentException("standardization=true is not supported: it would densify sparse "
           + "features (allowed: false); scale features beforehand if needed");
@@ -216,25 +232,15 @@ public final class PsLogisticRegression
     transformSchema(dataset.schema(), true);
     PsContext ps = PsContext.getOrCreate(dataset.sparkSession());
     long numFeatures = ((Vector) dataset.select(getFeaturesCol()).head().get(0)).size();
-    Column weight = isDefined(weightCol) ? functions.col((String) getOrDefault(weightCol)) : functions.lit(1.0);
-    JavaRDD<SparseExample> rows = dataset.select(functions.col(getLabelCol()).cast("double"),
-        functions.col(getFeaturesCol()), weight.cast("double")).toJavaRDD()
-        .map(r -> {
-          double label = r.getDouble(0);
-          if (label != 0 && label != 1) {
-            throw new IllegalArgumentException("labels must be 0 or 1 for binary logistic regression: label=" + label);
-          }
-          return SparseExample.of(label, (Vector) r.get(1), r.getDouble(2));
-        });
-    int partitions = getNumPartitions();
-    if (partitions > 0 && partitions != rows.getNumPartitions()) {
-      rows = rows.repartition(partitions);
-    } else if (partitions == 0) {
-      int slots = Math.max(1, ps.sparkContext().defaultParallelism());
-      if (rows.getNumPartitions() > slots) {
-        rows = rows.coalesce(slots);
-      }
+    Dataset<?> trainSet = dataset;
+    JavaRDD<SparseExample> validation = null;
+    if (isDefined(validationIndicatorCol)) {
+      Column isValidation = functions.col((String) getOrDefault(validationIndicatorCol));
+      trainSet = dataset.filter(functions.not(isValidation));
+      validation = examples(dataset.filter(isValidation)).persist(StorageLevel.MEMORY_AND_DISK());
     }
+    JavaRDD<SparseExample> rows = examples(trainSet);
+    rows = TrainingPartitions.spread(ps, rows, getNumPartitions());
     rows = rows.persist(StorageLevel.MEMORY_AND_DISK());
     LrMethod m = LrMethod.parse(getMethod());
     double l1 = getRegParam() * getElasticNetParam();
@@ -244,26 +250,62 @@ public final class PsLogisticRegression
     LrSettings settings = new LrSettings(getMaxIter(), getBatchSize(), opt, ftrl ? 0 : l1, ftrl ? 0 : l2,
         m.consistency(getStaleness()));
     String name = uid() + "-fit-" + FITS.incrementAndGet();
-    double[] history = new double[getMaxIter()];
-    int[] epochs = {0};
+    List<SparseLogisticRegression.EpochResult> epochs = new ArrayList<>();
+    List<Double> elapsed = new ArrayList<>();
+    double[] validating = {0};
     try {
       TolStop stop = new TolStop(getTol());
-      SparseLogisticRegression.Result result = SparseLogisticRegression.train(ps, name, rows, null, settings, m,
-          getFetchEvery(), getPushEvery(), getSeed(), r -> {
-            history[r.epoch()] = r.trainLogLoss();
-            epochs[0] = r.epoch() + 1;
+      SparseLogisticRegression.Result result = SparseLogisticRegression.train(ps, name, rows, validation, settings,
+          m, getFetchEvery(), getPushEvery(), getSeed(), r -> {
+            validating[0] += r.evalSeconds();
+            epochs.add(r);
+            elapsed.add((TICKER.read() - fitStart) / 1e9 - validating[0]);
             stop.observe(r.trainLogLoss());
           }, stop);
       var all = result.weights().pullAll();
       LrWeights w = LrWeights.of(numFeatures, all.keys(), all.values());
-      PsLogisticRegressionModel model = new PsLogisticRegressionModel(uid(), w,
-          new PsLogisticRegressionSummary(java.util.Arrays.copyOf(history, epochs[0])));
+      PsLogisticRegressionModel model = new PsLogisticRegressionModel(uid(), w, summary(epochs, elapsed));
       return copyValues(model, ParamMap.empty()).setParent(this);
     } finally {
       rows.unpersist(false);
+      if (validation != null) {
+        validation.unpersist(false);
+      }
       ps.dropTable(name + ".w");
       ps.dropTable(name + ".loss");
     }
+  }
+
+  private JavaRDD<SparseExample> examples(Dataset<?> data) {
+    Column weight = isDefined(weightCol) ? functions.col((String) getOrDefault(weightCol)) : functions.lit(1.0);
+    return data.select(functions.col(getLabelCol()).cast("double"), functions.col(getFeaturesCol()),
+        weight.cast("double")).toJavaRDD()
+        .map(r -> {
+          double label = r.getDouble(0);
+          if (label != 0 && label != 1) {
+            throw new IllegalArgumentException("labels must be 0 or 1 for binary logistic regression: label=" + label);
+          }
+          return SparseExample.of(label, (Vector) r.get(1), r.getDouble(2));
+        });
+  }
+
+  private static PsLogisticRegressionSummary summary(List<SparseLogisticRegression.EpochResult> epochs,
+      List<Double> elapsed) {
+    int n = epochs.size();
+    double[] loss = new double[n];
+    double[] vLoss = new double[n];
+    double[] vAuc = new double[n];
+    double[] seconds = new double[n];
+    double[] vSeconds = new double[n];
+    for (int e = 0; e < n; e++) {
+      SparseLogisticRegression.EpochResult r = epochs.get(e);
+      loss[e] = r.trainLogLoss();
+      vLoss[e] = r.evalLogLoss();
+      vAuc[e] = r.evalAuc();
+      seconds[e] = elapsed.get(e);
+      vSeconds[e] = r.evalSeconds();
+    }
+    return new PsLogisticRegressionSummary(loss, vLoss, vAuc, seconds, vSeconds);
   }
 
   static UpdaterSpec optimizerSpec(String name, double stepSize, double l1, double l2) {

@@ -111,16 +111,36 @@ public final class PsLogisticRegressionModel extends ProbabilisticBinaryModel<Ps
       sparkSession().createDataFrame(rows, weightSchema).repartition(1).write().parquet(path + "/data/weights");
       StructType metaSchema = new StructType(new StructField[] {
           DataTypes.createStructField("numFeatures", DataTypes.LongType, false),
-          DataTypes.createStructField("bias", DataTypes.DoubleType, false),
-          DataTypes.createStructField("objectiveHistory",
-              DataTypes.createArrayType(DataTypes.DoubleType, false), true)});
-      double[] history = model.summary == null ? null : model.summary.objectiveHistory();
-      sparkSession().createDataFrame(List.of(RowFactory.create(model.weights.numFeatures(), model.weights.bias(),
-          history == null ? null : java.util.Arrays.asList(SparkInterop.boxed(history)))), metaSchema).write().parquet(path + "/data/model");
+          DataTypes.createStructField("bias", DataTypes.DoubleType, false)});
+      Object[] meta = new Object[2 + SUMMARY_COLUMNS.length];
+      meta[0] = model.weights.numFeatures();
+      meta[1] = model.weights.bias();
+      PsLogisticRegressionSummary s = model.summary;
+      double[][] columns = s == null ? null : new double[][] {s.objectiveHistory(), s.validationLogLoss(),
+          s.validationAuc(), s.elapsedSeconds(), s.validationSeconds()};
+      for (int c = 0; c < SUMMARY_COLUMNS.length; c++) {
+        metaSchema = metaSchema.add(DataTypes.createStructField(SUMMARY_COLUMNS[c],
+            DataTypes.createArrayType(DataTypes.DoubleType, false), true));
+        meta[2 + c] = columns == null ? null : java.util.Arrays.asList(SparkInterop.boxed(columns[c]));
+      }
+      sparkSession().createDataFrame(List.of(RowFactory.create(meta)), metaSchema).write()
+          .parquet(path + "/data/model");
     }
   }
 
+  /** The summary's per-epoch arrays, in the order of the summary's constructor; stored after numFeatures, bias. */
+  private static final String[] SUMMARY_COLUMNS = {"objectiveHistory", "validationLogLoss", "validationAuc",
+      "elapsedSeconds", "validationSeconds"};
+
   private static final class Reader extends MLReader<PsLogisticRegressionModel> {
+    private static PsLogisticRegressionSummary summary(Row meta) {
+      double[][] c = new double[SUMMARY_COLUMNS.length][];
+      for (int i = 0; i < c.length; i++) {
+        c[i] = SparkInterop.unboxed(meta.getList(2 + i));
+      }
+      return new PsLogisticRegressionSummary(c[0], c[1], c[2], c[3], c[4]);
+    }
+
     @Override
     public PsLogisticRegressionModel load(String path) {
       DefaultParamsReader.Metadata metadata = DefaultParamsReader.loadMetadata(path, sparkSession(),
@@ -136,8 +156,7 @@ public final class PsLogisticRegressionModel extends ProbabilisticBinaryModel<Ps
         values[i + 1] = ws.get(i).getFloat(1);
       }
       LrWeights weights = LrWeights.of(meta.getLong(0), keys, values);
-      PsLogisticRegressionSummary summary = meta.isNullAt(2) ? null
-          : new PsLogisticRegressionSummary(SparkInterop.unboxed(meta.getList(2)));
+      PsLogisticRegressionSummary summary = meta.isNullAt(2) ? null : summary(meta);
       PsLogisticRegressionModel model = new PsLogisticRegressionModel(metadata.uid(), weights, summary);
       metadata.getAndSetParams(model, scala.Option.empty());
       return model;

@@ -1,15 +1,43 @@
 package io.sparkps.ml.classification;
 
 import java.io.Serializable;
+import java.util.Arrays;
 
-/** What training recorded: the weighted training logloss of every epoch. Immutable. */
+/**
+ * What training recorded, one entry per epoch: the training logloss and, when the estimator had a
+ * {@code validationIndicatorCol}, the held-out logloss and AUC after the epoch and the time it took
+ * to get there. Immutable.
+ */
 public final class PsLogisticRegressionSummary implements Serializable {
 
-  private static final long serialVersionUID = 1L;
+  private static final long serialVersionUID = 2L;
   private final double[] objectiveHistory;
+  private final double[] validationLogLoss;
+  private final double[] validationAuc;
+  private final double[] elapsedSeconds;
+  private final double[] validationSeconds;
 
+  /** A summary without validation figures (NaN) or timings (NaN). */
   public PsLogisticRegressionSummary(double[] objectiveHistory) {
+    this(objectiveHistory, nans(objectiveHistory.length), nans(objectiveHistory.length),
+        nans(objectiveHistory.length), nans(objectiveHistory.length));
+  }
+
+  /** All arrays have one entry per epoch; NaN where a figure was not measured. */
+  public PsLogisticRegressionSummary(double[] objectiveHistory, double[] validationLogLoss, double[] validationAuc,
+      double[] elapsedSeconds, double[] validationSeconds) {
+    int n = objectiveHistory.length;
+    if (validationLogLoss.length != n || validationAuc.length != n || elapsedSeconds.length != n
+        || validationSeconds.length != n) {
+      throw new IllegalArgumentException("summary arrays differ in length: epochs=" + n + ", validationLogLoss="
+          + validationLogLoss.length + ", validationAuc=" + validationAuc.length + ", elapsedSeconds="
+          + elapsedSeconds.length + ", validationSeconds=" + validationSeconds.length);
+    }
     this.objectiveHistory = objectiveHistory.clone();
+    this.validationLogLoss = validationLogLoss.clone();
+    this.validationAuc = validationAuc.clone();
+    this.elapsedSeconds = elapsedSeconds.clone();
+    this.validationSeconds = validationSeconds.clone();
   }
 
   /** Training logloss per epoch (mean over the rows, measured while the epoch trained). */
@@ -17,7 +45,36 @@ public final class PsLogisticRegressionSummary implements Serializable {
     return objectiveHistory.clone();
   }
 
+  /** Held-out logloss after each epoch (the validation rows); NaN without a validationIndicatorCol. */
+  public double[] validationLogLoss() {
+    return validationLogLoss.clone();
+  }
+
+  /** Held-out AUC after each epoch; NaN without a validationIndicatorCol. */
+  public double[] validationAuc() {
+    return validationAuc.clone();
+  }
+
+  /**
+   * Seconds from the start of {@code fit} to the end of each epoch, not counting the time spent
+   * scoring the validation rows: the cost of training alone up to that epoch.
+   */
+  public double[] elapsedSeconds() {
+    return elapsedSeconds.clone();
+  }
+
+  /** Seconds spent scoring the validation rows after each epoch (0 without validation). */
+  public double[] validationSeconds() {
+    return validationSeconds.clone();
+  }
+
   public int totalIterations() {
     return objectiveHistory.length;
+  }
+
+  private static double[] nans(int n) {
+    double[] a = new double[n];
+    Arrays.fill(a, Double.NaN);
+    return a;
   }
 }

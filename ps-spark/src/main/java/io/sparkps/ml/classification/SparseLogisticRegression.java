@@ -21,9 +21,12 @@ import org.apache.spark.api.java.JavaRDD;
  */
 public final class SparseLogisticRegression {
 
-  /** What one epoch achieved. {@code evalLogLoss}/{@code evalAuc} are NaN without a held-out set. */
+  /**
+   * What one epoch achieved. {@code evalLogLoss}/{@code evalAuc} are NaN without a held-out set;
+   * {@code seconds} is the epoch's training time, {@code evalSeconds} the held-out scoring after it.
+   */
   public record EpochResult(int epoch, double trainLogLoss, double evalLogLoss, double evalAuc,
-      double seconds, long maxBlockedMillis) {}
+      double seconds, double evalSeconds, long maxBlockedMillis) {}
 
   /** The trained weights (still on the servers) and the per-epoch history. */
   public record Result(SparseTableHandle weights, List<EpochResult> epochs) {}
@@ -65,6 +68,7 @@ public final class SparseLogisticRegression {
       RunStats stats = ps.train(train, name + "-epoch-" + e, settings.consistency(),
           method.epoch(weights, losses, settings, e, fetchEvery, pushEvery, seed));
       float[] loss = losses.pullRange(e, e + 1);
+      long trained = TICKER.read();
       double evalLoss = Double.NaN;
       double evalAuc = Double.NaN;
       if (heldOut != null) {
@@ -77,7 +81,7 @@ public final class SparseLogisticRegression {
         blocked = Math.max(blocked, b / 1_000_000);
       }
       EpochResult r = new EpochResult(e, loss[1] > 0 ? loss[0] / loss[1] : Double.NaN, evalLoss, evalAuc,
-          (TICKER.read() - start) / 1e9, blocked);
+          (trained - start) / 1e9, (TICKER.read() - trained) / 1e9, blocked);
       history.add(r);
       listener.epoch(r);
       if (stop.getAsBoolean()) {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sparkps.ml.evaluation.Metrics;
 import io.sparkps.spark.PsPlugin;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -23,9 +24,11 @@ import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.tuning.CrossValidator;
 import org.apache.spark.ml.tuning.CrossValidatorModel;
 import org.apache.spark.ml.tuning.ParamGridBuilder;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -120,6 +123,70 @@ class PsLogisticRegressionTest {
     for (double m : best.avgMetrics()) {
       assertTrue(m > 0.6, "every grid point learns: " + java.util.Arrays.toString(best.avgMetrics()));
     }
+  }
+
+  @Test
+  void validationRowsAreScoredEveryEpochAndNeverTrainedOn() throws IOException {
+    Column isVal = functions.monotonically_increasing_id().mod(5).equalTo(0);
+    // One partition, so one worker: training is deterministic and two fits on the same rows agree.
+    Dataset<Row> data = sparse.coalesce(1).withColumn("val", isVal).cache();
+    PsLogisticRegression lr = new PsLogisticRegression().setMaxIter(3).setBatchSize(256).setTol(0);
+    PsLogisticRegressionModel withVal = lr.copy(ParamMap.empty()).setValidationIndicatorCol("val").fit(data);
+    PsLogisticRegressionModel trainOnly = lr.fit(data.filter(functions.not(functions.col("val"))));
+    PsLogisticRegressionModel everything = lr.fit(data);
+
+    // A fifth more rows moves the weights far beyond float noise: training on the validation rows would show.
+    assertTrue(maxWeightDiff(withVal, trainOnly) < 1e-6, "same training rows: " + maxWeightDiff(withVal, trainOnly));
+    assertTrue(maxWeightDiff(everything, withVal) > 1e-2, "more rows, other weights: "
+        + maxWeightDiff(everything, withVal));
+
+    PsLogisticRegressionSummary s = withVal.summary();
+    assertEquals(3, s.totalIterations());
+    double[] elapsed = s.elapsedSeconds();
+    for (int e = 0; e < 3; e++) {
+      assertTrue(Double.isFinite(s.validationLogLoss()[e]) && s.validationAuc()[e] > 0.5, "epoch " + e);
+      assertTrue(s.validationSeconds()[e] > 0 && elapsed[e] > (e == 0 ? 0 : elapsed[e - 1]), "epoch " + e);
+    }
+    Dataset<Row> val = data.filter(functions.col("val"));
+    List<Row> pred = withVal.transform(val).select("probability", "label").collectAsList();
+    double[] p = new double[pred.size()];
+    double[] y = new double[pred.size()];
+    for (int i = 0; i < p.length; i++) {
+      p[i] = ((Vector) pred.get(i).get(0)).apply(1);
+      y[i] = pred.get(i).getDouble(1);
+    }
+    assertEquals(Metrics.logLoss(p, y), s.validationLogLoss()[2], 1e-6, "the last epoch scored the validation rows");
+    assertTrue(Double.isNaN(trainOnly.summary().validationLogLoss()[0]), "no validation column, no figure");
+
+    withVal.save(dir.resolve("validated").toString());
+    PsLogisticRegressionSummary loaded = PsLogisticRegressionModel.load(dir.resolve("validated").toString()).summary();
+    assertArrayEquals(s.validationLogLoss(), loaded.validationLogLoss());
+    assertArrayEquals(s.validationAuc(), loaded.validationAuc());
+    assertArrayEquals(s.elapsedSeconds(), loaded.elapsedSeconds());
+    assertArrayEquals(s.validationSeconds(), loaded.validationSeconds());
+
+    IllegalArgumentException notBoolean = assertThrows(IllegalArgumentException.class,
+        () -> new PsLogisticRegression().setValidationIndicatorCol("label").fit(data));
+    assertTrue(notBoolean.getMessage().contains("label") && notBoolean.getMessage().contains("boolean"),
+        notBoolean.getMessage());
+    data.unpersist();
+  }
+
+  @Test
+  void inputsWithMorePartitionsThanSlotsOrCoalescedStillTrainInBarrierMode() {
+    for (Dataset<Row> input : List.of(sparse.repartition(5), sparse.repartition(4).coalesce(3))) {
+      PsLogisticRegressionModel m = new PsLogisticRegression().setMaxIter(1).setBatchSize(256).fit(input);
+      assertEquals(1, m.summary().totalIterations());
+      assertTrue(m.summary().objectiveHistory()[0] < 0.69, "learned: " + m.summary().objectiveHistory()[0]);
+    }
+  }
+
+  private static double maxWeightDiff(PsLogisticRegressionModel a, PsLogisticRegressionModel b) {
+    double max = Math.abs(a.weights().bias() - b.weights().bias());
+    for (int j = 0; j < TinyData.FEATURES; j++) {
+      max = Math.max(max, Math.abs(a.weights().weight(j) - b.weights().weight(j)));
+    }
+    return max;
   }
 
   @Test
