@@ -1,5 +1,8 @@
 package io.sparkps.bench.report;
 
+import io.sparkps.bench.e2e.E2ePlots;
+import io.sparkps.bench.e2e.E2ePoint;
+import io.sparkps.bench.e2e.E2eReport;
 import java.awt.Color;
 import java.awt.Font;
 import java.io.IOException;
@@ -20,7 +23,8 @@ import org.knowm.xchart.style.Styler;
 /**
  * Draws the PNG plots of {@code docs/benchmarks/} from the CSV files next to them (XChart):
  * {@code transport-points.csv} gives transport-dense/sparse/small.png, {@code jmh.csv} gives
- * jmh-codec/store/updaters.png. Missing inputs are skipped. Stateless.
+ * jmh-codec/store/updaters.png, {@code e2e-points.csv} the end-to-end plots ({@link E2ePlots}).
+ * Missing inputs are skipped. Stateless.
  *
  * <p>Run: {@code java -cp benchmarks.jar io.sparkps.bench.report.Plots docs/benchmarks}.
  */
@@ -43,6 +47,12 @@ public final class Plots {
     Path jmh = dir.resolve("jmh.csv");
     if (Files.exists(jmh)) {
       written.addAll(jmh(readCsv(jmh), dir));
+    }
+    Path e2e = dir.resolve("e2e-points.csv");
+    if (Files.exists(e2e)) {
+      Path steps = dir.resolve("e2e-steps.csv");
+      written.addAll(E2ePlots.write(E2eReport.of(E2ePoint.read(e2e),
+          Files.exists(steps) ? E2eReport.Setup.parse(Files.readAllLines(steps)) : List.of()), dir));
     }
     written.forEach(p -> System.out.println("wrote " + p));
   }
