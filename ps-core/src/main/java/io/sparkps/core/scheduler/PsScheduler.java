@@ -585,10 +585,12 @@ public final class PsScheduler implements AutoCloseable {
   }
 
   /**
-   * Moves the shards of dead servers to live ones, restoring each from the latest checkpoint
-   * that holds its table (or empty if none does), and rolls running training runs back to that
-   * checkpoint's clock: their workers re-register and replay from there, and exactly-once marks
-   * keep surviving shards from applying the replays twice. Registrations wait until it is done.
+   * Moves the shards of dead servers to live ones, restoring each from the latest checkpoint when
+   * that checkpoint holds the shard's table with the same layout (otherwise the shard starts
+   * empty), and rolls unfinished training runs back: to the checkpoint's cut when every moved
+   * shard is restored from it, to clock 0 when any starts empty. Workers re-register and replay
+   * from there; exactly-once marks keep restored and surviving shards from applying a replay
+   * twice. Registrations wait until it is done.
    */
   private void recoverLostShards() {
     List<ShardPlacement.Move> moves = new ArrayList<>();
@@ -614,14 +616,19 @@ public final class PsScheduler implements AutoCloseable {
       if (moves.isEmpty()) {
         return;
       }
-      fences = rollBackRuns(ckpt);
+      // A shard that starts empty lost every push before the cut, so the runs replay from 0:
+      // restored shards drop the replays up to the cut by their marks, surviving ones all of them.
+      boolean anyEmpty = moves.stream().anyMatch(mv -> mv.source().isEmpty());
+      fences = rollBackRuns(anyEmpty ? Optional.empty() : ckpt);
       fenced = alive;
       recovering = new CompletableFuture<>();
       done = recovering;
     }
     long started = System.nanoTime();
-    LOG.warn("Recovering {} shards{}", moves.size(), ckpt.map(c -> " from checkpoint " + c.dir()).orElse(
-        " (no checkpoint: they restart empty)"));
+    long empty = moves.stream().filter(mv -> mv.source().isEmpty()).count();
+    LOG.warn("Recovering {} shards: {} from checkpoint {}, {} empty{}", moves.size(), moves.size() - empty,
+        ckpt.map(Checkpointer.Latest::dir).orElse("(none)"), empty,
+        empty > 0 ? " (no checkpoint of their table: unfinished runs replay from clock 0)" : "");
     // Fence first: once a restored shard exists, no push from before the rollback may reach it.
     List<CompletableFuture<Message>> fencing = new ArrayList<>();
     for (int server : fenced) {
@@ -678,8 +685,9 @@ public final class PsScheduler implements AutoCloseable {
   }
 
   /**
-   * Fails unfinished runs and moves their workers back to the checkpoint's cut (or 0); returns
-   * the fences that keep pushes from before the rollback out. Holds lock.
+   * Fails unfinished runs and moves their workers back to the checkpoint's cut (0 without a
+   * checkpoint, or for a run it does not hold); returns the fences that keep pushes from before
+   * the rollback out. Holds lock.
    */
   private List<FenceRunMessage> rollBackRuns(Optional<Checkpointer.Latest> ckpt) {
     List<FenceRunMessage> fences = new ArrayList<>();
