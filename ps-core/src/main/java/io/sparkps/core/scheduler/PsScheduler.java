@@ -54,6 +54,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -70,6 +71,8 @@ import org.slf4j.LoggerFactory;
 public final class PsScheduler implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(PsScheduler.class);
+  /** Retries of failed shard moves in a row before waiting for the next server to come or go. */
+  static final int MAX_RECOVERY_RETRIES = 8;
 
   private final PsConfig config;
   private final Ticker ticker;
@@ -94,6 +97,8 @@ public final class PsScheduler implements AutoCloseable {
   private CompletableFuture<Manifest> checkpointInProgress;
   private CompletableFuture<Void> recovering;
   private boolean recoverAgain;
+  /** Failed recoveries in a row, for the retry backoff. Guarded by lock. */
+  private int recoveryRetries;
 
   private record ServerWaiter(int count, CompletableFuture<RoutingTable> future) {}
 
@@ -614,6 +619,7 @@ public final class PsScheduler implements AutoCloseable {
         LOG.error("{} shards have no live server to move to; they wait for a new server to register", orphans);
       }
       if (moves.isEmpty()) {
+        recoveryRetries = 0;
         return;
       }
       // A shard that starts empty lost every push before the cut, so the runs replay from 0:
@@ -630,29 +636,39 @@ public final class PsScheduler implements AutoCloseable {
         ckpt.map(Checkpointer.Latest::dir).orElse("(none)"), empty,
         empty > 0 ? " (no checkpoint of their table: unfinished runs replay from clock 0)" : "");
     // Fence first: once a restored shard exists, no push from before the rollback may reach it.
-    List<CompletableFuture<Message>> fencing = new ArrayList<>();
+    // A moved shard is created only after its new owner confirmed every fence; a server that
+    // missed one receives nothing, and the move is retried.
+    Map<Integer, CompletableFuture<Void>> fencedBy = new HashMap<>();
     for (int server : fenced) {
+      List<CompletableFuture<Message>> sent = new ArrayList<>();
       for (FenceRunMessage f : fences) {
-        fencing.add(send(server, f));
+        sent.add(send(server, f));
       }
+      CompletableFuture<Void> all = CompletableFuture.allOf(sent.toArray(new CompletableFuture<?>[0]));
+      all.whenComplete((v, err) -> {
+        if (err != null) {
+          LOG.warn("Server {} did not confirm the run fences; it receives no moved shard this round", server,
+              ErrorMapping.unwrap(err));
+        }
+      });
+      fencedBy.put(server, all);
     }
     List<CompletableFuture<Message>> created = new ArrayList<>();
-    CompletableFuture.allOf(fencing.toArray(new CompletableFuture<?>[0])).handle((v, err) -> {
-      for (ShardPlacement.Move mv : moves) {
-        CompletableFuture<Message> c = send(mv.owner(), ShardPlacement.createShard(mv.route(), mv.shard(), mv.source()),
-            config.clockTimeout());
-        if (mv.source().isEmpty()) {
-          // No checkpoint: the shard starts empty even if a persisted file of it reopened, since
-          // its push marks are gone and the run replays from clock 0.
-          c = c.thenCompose(ok -> send(mv.owner(), new ClearMessage(
-              mv.route().tableId(), mv.shard())));
-        }
-        created.add(c);
+    for (ShardPlacement.Move mv : moves) {
+      CompletableFuture<Message> c = fencedBy.getOrDefault(mv.owner(), CompletableFuture.completedFuture(null))
+          .thenCompose(ok -> send(mv.owner(), ShardPlacement.createShard(mv.route(), mv.shard(), mv.source()),
+              config.clockTimeout()));
+      if (mv.source().isEmpty()) {
+        // No checkpoint: the shard starts empty even if a persisted file of it reopened, since
+        // its push marks are gone and the run replays from clock 0.
+        c = c.thenCompose(ok -> send(mv.owner(), new ClearMessage(mv.route().tableId(), mv.shard())));
       }
-      return CompletableFuture.allOf(created.toArray(new CompletableFuture<?>[0])).handle((v2, err2) -> null);
-    }).thenCompose(f -> f).thenRun(() -> {
+      created.add(c);
+    }
+    CompletableFuture.allOf(created.toArray(new CompletableFuture<?>[0])).whenComplete((v, err) -> {
       boolean again;
       int moved = 0;
+      int failed = 0;
       synchronized (lock) {
         Map<String, int[]> owners = new HashMap<>();
         for (int i = 0; i < moves.size(); i++) {
@@ -661,9 +677,11 @@ public final class PsScheduler implements AutoCloseable {
           if (current == null || current.tableId() != mv.route().tableId()) {
             continue;  // dropped meanwhile
           }
-          if (created.get(i).isCompletedExceptionally()) {
-            LOG.error("Moving shard {} of table {} to server {} failed: {}", mv.shard(), mv.route().spec().name(),
-                mv.owner(), ErrorMapping.messageOf(created.get(i).handle((m, e) -> e).join()));
+          Throwable error = created.get(i).handle((m, e) -> e).join();
+          if (error != null) {
+            LOG.error("Moving shard {} of table {} to server {} failed; it is retried", mv.shard(),
+                mv.route().spec().name(), mv.owner(), ErrorMapping.unwrap(error));
+            failed++;
             continue;
           }
           owners.computeIfAbsent(current.spec().name(), k -> current.shardOwners())[mv.shard()] = mv.owner();
@@ -675,6 +693,11 @@ public final class PsScheduler implements AutoCloseable {
         recovering = null;
         again = recoverAgain;
         recoverAgain = false;
+        if (failed > 0) {
+          scheduleRecoveryRetry();
+        } else {
+          recoveryRetries = 0;
+        }
       }
       LOG.warn("Recovered {} of {} shards in {} ms", moved, moves.size(), (System.nanoTime() - started) / 1_000_000);
       done.complete(null);
@@ -682,6 +705,34 @@ public final class PsScheduler implements AutoCloseable {
         recoverLostShards();
       }
     });
+  }
+
+  /**
+   * Plans another recovery after a failed move: after heartbeatInterval, doubling with each
+   * failure up to heartbeatTimeout, at most {@link #MAX_RECOVERY_RETRIES} times in a row. After
+   * that the shards wait for the next server to register or die, which recovers again. Holds
+   * lock.
+   */
+  private void scheduleRecoveryRetry() {
+    if (closed.get()) {
+      return;
+    }
+    if (recoveryRetries >= MAX_RECOVERY_RETRIES) {
+      LOG.error("Giving up moving lost shards after {} retries; they move when a server registers or is lost",
+          recoveryRetries);
+      recoveryRetries = 0;
+      return;
+    }
+    long base = config.heartbeatInterval().toNanos();
+    long delay = Math.min(config.heartbeatTimeout().toNanos(), base << Math.min(recoveryRetries, 20));
+    recoveryRetries++;
+    LOG.warn("Retrying the failed shard moves in {} ms (retry {} of {})", delay / 1_000_000, recoveryRetries,
+        MAX_RECOVERY_RETRIES);
+    try {
+      timer.schedule(this::recoverLostShards, delay, TimeUnit.NANOSECONDS);
+    } catch (RejectedExecutionException e) {
+      LOG.debug("Not retrying shard moves: the scheduler is closing", e);
+    }
   }
 
   /**

@@ -15,6 +15,7 @@ import io.sparkps.core.clock.RunClock;
 import io.sparkps.core.config.TableSpec;
 import io.sparkps.core.partition.RoutingTable;
 import io.sparkps.core.server.PsServer;
+import io.sparkps.core.testing.FlakyCheckpointFiles;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -68,6 +69,34 @@ class RecoveryTest {
     Manifest used = runWithAServerKilledAt(13, CheckpointPolicy.onDemand(dir.toString()), "a", 0);
     assertEquals(List.of("a"), used.tables().stream().map(Manifest.TableEntry::name).toList());
     assertTrue(used.run(runId(used)).orElseThrow().clock() > 0, "the checkpoint cut the run mid-way: " + used);
+  }
+
+  @Test
+  void aShardMoveThatFailsIsRetriedUntilTheShardIsRestored() throws Exception {
+    try (TestCluster cluster = new TestCluster(3)) {
+      cluster.scheduler.configureCheckpoints(CheckpointPolicy.onDemand("flaky:" + dir));
+      PsClient admin = cluster.client();
+      Table a = admin.createSparseTable(TableSpec.sparse("a", 1));
+      float[] values = new float[SPARSE_KEYS.length];
+      for (int i = 0; i < values.length; i++) {
+        values[i] = i + 1;
+      }
+      a.push(SPARSE_KEYS, values);
+      cluster.scheduler.checkpoint().get(60, TimeUnit.SECONDS);
+      PsServer victim = cluster.servers.get(1);
+      long before = admin.routing().version();
+      FlakyCheckpointFiles.failShardReads(1);
+      try {
+        victim.close();
+        // Declared dead, a first recovery with one move failing, then the retry: three versions.
+        RoutingTable after = admin.routingAtLeast(before + 3).get(60, TimeUnit.SECONDS);
+        assertEquals(0, FlakyCheckpointFiles.failingShardReads(), "the first restore failed");
+        assertTrue(!owns(after, "a", victim.serverId()), "the failed move was retried: " + after);
+      } finally {
+        FlakyCheckpointFiles.failShardReads(0);
+      }
+      assertArrayEquals(values, a.pull(SPARSE_KEYS), "every shard restored from the checkpoint");
+    }
   }
 
   /**
