@@ -88,6 +88,11 @@ public final class HadoopCheckpointFiles implements CheckpointFilesProvider, Che
   @Override
   public void deleteRecursively(String path) throws IOException {
     Path p = new Path(path);
-    fs(p).delete(p, true);
+    FileSystem fs = fs(p);
+    // false means nothing was deleted: fine if the path is gone (as the contract allows), an
+    // error if it is still there.
+    if (!fs.delete(p, true) && fs.exists(p)) {
+      throw new IOException("could not delete " + path + " (the file system refused; check permissions)");
+    }
   }
 }

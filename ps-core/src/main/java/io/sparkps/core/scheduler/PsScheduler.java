@@ -550,8 +550,10 @@ public final class PsScheduler implements AutoCloseable {
     try {
       a = checkpointer.allocate();
     } catch (IOException e) {
+      LOG.error("Cannot list the checkpoint directory {}", checkpointer.policy().map(CheckpointPolicy::dir)
+          .orElse("(none)"), e);
       return CompletableFuture.failedFuture(new PsRemoteException(ErrorCode.CHECKPOINT_FAILED,
-          "cannot list the checkpoint directory: " + e.getMessage()));
+          "cannot list the checkpoint directory: " + e.getMessage(), e));
     }
     List<Manifest.TableEntry> entries = new ArrayList<>();
     Map<Integer, Set<Integer>> tablesByServer = new LinkedHashMap<>();
@@ -578,8 +580,9 @@ public final class PsScheduler implements AutoCloseable {
       try {
         checkpointer.complete(a, manifest);
       } catch (IOException e) {
+        LOG.error("Writing the manifest of checkpoint {} failed", a.dir(), e);
         throw new PsRemoteException(ErrorCode.CHECKPOINT_FAILED, "writing the manifest of " + a.dir() + " failed: "
-            + e.getMessage());
+            + e.getMessage(), e);
       }
       return manifest;
     }, background).whenCompleteAsync((m, err) -> {

@@ -274,9 +274,12 @@ public final class PsServer implements AutoCloseable {
       }
       dedupe.restore(header.marks());
     } catch (IOException | RuntimeException e) {
+      // Only code and message cross the wire: the stack stays in this server's log.
+      LOG.error("Server {} could not restore shard {} of table {} from {}", serverId, m.shard(), m.spec().name(),
+          m.source(), e);
       store.destroy();
       throw new PsRemoteException(ErrorCode.CHECKPOINT_FAILED, "server " + serverId + " could not restore shard "
-          + m.shard() + " of table " + m.spec().name() + " from " + m.source() + ": " + e.getMessage());
+          + m.shard() + " of table " + m.spec().name() + " from " + m.source() + ": " + e.getMessage(), e);
     }
   }
 
@@ -311,8 +314,10 @@ public final class PsServer implements AutoCloseable {
       ShardFile.write(out, s.tableId(), s.shard(), s.store(), s.dedupe().marks());
       return out.count();
     } catch (IOException | RuntimeException e) {
+      // Only code and message cross the wire: the stack stays in this server's log.
+      LOG.error("Server {} could not write {} to {}", serverId, s.describe(), path, e);
       throw new PsRemoteException(ErrorCode.CHECKPOINT_FAILED, "server " + serverId + " could not write "
-          + s.describe() + " to " + path + ": " + e.getMessage());
+          + s.describe() + " to " + path + ": " + e.getMessage(), e);
     }
   }
 
