@@ -192,6 +192,15 @@ public final class PsScheduler implements AutoCloseable {
     return silent;
   }
 
+  /**
+   * Declares a server lost now, for a caller that learns of it before the server's connection
+   * closes or its heartbeats stop (Spark reporting its executor removed): its shards move as
+   * for any dead server. Unknown and already dead ids are ignored.
+   */
+  public void serverLost(int serverId, String why) {
+    declareDead(serverId, why);
+  }
+
   /** Progress and statistics of the training run named {@code run}, if it exists. */
   public Optional<io.sparkps.core.clock.RunStats> runStats(String run) {
     synchronized (lock) {
