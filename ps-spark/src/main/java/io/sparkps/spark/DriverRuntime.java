@@ -26,12 +26,15 @@ final class DriverRuntime {
   /** The secret executors derive their key from, shipped to them by the plugin or launch job. */
   final String secretSeed;
   final boolean startedByPlugin;
+  /** Which server each executor hosts; declares it lost when Spark removes the executor. */
+  final ExecutorLossListener executorLoss;
   /** The application this belongs to (its id is not known yet when plugins start). */
   private final SparkContext sc;
 
   private DriverRuntime(SparkContext sc, PsScheduler scheduler, PsEndpoint endpoint, String secretSeed,
       boolean byPlugin) {
     this.sc = sc;
+    this.executorLoss = new ExecutorLossListener(scheduler);
     this.scheduler = scheduler;
     this.endpoint = endpoint;
     this.secretSeed = secretSeed;
@@ -62,6 +65,7 @@ final class DriverRuntime {
     Checkpoints.configure(sc, scheduler);
     current = new DriverRuntime(sc, scheduler,
         new PsEndpoint(deploymentId, scheduler.host(), scheduler.port(), config), seed, byPlugin);
+    sc.addSparkListener(current.executorLoss);
     LOG.info("spark-ps scheduler ({}) listening on {}:{} (data-plane auth {})", deploymentId, scheduler.host(),
         scheduler.port(), seed == null ? "off" : "on");
     return current;

@@ -3,6 +3,7 @@ package io.sparkps.spark;
 import io.sparkps.core.checkpoint.CheckpointFiles;
 import io.sparkps.core.checkpoint.CheckpointFilesProvider;
 import java.io.FileNotFoundException;
+import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -10,9 +11,11 @@ import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.StreamCapabilities;
 import org.apache.spark.SparkEnv;
 import org.apache.spark.deploy.SparkHadoopUtil;
 
@@ -47,7 +50,32 @@ public final class HadoopCheckpointFiles implements CheckpointFilesProvider, Che
   @Override
   public OutputStream create(String path) throws IOException {
     Path p = new Path(path);
-    return fs(p).create(p, true);
+    FSDataOutputStream stream = fs(p).create(p, true);
+    return new FilterOutputStream(stream) {
+      private boolean closed;
+
+      @Override
+      public void write(byte[] b, int off, int len) throws IOException {
+        out.write(b, off, len);  // FilterOutputStream would write byte by byte
+      }
+
+      @Override
+      public void close() throws IOException {
+        if (closed) {
+          return;
+        }
+        closed = true;
+        // Durable before close returns (a manifest is written only after the data): hsync where
+        // the stream supports it (HDFS), hflush otherwise; object stores persist on close.
+        try (FSDataOutputStream o = stream) {
+          if (o.hasCapability(StreamCapabilities.HSYNC)) {
+            o.hsync();
+          } else if (o.hasCapability(StreamCapabilities.HFLUSH)) {
+            o.hflush();
+          }
+        }
+      }
+    };
   }
 
   @Override
@@ -88,6 +116,11 @@ public final class HadoopCheckpointFiles implements CheckpointFilesProvider, Che
   @Override
   public void deleteRecursively(String path) throws IOException {
     Path p = new Path(path);
-    fs(p).delete(p, true);
+    FileSystem fs = fs(p);
+    // false means nothing was deleted: fine if the path is gone (as the contract allows), an
+    // error if it is still there.
+    if (!fs.delete(p, true) && fs.exists(p)) {
+      throw new IOException("could not delete " + path + " (the file system refused; check permissions)");
+    }
   }
 }

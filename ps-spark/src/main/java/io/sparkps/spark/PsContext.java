@@ -81,6 +81,7 @@ public final class PsContext implements AutoCloseable {
         ServerLauncher.launch(sc, rt);
       }
       awaitServers(sc, rt);
+      Checkpoints.ensureConfigured(sc, rt.scheduler);  // a dir set since the scheduler started
     } catch (IOException e) {
       throw new UncheckedIOException("spark-ps could not start: " + e.getMessage(), e);
     } catch (RuntimeException e) {
@@ -201,6 +202,9 @@ public final class PsContext implements AutoCloseable {
             + "repartition(" + data.getNumPartitions() + ") the data, and persist it, before training");
       }
     }
+    // A checkpoint dir set with sc.setCheckpointDir after the scheduler started counts from here:
+    // automatic checkpoints are taken at this run's clock boundaries.
+    Checkpoints.ensureConfigured(sc, runtime.scheduler);
     int maxAttempts = sc.getConf().getInt(PsSparkConf.TRAIN_MAX_ATTEMPTS, 3);
     List<Throwable> failures = new ArrayList<>();
     for (int attempt = 0; attempt < maxAttempts; attempt++) {

@@ -23,6 +23,7 @@ final class PsDriverPlugin implements DriverPlugin {
   static final String SECRET_SEED = "secretSeed";
 
   private String deploymentId;
+  private DriverRuntime runtime;
   private int maxServers;
   private int granted;
 
@@ -35,6 +36,7 @@ final class PsDriverPlugin implements DriverPlugin {
       throw new UncheckedIOException("spark-ps could not start its scheduler on the driver: " + e.getMessage(), e);
     }
     deploymentId = rt.endpoint.deploymentId();
+    runtime = rt;
     maxServers = sc.getConf().getInt(PsSparkConf.SERVERS, 0);
     if (maxServers < 0) {
       throw new IllegalArgumentException("server count out of range: " + PsSparkConf.SERVERS + "=" + maxServers
@@ -55,6 +57,10 @@ final class PsDriverPlugin implements DriverPlugin {
         return new ServerSlotReply(true, "");
       }
       return new ServerSlotReply(false, PsSparkConf.SERVERS + "=" + maxServers + " servers already running");
+    }
+    if (message instanceof ServerStarted s) {
+      runtime.executorLoss.serverStarted(s.executorId(), s.serverId());
+      return null;  // sent one way
     }
     throw new IllegalArgumentException("spark-ps driver plugin got an unknown message: " + message);
   }

@@ -32,10 +32,11 @@ final class PsExecutorPlugin implements ExecutorPlugin {
           : SparkEnv.get().blockManager().blockManagerId().host();
       String seed = extraConf.get(PsDriverPlugin.SECRET_SEED);
       byte[] key = seed == null || seed.isEmpty() ? null : PsSparkConf.deriveKey(seed);
-      ExecutorServers.ensureStarted(extraConf.get(PsDriverPlugin.DEPLOYMENT_ID),
+      int serverId = ExecutorServers.ensureStarted(extraConf.get(PsDriverPlugin.DEPLOYMENT_ID),
           PsSparkConf.toPsConfig(ctx.conf(), host, key), PsSparkConf.port(ctx.conf()),
           extraConf.get(PsDriverPlugin.SCHEDULER_HOST),
           Integer.parseInt(extraConf.get(PsDriverPlugin.SCHEDULER_PORT)));
+      ctx.send(new ServerStarted(executorId, serverId));
     } catch (IOException | RuntimeException e) {
       LOG.error("Executor {} could not start its parameter server; the application continues with fewer "
           + "servers: {}", executorId, e.toString(), e);

@@ -54,7 +54,8 @@ final class ServerLauncher {
       }
       sc.setJobDescription("spark-ps: start parameter servers");
       try {
-        startServers(jsc, ids, tasks, ep, seed, port);
+        startServers(jsc, ids, tasks, ep, seed, port)
+            .forEach(started -> rt.executorLoss.serverStarted(started.executorId(), started.serverId()));
       } catch (Exception e) { // SparkException is thrown undeclared
         IllegalStateException missing = MissingJar.explain(e);
         if (missing != null) {
@@ -73,14 +74,15 @@ final class ServerLauncher {
     }
   }
 
-  private static void startServers(JavaSparkContext jsc, List<Integer> ids, int tasks, PsEndpoint ep, String seed,
-      int port) {
-    jsc.parallelize(ids, tasks).mapPartitions(it -> {
+  /** Runs one task per slot; each starts its executor's server unless it runs. Returns who hosts which. */
+  private static List<ServerStarted> startServers(JavaSparkContext jsc, List<Integer> ids, int tasks, PsEndpoint ep,
+      String seed, int port) {
+    return jsc.parallelize(ids, tasks).mapPartitions(it -> {
         String host = SparkEnv.get().blockManager().blockManagerId().host();
         byte[] key = seed == null ? null : PsSparkConf.deriveKey(seed);
         PsConfig config = PsSparkConf.toPsConfig(SparkEnv.get().conf(), host, key);
         int id = ExecutorServers.ensureStarted(ep.deploymentId(), config, port, ep.schedulerHost(), ep.schedulerPort());
-        return Collections.singletonList(id).iterator();
+        return Collections.singletonList(new ServerStarted(SparkEnv.get().executorId(), id)).iterator();
       }).collect();
   }
 }

@@ -20,7 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Continue training tomorrow: a checkpoint taken in one application (into the SparkContext's
  * checkpoint directory, set after the context started) restores into the next with every row and
- * its optimizer state, so the same updates give the same weights.
+ * its optimizer state, so the same updates give the same weights. The directory set late also
+ * turns on automatic checkpoints for the next training run.
  */
 class CheckpointRestoreTest {
 
@@ -33,9 +34,11 @@ class CheckpointRestoreTest {
   @Test
   void aCheckpointRestoresIntoTheNextApplicationWithItsOptimizerState() throws Exception {
     String root;
+    long newest;
     float[] atCheckpoint;
     float[] afterOneMorePush;
-    SparkSession first = LocalSpark.builder("local[2]", true).getOrCreate();
+    SparkSession first = LocalSpark.builder("local[2]", true).config(PsSparkConf.CHECKPOINT_INTERVAL, "4")
+        .getOrCreate();
     try {
       PsContext ps = PsContext.getOrCreate(first);
       first.sparkContext().setCheckpointDir(tmp.resolve("spark-checkpoints").toString());
@@ -47,11 +50,16 @@ class CheckpointRestoreTest {
         }
       });
       atCheckpoint = w.pull(KEYS);
+      // Queued behind the automatic ones (clocks 4 and 8, the run's end), which are complete now.
       Manifest m = ps.checkpoint();
       assertEquals(List.of("ckpt-w"), m.tables().stream().map(Manifest.TableEntry::name).toList());
       root = first.sparkContext().getCheckpointDir().get() + "/spark-ps";
-      assertTrue(Files.exists(Path.of(java.net.URI.create(root)).resolve("ckpt-00000001").resolve("MANIFEST")),
-          "the checkpoint lives under the SparkContext's checkpoint dir: " + root);
+      Path rootDir = Path.of(java.net.URI.create(root));
+      assertTrue(m.id() >= 2, "automatic checkpoints came first: this one is " + m.id());
+      assertTrue(Files.exists(rootDir.resolve(String.format("ckpt-%08d", m.id() - 1)).resolve("MANIFEST")),
+          "an automatic checkpoint is complete under the SparkContext's checkpoint dir: " + root);
+      assertTrue(Files.exists(rootDir.resolve(String.format("ckpt-%08d", m.id())).resolve("MANIFEST")));
+      newest = m.id();
       w.push(KEYS, gradient(7, 7));
       afterOneMorePush = w.pull(KEYS);
     } finally {
@@ -62,7 +70,7 @@ class CheckpointRestoreTest {
     try {
       PsContext ps = PsContext.getOrCreate(second);
       Manifest restored = ps.restore(root);
-      assertEquals(1, restored.id());
+      assertEquals(newest, restored.id(), "the newest complete checkpoint under the root");
       SparseTableHandle w = ps.sparseTable(WEIGHTS);
       assertArrayEquals(atCheckpoint, w.pull(KEYS), "rows as checkpointed");
       w.push(KEYS, gradient(7, 7));

@@ -46,6 +46,7 @@ class MultiJvmFaultToleranceTest {
   private static final int ROWS = 40_000;
   private static final int PARTITIONS = 2;
   private static final long KILL_AT_CLOCK = 70;
+  private static final long CHECKPOINT_EVERY = 20;
   private static final double MARGIN = 0.02;
 
   @TempDir
@@ -59,7 +60,7 @@ class MultiJvmFaultToleranceTest {
       SparkSession spark = SparkSession.builder()
           .config(cluster.driverConf("spark-ps-fault-tolerance").set("spark.plugins", PsPlugin.class.getName())
               .set(PsSparkConf.CHECKPOINT_DIR, checkpoints.toString())
-              .set(PsSparkConf.CHECKPOINT_INTERVAL, "20"))
+              .set(PsSparkConf.CHECKPOINT_INTERVAL, Long.toString(CHECKPOINT_EVERY)))
           .getOrCreate();
       try {
         PsContext ps = PsContext.getOrCreate(spark);
@@ -82,6 +83,12 @@ class MultiJvmFaultToleranceTest {
         assertEquals(1, ps.routing().servers().stream().filter(s -> !s.alive()).count(),
             "one server was lost: " + ps.routing().servers());
         assertTrue(ps.latestCheckpoint().isPresent(), "automatic checkpoints were taken");
+        // The cut at clock 60 holds every worker until its manifest is written, so when worker 0
+        // kills at 70 it is the latest checkpoint, and the next (80) is not reached: the run
+        // resumes exactly there, not from 0.
+        long resumedClock = Long.parseLong(Files.readString(tmp.resolve("resumedClock")).trim());
+        assertEquals(KILL_AT_CLOCK / CHECKPOINT_EVERY * CHECKPOINT_EVERY, resumedClock,
+            "the run resumed at the clock of the checkpoint taken before the kill");
         float[] expected = new float[PARTITIONS];
         Arrays.fill(expected, clocks);
         assertArrayEquals(expected, faulty.counts.pull(new long[] {0, 1}),
@@ -171,6 +178,7 @@ class MultiJvmFaultToleranceTest {
             killAnotherExecutorOnce();
           } else if (!resumed && c < KILL_AT_CLOCK && Files.exists(Path.of(killDir, "killed"))) {
             writeOnce("resumed", Long.toString(System.currentTimeMillis()));
+            writeOnce("resumedClock", Long.toString(c));
             resumed = true;
           }
         }

@@ -13,14 +13,18 @@ import java.util.ServiceLoader;
  */
 public interface CheckpointFiles {
 
-  /** Creates (or overwrites) a file, creating missing parent directories. */
+  /**
+   * Creates (or overwrites) a file, creating missing parent directories. When the stream's
+   * {@code close} returns, the bytes are durable as far as the file system allows (forced to the
+   * device, or hsync'd): checkpoints rely on it to write the manifest only after the data.
+   */
   OutputStream create(String path) throws IOException;
 
   InputStream open(String path) throws IOException;
 
   boolean exists(String path) throws IOException;
 
-  /** Renames a file; the target must not exist. Atomic where the file system allows. */
+  /** Renames a file; the target must not exist. Atomic, and durable once it returns, where the file system allows. */
   void rename(String from, String to) throws IOException;
 
   /** Names (not paths) of the entries directly under {@code dir}; empty if it does not exist. */

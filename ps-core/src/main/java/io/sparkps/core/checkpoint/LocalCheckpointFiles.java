@@ -1,15 +1,19 @@
 package io.sparkps.core.checkpoint;
 
+import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URI;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,7 +44,8 @@ final class LocalCheckpointFiles implements CheckpointFiles {
     if (parent != null) {
       Files.createDirectories(parent);
     }
-    return Files.newOutputStream(p);
+    return new ForcedOnClose(FileChannel.open(p, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
+        StandardOpenOption.WRITE));
   }
 
   @Override
@@ -55,7 +60,15 @@ final class LocalCheckpointFiles implements CheckpointFiles {
 
   @Override
   public void rename(String from, String to) throws IOException {
-    Files.move(local(from), local(to), StandardCopyOption.ATOMIC_MOVE);
+    Path target = local(to);
+    Files.move(local(from), target, StandardCopyOption.ATOMIC_MOVE);
+    // The rename is what publishes a manifest: make the directory entry durable too.
+    Path dir = target.toAbsolutePath().getParent();
+    if (dir != null) {
+      try (FileChannel c = FileChannel.open(dir, StandardOpenOption.READ)) {
+        c.force(true);
+      }
+    }
   }
 
   @Override
@@ -93,6 +106,39 @@ final class LocalCheckpointFiles implements CheckpointFiles {
         return FileVisitResult.CONTINUE;
       }
     });
+  }
+
+  /**
+   * A file written through its channel and forced to the device on close: once close returns
+   * (a shard file before the server answers, a manifest before its rename), a crash of the
+   * machine cannot leave the manifest naming data that was only in the page cache.
+   */
+  private static final class ForcedOnClose extends FilterOutputStream {
+
+    private final FileChannel channel;
+    private boolean closed;
+
+    ForcedOnClose(FileChannel channel) {
+      super(Channels.newOutputStream(channel));
+      this.channel = channel;
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+      out.write(b, off, len);  // FilterOutputStream would write byte by byte
+    }
+
+    @Override
+    public void close() throws IOException {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      try (FileChannel c = channel) {
+        out.flush();
+        c.force(true);
+      }
+    }
   }
 
   private static void deleteIfPresent(Path p) throws IOException {

@@ -162,11 +162,6 @@ public final class RunClock {
     return result;
   }
 
-  /** Whether a cut is pending or workers are held at one. */
-  public boolean holding() {
-    return holdClock >= 0;
-  }
-
   /** Lets the workers held at the cut continue (the checkpoint is written or abandoned). */
   public void releaseHold(long now) {
     if (holdClock < 0) {

@@ -54,6 +54,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -70,6 +71,8 @@ import org.slf4j.LoggerFactory;
 public final class PsScheduler implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(PsScheduler.class);
+  /** Retries of failed shard moves in a row before waiting for the next server to come or go. */
+  static final int MAX_RECOVERY_RETRIES = 8;
 
   private final PsConfig config;
   private final Ticker ticker;
@@ -94,6 +97,8 @@ public final class PsScheduler implements AutoCloseable {
   private CompletableFuture<Manifest> checkpointInProgress;
   private CompletableFuture<Void> recovering;
   private boolean recoverAgain;
+  /** Failed recoveries in a row, for the retry backoff. Guarded by lock. */
+  private int recoveryRetries;
 
   private record ServerWaiter(int count, CompletableFuture<RoutingTable> future) {}
 
@@ -185,6 +190,15 @@ public final class PsScheduler implements AutoCloseable {
       runs.failSilentWorkers(ticker.read(), config.heartbeatTimeout());
     }
     return silent;
+  }
+
+  /**
+   * Declares a server lost now, for a caller that learns of it before the server's connection
+   * closes or its heartbeats stop (Spark reporting its executor removed): its shards move as
+   * for any dead server. Unknown and already dead ids are ignored.
+   */
+  public void serverLost(int serverId, String why) {
+    declareDead(serverId, why);
   }
 
   /** Progress and statistics of the training run named {@code run}, if it exists. */
@@ -545,8 +559,10 @@ public final class PsScheduler implements AutoCloseable {
     try {
       a = checkpointer.allocate();
     } catch (IOException e) {
+      LOG.error("Cannot list the checkpoint directory {}", checkpointer.policy().map(CheckpointPolicy::dir)
+          .orElse("(none)"), e);
       return CompletableFuture.failedFuture(new PsRemoteException(ErrorCode.CHECKPOINT_FAILED,
-          "cannot list the checkpoint directory: " + e.getMessage()));
+          "cannot list the checkpoint directory: " + e.getMessage(), e));
     }
     List<Manifest.TableEntry> entries = new ArrayList<>();
     Map<Integer, Set<Integer>> tablesByServer = new LinkedHashMap<>();
@@ -573,8 +589,9 @@ public final class PsScheduler implements AutoCloseable {
       try {
         checkpointer.complete(a, manifest);
       } catch (IOException e) {
+        LOG.error("Writing the manifest of checkpoint {} failed", a.dir(), e);
         throw new PsRemoteException(ErrorCode.CHECKPOINT_FAILED, "writing the manifest of " + a.dir() + " failed: "
-            + e.getMessage());
+            + e.getMessage(), e);
       }
       return manifest;
     }, background).whenCompleteAsync((m, err) -> {
@@ -585,10 +602,12 @@ public final class PsScheduler implements AutoCloseable {
   }
 
   /**
-   * Moves the shards of dead servers to live ones, restoring each from the latest checkpoint
-   * that holds its table (or empty if none does), and rolls running training runs back to that
-   * checkpoint's clock: their workers re-register and replay from there, and exactly-once marks
-   * keep surviving shards from applying the replays twice. Registrations wait until it is done.
+   * Moves the shards of dead servers to live ones, restoring each from the latest checkpoint when
+   * that checkpoint holds the shard's table with the same layout (otherwise the shard starts
+   * empty), and rolls unfinished training runs back: to the checkpoint's cut when every moved
+   * shard is restored from it, to clock 0 when any starts empty. Workers re-register and replay
+   * from there; exactly-once marks keep restored and surviving shards from applying a replay
+   * twice. Registrations wait until it is done.
    */
   private void recoverLostShards() {
     List<ShardPlacement.Move> moves = new ArrayList<>();
@@ -612,40 +631,56 @@ public final class PsScheduler implements AutoCloseable {
         LOG.error("{} shards have no live server to move to; they wait for a new server to register", orphans);
       }
       if (moves.isEmpty()) {
+        recoveryRetries = 0;
         return;
       }
-      fences = rollBackRuns(ckpt);
+      // A shard that starts empty lost every push before the cut, so the runs replay from 0:
+      // restored shards drop the replays up to the cut by their marks, surviving ones all of them.
+      boolean anyEmpty = moves.stream().anyMatch(mv -> mv.source().isEmpty());
+      fences = rollBackRuns(anyEmpty ? Optional.empty() : ckpt);
       fenced = alive;
       recovering = new CompletableFuture<>();
       done = recovering;
     }
     long started = System.nanoTime();
-    LOG.warn("Recovering {} shards{}", moves.size(), ckpt.map(c -> " from checkpoint " + c.dir()).orElse(
-        " (no checkpoint: they restart empty)"));
+    long empty = moves.stream().filter(mv -> mv.source().isEmpty()).count();
+    LOG.warn("Recovering {} shards: {} from checkpoint {}, {} empty{}", moves.size(), moves.size() - empty,
+        ckpt.map(Checkpointer.Latest::dir).orElse("(none)"), empty,
+        empty > 0 ? " (no checkpoint of their table: unfinished runs replay from clock 0)" : "");
     // Fence first: once a restored shard exists, no push from before the rollback may reach it.
-    List<CompletableFuture<Message>> fencing = new ArrayList<>();
+    // A moved shard is created only after its new owner confirmed every fence; a server that
+    // missed one receives nothing, and the move is retried.
+    Map<Integer, CompletableFuture<Void>> fencedBy = new HashMap<>();
     for (int server : fenced) {
+      List<CompletableFuture<Message>> sent = new ArrayList<>();
       for (FenceRunMessage f : fences) {
-        fencing.add(send(server, f));
+        sent.add(send(server, f));
       }
+      CompletableFuture<Void> all = CompletableFuture.allOf(sent.toArray(new CompletableFuture<?>[0]));
+      all.whenComplete((v, err) -> {
+        if (err != null) {
+          LOG.warn("Server {} did not confirm the run fences; it receives no moved shard this round", server,
+              ErrorMapping.unwrap(err));
+        }
+      });
+      fencedBy.put(server, all);
     }
     List<CompletableFuture<Message>> created = new ArrayList<>();
-    CompletableFuture.allOf(fencing.toArray(new CompletableFuture<?>[0])).handle((v, err) -> {
-      for (ShardPlacement.Move mv : moves) {
-        CompletableFuture<Message> c = send(mv.owner(), ShardPlacement.createShard(mv.route(), mv.shard(), mv.source()),
-            config.clockTimeout());
-        if (mv.source().isEmpty()) {
-          // No checkpoint: the shard starts empty even if a persisted file of it reopened, since
-          // its push marks are gone and the run replays from clock 0.
-          c = c.thenCompose(ok -> send(mv.owner(), new ClearMessage(
-              mv.route().tableId(), mv.shard())));
-        }
-        created.add(c);
+    for (ShardPlacement.Move mv : moves) {
+      CompletableFuture<Message> c = fencedBy.getOrDefault(mv.owner(), CompletableFuture.completedFuture(null))
+          .thenCompose(ok -> send(mv.owner(), ShardPlacement.createShard(mv.route(), mv.shard(), mv.source()),
+              config.clockTimeout()));
+      if (mv.source().isEmpty()) {
+        // No checkpoint: the shard starts empty even if a persisted file of it reopened, since
+        // its push marks are gone and the run replays from clock 0.
+        c = c.thenCompose(ok -> send(mv.owner(), new ClearMessage(mv.route().tableId(), mv.shard())));
       }
-      return CompletableFuture.allOf(created.toArray(new CompletableFuture<?>[0])).handle((v2, err2) -> null);
-    }).thenCompose(f -> f).thenRun(() -> {
+      created.add(c);
+    }
+    CompletableFuture.allOf(created.toArray(new CompletableFuture<?>[0])).whenComplete((v, err) -> {
       boolean again;
       int moved = 0;
+      int failed = 0;
       synchronized (lock) {
         Map<String, int[]> owners = new HashMap<>();
         for (int i = 0; i < moves.size(); i++) {
@@ -654,9 +689,11 @@ public final class PsScheduler implements AutoCloseable {
           if (current == null || current.tableId() != mv.route().tableId()) {
             continue;  // dropped meanwhile
           }
-          if (created.get(i).isCompletedExceptionally()) {
-            LOG.error("Moving shard {} of table {} to server {} failed: {}", mv.shard(), mv.route().spec().name(),
-                mv.owner(), ErrorMapping.messageOf(created.get(i).handle((m, e) -> e).join()));
+          Throwable error = created.get(i).handle((m, e) -> e).join();
+          if (error != null) {
+            LOG.error("Moving shard {} of table {} to server {} failed; it is retried", mv.shard(),
+                mv.route().spec().name(), mv.owner(), ErrorMapping.unwrap(error));
+            failed++;
             continue;
           }
           owners.computeIfAbsent(current.spec().name(), k -> current.shardOwners())[mv.shard()] = mv.owner();
@@ -668,6 +705,11 @@ public final class PsScheduler implements AutoCloseable {
         recovering = null;
         again = recoverAgain;
         recoverAgain = false;
+        if (failed > 0) {
+          scheduleRecoveryRetry();
+        } else {
+          recoveryRetries = 0;
+        }
       }
       LOG.warn("Recovered {} of {} shards in {} ms", moved, moves.size(), (System.nanoTime() - started) / 1_000_000);
       done.complete(null);
@@ -678,8 +720,37 @@ public final class PsScheduler implements AutoCloseable {
   }
 
   /**
-   * Fails unfinished runs and moves their workers back to the checkpoint's cut (or 0); returns
-   * the fences that keep pushes from before the rollback out. Holds lock.
+   * Plans another recovery after a failed move: after heartbeatInterval, doubling with each
+   * failure up to heartbeatTimeout, at most {@link #MAX_RECOVERY_RETRIES} times in a row. After
+   * that the shards wait for the next server to register or die, which recovers again. Holds
+   * lock.
+   */
+  private void scheduleRecoveryRetry() {
+    if (closed.get()) {
+      return;
+    }
+    if (recoveryRetries >= MAX_RECOVERY_RETRIES) {
+      LOG.error("Giving up moving lost shards after {} retries; they move when a server registers or is lost",
+          recoveryRetries);
+      recoveryRetries = 0;
+      return;
+    }
+    long base = config.heartbeatInterval().toNanos();
+    long delay = Math.min(config.heartbeatTimeout().toNanos(), base << Math.min(recoveryRetries, 20));
+    recoveryRetries++;
+    LOG.warn("Retrying the failed shard moves in {} ms (retry {} of {})", delay / 1_000_000, recoveryRetries,
+        MAX_RECOVERY_RETRIES);
+    try {
+      timer.schedule(this::recoverLostShards, delay, TimeUnit.NANOSECONDS);
+    } catch (RejectedExecutionException e) {
+      LOG.debug("Not retrying shard moves: the scheduler is closing", e);
+    }
+  }
+
+  /**
+   * Fails unfinished runs and moves their workers back to the checkpoint's cut (0 without a
+   * checkpoint, or for a run it does not hold); returns the fences that keep pushes from before
+   * the rollback out. Holds lock.
    */
   private List<FenceRunMessage> rollBackRuns(Optional<Checkpointer.Latest> ckpt) {
     List<FenceRunMessage> fences = new ArrayList<>();

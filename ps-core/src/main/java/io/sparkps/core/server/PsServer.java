@@ -140,7 +140,13 @@ public final class PsServer implements AutoCloseable {
 
   /** close() waits for the shard lanes, so it must not run on an I/O or heartbeat thread. */
   private void stopInBackground() {
-    Thread stopper = new Thread(this::close, "ps-server-" + serverId + "-stop");
+    Thread stopper = new Thread(() -> {
+      try {
+        close();
+      } catch (RuntimeException e) {
+        // close() logged it with its stack; nobody else is there to tell on this thread.
+      }
+    }, "ps-server-" + serverId + "-stop");
     stopper.setDaemon(true);
     stopper.start();
   }
@@ -268,9 +274,12 @@ public final class PsServer implements AutoCloseable {
       }
       dedupe.restore(header.marks());
     } catch (IOException | RuntimeException e) {
+      // Only code and message cross the wire: the stack stays in this server's log.
+      LOG.error("Server {} could not restore shard {} of table {} from {}", serverId, m.shard(), m.spec().name(),
+          m.source(), e);
       store.destroy();
       throw new PsRemoteException(ErrorCode.CHECKPOINT_FAILED, "server " + serverId + " could not restore shard "
-          + m.shard() + " of table " + m.spec().name() + " from " + m.source() + ": " + e.getMessage());
+          + m.shard() + " of table " + m.spec().name() + " from " + m.source() + ": " + e.getMessage(), e);
     }
   }
 
@@ -305,8 +314,10 @@ public final class PsServer implements AutoCloseable {
       ShardFile.write(out, s.tableId(), s.shard(), s.store(), s.dedupe().marks());
       return out.count();
     } catch (IOException | RuntimeException e) {
+      // Only code and message cross the wire: the stack stays in this server's log.
+      LOG.error("Server {} could not write {} to {}", serverId, s.describe(), path, e);
       throw new PsRemoteException(ErrorCode.CHECKPOINT_FAILED, "server " + serverId + " could not write "
-          + s.describe() + " to " + path + ": " + e.getMessage());
+          + s.describe() + " to " + path + ": " + e.getMessage(), e);
     }
   }
 
@@ -372,16 +383,41 @@ public final class PsServer implements AutoCloseable {
       stopped.join();  // another thread is stopping it: return once it has stopped, as callers expect
       return;
     }
-    heartbeats.shutdownNow();
-    listener.close();
-    scheduler.close();
-    lanes.close();
-    for (HostedShard s : shards.values()) {
-      s.store().close();
+    // Every step runs even if an earlier one throws (a store that cannot mark its file closed
+    // must not keep the others open or the port bound), and stopped completes whatever happens:
+    // other closers wait on it.
+    RuntimeException failure = null;
+    try {
+      failure = step(failure, heartbeats::shutdownNow);
+      failure = step(failure, listener::close);
+      failure = step(failure, scheduler::close);
+      failure = step(failure, lanes::close);
+      for (HostedShard s : shards.values()) {
+        failure = step(failure, s.store()::close);
+      }
+      shards.clear();
+      failure = step(failure, transport::close);
+    } finally {
+      stopped.complete(null);
     }
-    shards.clear();
-    transport.close();
+    if (failure != null) {
+      LOG.error("Parameter server {} stopped, but not cleanly", serverId, failure);
+      throw failure;
+    }
     LOG.info("Parameter server {} stopped", serverId);
-    stopped.complete(null);
+  }
+
+  /** Runs one step of close(); returns the first failure, later ones added to it as suppressed. */
+  private static RuntimeException step(RuntimeException first, Runnable step) {
+    try {
+      step.run();
+      return first;
+    } catch (RuntimeException e) {
+      if (first == null) {
+        return e;
+      }
+      first.addSuppressed(e);
+      return first;
+    }
   }
 }

@@ -98,6 +98,84 @@ class StorageTiersTest {
     }
   }
 
+  /**
+   * The restart promise through real servers: a new deployment (scheduler and servers) on the same
+   * storageDir that creates the same tables in the same order (so they get the same ids and shard
+   * counts) reopens the persisted shard files with every row and its optimizer state: pulls
+   * return what was there, and the next push gives what it gives a table that never stopped.
+   */
+  @Test
+  void persistedShardsReopenWithRowsAndOptimizerStateWhenANewDeploymentStartsOnTheirDirectory()
+      throws Exception {
+    PsConfig config = PsConfig.builder().shardThreads(2).ioThreads(2).storageDir(dir.toString()).build();
+    int dim = 3;
+    TableSpec sparse = TableSpec.sparse("kept", dim).withUpdater(UpdaterSpec.adagrad(0.1))
+        .withStorage(Storage.PERSISTED);
+    TableSpec dense = TableSpec.dense("w", 50, dim).withUpdater(UpdaterSpec.adam(0.05))
+        .withStorage(Storage.PERSISTED);
+    long[] sparseKeys = {-5, 3, 17, 1_000, 123_456_789L};
+    long[] denseKeys = {0, 7, 25, 49};
+    Random rnd = new Random(11);
+    float[] sparseBefore;
+    float[] denseBefore;
+    float[] sparseAfter;
+    float[] denseAfter;
+    float[] lastSparse = gradient(rnd, sparseKeys.length * dim);
+    float[] lastDense = gradient(rnd, denseKeys.length * dim);
+    int sparseId;
+    int denseId;
+    try (TestCluster first = new TestCluster(2, config, Ticker.systemTicker())) {
+      PsClient client = first.client();
+      SparseTable kept = client.createSparseTable(sparse);
+      DenseTable w = client.createDenseTable(dense);
+      // Heap twins that never stop: what the persisted tables must match after the restart.
+      SparseTable sparseTwin = client.createSparseTable(TableSpec.sparse("kept-twin", dim)
+          .withUpdater(UpdaterSpec.adagrad(0.1)));
+      DenseTable denseTwin = client.createDenseTable(TableSpec.dense("w-twin", 50, dim)
+          .withUpdater(UpdaterSpec.adam(0.05)));
+      for (int round = 0; round < 10; round++) {
+        float[] gs = gradient(rnd, sparseKeys.length * dim);
+        float[] gd = gradient(rnd, denseKeys.length * dim);
+        kept.push(sparseKeys, gs);
+        sparseTwin.push(sparseKeys, gs);
+        w.push(denseKeys, gd);
+        denseTwin.push(denseKeys, gd);
+      }
+      sparseBefore = kept.pull(sparseKeys);
+      denseBefore = w.pull(denseKeys);
+      assertArrayEquals(sparseTwin.pull(sparseKeys), sparseBefore);
+      assertArrayEquals(denseTwin.pull(denseKeys), denseBefore);
+      sparseTwin.push(sparseKeys, lastSparse);
+      denseTwin.push(denseKeys, lastDense);
+      sparseAfter = sparseTwin.pull(sparseKeys);
+      denseAfter = denseTwin.pull(denseKeys);
+      sparseId = client.routing().table("kept").orElseThrow().tableId();
+      denseId = client.routing().table("w").orElseThrow().tableId();
+    }
+    try (TestCluster second = new TestCluster(2, config, Ticker.systemTicker())) {
+      PsClient client = second.client();
+      SparseTable kept = client.createSparseTable(sparse);
+      DenseTable w = client.createDenseTable(dense);
+      assertEquals(sparseId, client.routing().table("kept").orElseThrow().tableId(), "same table id, same files");
+      assertEquals(denseId, client.routing().table("w").orElseThrow().tableId(), "same table id, same files");
+      assertArrayEquals(sparseBefore, kept.pull(sparseKeys), "sparse rows reopened");
+      assertArrayEquals(denseBefore, w.pull(denseKeys), "dense rows reopened");
+      assertEquals(sparseKeys.length, kept.size());
+      kept.push(sparseKeys, lastSparse);
+      w.push(denseKeys, lastDense);
+      assertArrayEquals(sparseAfter, kept.pull(sparseKeys), "AdaGrad accumulators reopened too");
+      assertArrayEquals(denseAfter, w.pull(denseKeys), "Adam moments and step counts reopened too");
+    }
+  }
+
+  private static float[] gradient(Random rnd, int n) {
+    float[] g = new float[n];
+    for (int i = 0; i < n; i++) {
+      g[i] = (float) rnd.nextGaussian();
+    }
+    return g;
+  }
+
   private static Set<String> files(int tableId, int shards) {
     Set<String> names = new java.util.HashSet<>();
     for (int shard = 0; shard < shards; shard++) {

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -19,10 +20,22 @@ public final class FlakyCheckpointFiles implements CheckpointFilesProvider, Chec
   private static final String SCHEME = "flaky:";
   /** Bytes any one shard file may still take before writes fail; negative: never fail. */
   private static final AtomicLong failAfterBytes = new AtomicLong(-1);
+  /** Shard-file opens still to fail. */
+  private static final AtomicInteger failingReads = new AtomicInteger();
 
   /** Makes every shard file written from now on fail after {@code bytes} bytes (negative: never). */
   public static void failShardWritesAfter(long bytes) {
     failAfterBytes.set(bytes);
+  }
+
+  /** Makes the next {@code count} opens of shard files fail (0: none), as a restore on a bad disk would. */
+  public static void failShardReads(int count) {
+    failingReads.set(count);
+  }
+
+  /** Shard-file opens that are still going to fail. */
+  public static int failingShardReads() {
+    return failingReads.get();
   }
 
   @Override
@@ -71,6 +84,9 @@ public final class FlakyCheckpointFiles implements CheckpointFilesProvider, Chec
 
   @Override
   public InputStream open(String path) throws IOException {
+    if (path.endsWith(".shard") && failingReads.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+      throw new IOException("simulated read failure of " + path);
+    }
     return local(path).open(strip(path));
   }
 
