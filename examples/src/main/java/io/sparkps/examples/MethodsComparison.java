@@ -5,11 +5,9 @@ import io.sparkps.examples.data.SyntheticData;
 import io.sparkps.examples.data.SyntheticDataFrames;
 import io.sparkps.ml.classification.PsLogisticRegression;
 import io.sparkps.ml.evaluation.Metrics;
-import java.util.List;
 import java.util.Locale;
 import org.apache.spark.ml.Model;
 import org.apache.spark.ml.classification.LogisticRegression;
-import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -65,14 +63,7 @@ public final class MethodsComparison {
     long start = System.nanoTime();
     M model = est.fit(train);
     double seconds = (System.nanoTime() - start) / 1e9;
-    List<Row> rows = model.transform(held).select("probability", "label").collectAsList();
-    double[] p = new double[rows.size()];
-    double[] y = new double[rows.size()];
-    for (int i = 0; i < p.length; i++) {
-      p[i] = ((Vector) rows.get(i).get(0)).apply(1);
-      y[i] = rows.get(i).getDouble(1);
-    }
-    System.out.printf(Locale.ROOT, "%-28s %10.4f %8.4f %10.1f%n", name, Metrics.logLoss(p, y), Metrics.auc(p, y),
-        seconds);
+    Metrics.Evaluation ev = Metrics.evaluate(model.transform(held));
+    System.out.printf(Locale.ROOT, "%-28s %10.4f %8.4f %10.1f%n", name, ev.logLoss(), ev.auc(), seconds);
   }
 }

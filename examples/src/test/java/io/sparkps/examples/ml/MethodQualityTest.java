@@ -7,11 +7,9 @@ import io.sparkps.examples.data.SyntheticData;
 import io.sparkps.examples.data.SyntheticDataFrames;
 import io.sparkps.ml.classification.PsLogisticRegression;
 import io.sparkps.ml.evaluation.Metrics;
-import java.util.List;
 import java.util.Locale;
 import java.util.stream.Stream;
 import org.apache.spark.ml.classification.LogisticRegression;
-import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -105,13 +103,6 @@ class MethodQualityTest {
   }
 
   static double logLoss(Dataset<Row> scored) {
-    List<Row> rows = scored.select("probability", "label").collectAsList();
-    double[] p = new double[rows.size()];
-    double[] y = new double[rows.size()];
-    for (int i = 0; i < p.length; i++) {
-      p[i] = ((Vector) rows.get(i).get(0)).apply(1);
-      y[i] = rows.get(i).getDouble(1);
-    }
-    return Metrics.logLoss(p, y);
+    return Metrics.evaluate(scored).logLoss();
   }
 }

@@ -30,22 +30,27 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * ({@link E2eReport}) and the plots ({@link E2ePlots}). Single-threaded apart from the timeout watchdog.
  *
  * <pre>{@code java @scripts/jvm.options -cp <ps-bench classpath> io.sparkps.bench.e2e.E2eBench
- *   --mode=quick --out=DIR [--heap=16g] [--master=local[*]] [--only=medium-mllib,...]}</pre>
+ *   --mode=quick|full|tiny|report --out=DIR [--heap=16g] [--master=local[*]] [--only=medium-mllib,...] [--lock=/tmp/mvn.lock]}</pre>
+ *
+ * <p>With {@code --lock}, each step's JVM runs under {@code flock} on that file, the lock every
+ * build and measurement of {@code scripts/bench} takes: builds wait between steps, never during one.
  */
 public final class E2eBench {
 
   private static final Ticker TICKER = Ticker.systemTicker();
-  private static final Set<String> FLAGS = Set.of("mode", "out", "heap", "master", "only", "fresh");
+  private static final Set<String> FLAGS = Set.of("mode", "out", "heap", "master", "only", "fresh", "lock");
 
   private E2eBench() {}
 
   public static void main(String[] args) throws IOException, InterruptedException {
     Flags flags = new Flags(args, FLAGS);
-    E2ePlan plan = E2ePlan.of(flags.string("mode", "quick"));
+    String mode = flags.string("mode", "quick");
+    // "report" redraws the tables and plots from the CSVs a run left.
+    E2ePlan plan = mode.equals("report") ? new E2ePlan(mode, List.of()) : E2ePlan.of(mode);
     Path out = Path.of(flags.string("out", "ps-bench/target/bench"));
     List<String> only = flags.list("only", "");
     Files.createDirectories(out);
-    if (!flags.string("fresh", "true").equals("false")) {
+    if (!mode.equals("report") && !flags.string("fresh", "true").equals("false")) {
       // Points of an earlier run would mix into this run's ratios.
       Files.deleteIfExists(out.resolve(E2eRun.POINTS));
       Files.deleteIfExists(out.resolve(E2eRun.STEPS));
@@ -56,7 +61,7 @@ public final class E2eBench {
       E2ePlan.Step step = steps.get(i);
       System.out.printf(Locale.ROOT, "==> e2e [%d/%d] %s: N=%,d D=%s (%s)%n", i + 1, steps.size(), step.name(),
           step.size().n(), step.size().dLabel(), LocalTime.now().format(DateTimeFormatter.ofPattern("HH:mm:ss")));
-      runStep(step, out, flags.string("heap", "16g"), flags.string("master", "local[*]"));
+      runStep(step, out, flags.string("heap", "16g"), flags.string("master", "local[*]"), flags.string("lock", ""));
     }
     System.out.printf(Locale.ROOT, "==> e2e: %d steps in %.1f min%n", steps.size(), (TICKER.read() - start) / 60e9);
     Path setups = out.resolve(E2eRun.STEPS);
@@ -70,11 +75,14 @@ public final class E2eBench {
   }
 
   /** Runs one step's JVM to the end (or its timeout) and records what it could not record itself. */
-  static void runStep(E2ePlan.Step step, Path out, String heap, String master)
+  static void runStep(E2ePlan.Step step, Path out, String heap, String master, String lock)
       throws IOException, InterruptedException {
     Path points = out.resolve(E2eRun.POINTS);
     int before = E2ePoint.read(points).size();
     List<String> cmd = new ArrayList<>();
+    if (!lock.isEmpty()) {
+      cmd.addAll(List.of("flock", lock));
+    }
     cmd.add(ProcessHandle.current().info().command().orElse("java"));
     for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
       // Same flags as this JVM, but the step's own heap; agents and recordings are this JVM's business.
@@ -88,7 +96,7 @@ public final class E2eBench {
         "--step=" + step.name(), "--experiment=" + step.experiment(), "--size=" + step.size().spec(),
         "--system=" + step.system(), "--master=" + master, "--out=" + out));
     cmd.addAll(step.flags());
-    Path log = Files.createDirectories(out.resolve("e2e-logs")).resolve(step.name() + ".log");
+    Path log = Files.createDirectories(out.resolve("e2e-logs")).resolve(step.name() + "-log.txt");
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
     pb.environment().putIfAbsent("SPARK_LOCAL_IP", "127.0.0.1");
     long start = TICKER.read();

@@ -42,13 +42,13 @@ public record E2ePlan(String mode, List<Step> steps) {
       }
       case "quick" -> {
         curve(steps, Size.SMALL, List.of(), "5,10,20,30", 10);
-        curve(steps, Size.MEDIUM, List.of(), "10,30", 15);
+        curve(steps, Size.MEDIUM, List.of(), "30", 15);
       }
       case "full" -> {
         curve(steps, Size.SMALL, List.of(), "5,10,20,30", 10);
-        curve(steps, Size.MEDIUM, List.of(), "5,10,20,30", 25);
-        curve(steps, Size.LARGE, List.of(), "30", 15);
-        growth(steps, GROWTH_LOG2_D, GROWTH_N, "2,6", 8);
+        curve(steps, Size.MEDIUM, List.of(), "5,15,30", 20);
+        curve(steps, Size.LARGE, List.of(), "30", 10);
+        growth(steps, GROWTH_LOG2_D, GROWTH_N, "2,6", 6);
       }
       default -> throw new IllegalArgumentException("mode: mode=" + mode + " (tiny, quick, full)");
     }

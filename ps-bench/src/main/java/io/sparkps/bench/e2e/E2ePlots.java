@@ -107,11 +107,11 @@ public final class E2ePlots {
   }
 
   private static XYChart chart(String title, String xTitle, String yTitle) {
-    XYChart chart = new XYChartBuilder().width(1100).height(650).title(title).xAxisTitle(xTitle).yAxisTitle(yTitle)
+    XYChart chart = new XYChartBuilder().width(1300).height(650).title(title).xAxisTitle(xTitle).yAxisTitle(yTitle)
         .build();
     org.knowm.xchart.style.XYStyler st = chart.getStyler();
-    st.setLegendPosition(Styler.LegendPosition.OutsideS);
-    st.setLegendLayout(Styler.LegendLayout.Horizontal);
+    st.setLegendPosition(Styler.LegendPosition.OutsideE);
+    st.setLegendLayout(Styler.LegendLayout.Vertical);
     st.setChartBackgroundColor(Color.WHITE);
     st.setPlotBackgroundColor(Color.WHITE);
     st.setChartTitleFont(new Font(Font.SANS_SERIF, Font.BOLD, 16));

@@ -65,7 +65,7 @@ public record E2eReport(List<Curve> curves, List<Growth> growth, List<Target> ta
    * MLlib's time per L-BFGS iteration (difference of two runs, so its one-off statistics pass drops out).
    */
   public record Growth(long n, long d, double psFirstEpoch, double psEpoch, double psLogLoss, double mllibIteration,
-      String mllibStatus) {}
+      boolean mllibAveraged, String mllibStatus) {}
 
   /** A target of the issue and whether this run met it. */
   public record Target(String name, String measured, boolean met) {}
@@ -129,10 +129,24 @@ public record E2eReport(List<Curve> curves, List<Growth> growth, List<Target> ta
     List<E2ePoint> ok = s.stream().filter(E2ePoint::ok).sorted(Comparator.comparingDouble(E2ePoint::seconds)).toList();
     double t = time(ok, target);
     E2ePoint last = ok.isEmpty() ? null : ok.get(ok.size() - 1);
-    String status = s.stream().filter(p -> !p.ok()).map(p -> p.status() + ": " + p.error()).findFirst().orElse("ok");
+    String status = s.stream().filter(p -> !p.ok()).map(E2eReport::brief).findFirst().orElse("ok");
     double heap = ok.stream().mapToDouble(E2ePoint::peakHeapGb).filter(v -> !Double.isNaN(v)).max().orElse(Double.NaN);
     return new Row(any.system(), any.config(), t, t / mllibTime, last == null ? Double.NaN : last.logLoss(),
         last == null ? Double.NaN : last.auc(), last == null ? Double.NaN : last.seconds(), heap, status);
+  }
+
+  /**
+   * A failed point's status and the part of its error line that says what went wrong: Spark's
+   * "Job aborted ... most recent failure: Lost task ... (executor driver): X" becomes "X".
+   */
+  static String brief(E2ePoint p) {
+    String e = p.error();
+    int cause = e.indexOf("most recent failure");
+    if (cause >= 0 && e.indexOf("): ", cause) > 0) {
+      e = e.substring(e.indexOf("): ", cause) + 3);
+    }
+    return p.status() + (e.isEmpty() ? "" : ": " + e) + (p.seconds() > 0
+        ? String.format(Locale.ROOT, " after %.0f s", p.seconds()) : "");
   }
 
   /** The earliest time at which one of {@code ok}'s models reached {@code target} (NaN if none did). */
@@ -160,14 +174,17 @@ public record E2eReport(List<Curve> curves, List<Growth> growth, List<Target> ta
       E2ePoint b = ml.get(ml.size() - 1);
       perIteration = (b.seconds() - a.seconds()) / (b.iterations() - a.iterations());
     }
+    boolean averaged = false;
     if (!(perIteration > 0) && !ml.isEmpty() && ml.get(ml.size() - 1).iterations() > 0) {
-      // Noise beats the difference on tiny data: fall back to the longer run's average.
+      // One run only (the other failed), or noise beats the difference on tiny data: the longer
+      // run's average, which includes its one-off statistics pass.
       E2ePoint b = ml.get(ml.size() - 1);
       perIteration = b.seconds() / b.iterations();
+      averaged = true;
     }
     String status = ps.stream().filter(p -> p.system().equals("mllib") && !p.ok())
-        .map(p -> p.status() + ": " + p.error()).findFirst().orElse("ok");
-    return new Growth(first.n(), first.d(), psFirst, psEpoch, psLoss, perIteration, status);
+        .map(p -> "maxIter=" + p.point() + " " + brief(p)).findFirst().orElse("ok");
+    return new Growth(first.n(), first.d(), psFirst, psEpoch, psLoss, perIteration, averaged, status);
   }
 
   private static List<Target> targets(List<Curve> curves) {
@@ -266,7 +283,12 @@ public record E2eReport(List<Curve> curves, List<Growth> growth, List<Target> ta
           + "| MLlib per L-BFGS iteration (s) | MLlib status |\n|---|---|---|---|---|---|\n");
       for (Growth g : growth) {
         b.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s |%n", log2(g.d()), f1(g.psFirstEpoch()),
-            f1(g.psEpoch()), f4(g.psLogLoss()), f1(g.mllibIteration()), g.mllibStatus()));
+            f1(g.psEpoch()), f4(g.psLogLoss()), f1(g.mllibIteration()) + (g.mllibAveraged() ? " *" : ""),
+            g.mllibStatus()));
+      }
+      if (growth.stream().anyMatch(Growth::mllibAveraged)) {
+        b.append("\n\\* one MLlib run's average per iteration (the other run failed, or the longer run was not slower), its one-off statistics pass "
+            + "included.\n");
       }
       b.append('\n');
     }

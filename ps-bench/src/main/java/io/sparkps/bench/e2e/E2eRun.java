@@ -24,7 +24,6 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import org.apache.spark.ml.classification.LogisticRegression;
 import org.apache.spark.ml.classification.LogisticRegressionModel;
-import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -136,7 +135,7 @@ public final class E2eRun {
       new PsLogisticRegression().setMaxIter(2).setNumPartitions(partitions).setValidationIndicatorCol("heldOut")
           .fit(data);
     } else {
-      evaluate(new LogisticRegression().setMaxIter(5).fit(SyntheticDataFrames.training(data))
+      Metrics.evaluate(new LogisticRegression().setMaxIter(5).fit(SyntheticDataFrames.training(data))
           .transform(SyntheticDataFrames.heldOut(data)));
     }
     data.unpersist();
@@ -191,7 +190,7 @@ public final class E2eRun {
       LogisticRegressionModel model = lr.fit(train);
       double secs = seconds(start);
       double heap = heapPeakGb();
-      Metrics.Evaluation ev = evaluate(model.transform(held));
+      Metrics.Evaluation ev = Metrics.evaluate(model.transform(held));
       int its = model.summary().totalIterations();
       progress("%s mllib lbfgs maxIter=%d: %7.1f s (%d iterations)  held-out logloss %.4f  AUC %.4f", size.name(),
           maxIter, secs, its, ev.logLoss(), ev.auc());
@@ -201,17 +200,6 @@ public final class E2eRun {
       return List.of(E2ePoint.failed(experiment, size, "mllib", "lbfgs", maxIter, seconds(start), "failed",
           e.toString()));
     }
-  }
-
-  private static Metrics.Evaluation evaluate(Dataset<Row> predictions) {
-    List<Row> rows = predictions.select("probability", "label").collectAsList();
-    double[] p = new double[rows.size()];
-    double[] y = new double[rows.size()];
-    for (int i = 0; i < p.length; i++) {
-      p[i] = ((Vector) rows.get(i).get(0)).apply(1);
-      y[i] = rows.get(i).getDouble(1);
-    }
-    return new Metrics.Evaluation(p.length, Metrics.logLoss(p, y), Metrics.auc(p, y));
   }
 
   // ---- references: constant, Bayes, and the single-threaded plain-Java pass ----

@@ -46,7 +46,7 @@ class E2eBenchSmokeTest {
   void aStepPastItsTimeoutIsKilledAndRecordedAsFailedPoints() throws Exception {
     E2ePlan.Step step = new E2ePlan.Step("slow", "curve", Size.TINY, "spark-ps",
         List.of("--configs=agd+ftrl,dgd+adam"), Duration.ofMillis(200));
-    E2eBench.runStep(step, out, "256m", "local[1]");
+    E2eBench.runStep(step, out, "256m", "local[1]", "");
     List<E2ePoint> points = E2ePoint.read(out.resolve(E2eRun.POINTS));
     assertEquals(2, points.size(), points.toString());
     for (E2ePoint p : points) {

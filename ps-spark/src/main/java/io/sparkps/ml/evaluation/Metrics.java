@@ -1,6 +1,10 @@
 package io.sparkps.ml.evaluation;
 
 import java.util.Arrays;
+import java.util.List;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 
 /**
  * Binary-classification metrics: logloss and exact ROC AUC, on arrays or through an {@link Accumulator}.
@@ -21,6 +25,21 @@ public final class Metrics {
     public String toString() {
       return String.format("n=%d logloss=%.4f auc=%.4f", count, logLoss, auc);
     }
+  }
+
+  /**
+   * Logloss and AUC of a classifier's output: the positive class's probability (element 1 of the
+   * {@code probability} vector) against the {@code label} column, collected to the driver.
+   */
+  public static Evaluation evaluate(Dataset<?> predictions) {
+    List<Row> rows = predictions.select("probability", "label").collectAsList();
+    double[] p = new double[rows.size()];
+    double[] y = new double[rows.size()];
+    for (int i = 0; i < p.length; i++) {
+      p[i] = ((Vector) rows.get(i).get(0)).apply(1);
+      y[i] = ((Number) rows.get(i).get(1)).doubleValue();
+    }
+    return new Evaluation(p.length, logLoss(p, y), auc(p, y));
   }
 
   /** Mean negative log-likelihood of labels {@code y} under probabilities {@code p}, clipped to [1e-15, 1 - 1e-15]. */

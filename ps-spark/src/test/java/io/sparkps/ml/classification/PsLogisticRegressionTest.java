@@ -148,14 +148,7 @@ class PsLogisticRegressionTest {
       assertTrue(s.validationSeconds()[e] > 0 && elapsed[e] > (e == 0 ? 0 : elapsed[e - 1]), "epoch " + e);
     }
     Dataset<Row> val = data.filter(functions.col("val"));
-    List<Row> pred = withVal.transform(val).select("probability", "label").collectAsList();
-    double[] p = new double[pred.size()];
-    double[] y = new double[pred.size()];
-    for (int i = 0; i < p.length; i++) {
-      p[i] = ((Vector) pred.get(i).get(0)).apply(1);
-      y[i] = pred.get(i).getDouble(1);
-    }
-    assertEquals(Metrics.logLoss(p, y), s.validationLogLoss()[2], 1e-6, "the last epoch scored the validation rows");
+    assertEquals(Metrics.evaluate(withVal.transform(val)).logLoss(), s.validationLogLoss()[2], 1e-6, "the last epoch scored the validation rows");
     assertTrue(Double.isNaN(trainOnly.summary().validationLogLoss()[0]), "no validation column, no figure");
 
     withVal.save(dir.resolve("validated").toString());
