@@ -2,8 +2,8 @@ package io.sparkps.spark;
 
 import io.sparkps.core.checkpoint.CheckpointFiles;
 import io.sparkps.core.checkpoint.CheckpointFilesProvider;
+import io.sparkps.core.checkpoint.DurableOutputStream;
 import java.io.FileNotFoundException;
-import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -51,28 +51,14 @@ public final class HadoopCheckpointFiles implements CheckpointFilesProvider, Che
   public OutputStream create(String path) throws IOException {
     Path p = new Path(path);
     FSDataOutputStream stream = fs(p).create(p, true);
-    return new FilterOutputStream(stream) {
-      private boolean closed;
-
+    return new DurableOutputStream(stream) {
+      // hsync where the stream supports it (HDFS), hflush otherwise; object stores persist on close.
       @Override
-      public void write(byte[] b, int off, int len) throws IOException {
-        out.write(b, off, len);  // FilterOutputStream would write byte by byte
-      }
-
-      @Override
-      public void close() throws IOException {
-        if (closed) {
-          return;
-        }
-        closed = true;
-        // Durable before close returns (a manifest is written only after the data): hsync where
-        // the stream supports it (HDFS), hflush otherwise; object stores persist on close.
-        try (FSDataOutputStream o = stream) {
-          if (o.hasCapability(StreamCapabilities.HSYNC)) {
-            o.hsync();
-          } else if (o.hasCapability(StreamCapabilities.HFLUSH)) {
-            o.hflush();
-          }
+      protected void sync() throws IOException {
+        if (stream.hasCapability(StreamCapabilities.HSYNC)) {
+          stream.hsync();
+        } else if (stream.hasCapability(StreamCapabilities.HFLUSH)) {
+          stream.hflush();
         }
       }
     };

@@ -38,7 +38,7 @@ public record E2ePlan(String mode, List<Step> steps) {
     switch (mode) {
       case "tiny" -> {
         curve(steps, Size.TINY, List.of("--configs=agd+ftrl,ipm+adagrad", "--epochs=2"), "2,5", 5);
-        growth(steps, new int[] {10, 12}, 4_000, "2,4", 5);
+        growth(steps, new int[] {10, 12}, Size.TINY.n(), "2,4", 5);
       }
       case "quick" -> {
         curve(steps, Size.SMALL, List.of(), "5,10,20,30", 10);

@@ -11,7 +11,8 @@ import java.util.List;
  */
 public record Size(String name, long n, long d) {
 
-  public static final Size TINY = new Size("tiny", 4_000, 1L << 12);
+  /** The smoke test's size: seconds to train, yet enough rows per partition for every method to learn. */
+  public static final Size TINY = new Size("tiny", 20_000, 1L << 12);
   public static final Size SMALL = new Size("small", 100_000, 1L << 20);
   public static final Size MEDIUM = new Size("medium", 1_000_000, 1L << 24);
   public static final Size LARGE = new Size("large", 1_000_000, 1L << 27);

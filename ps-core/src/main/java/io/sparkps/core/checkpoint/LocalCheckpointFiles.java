@@ -1,6 +1,5 @@
 package io.sparkps.core.checkpoint;
 
-import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -44,8 +43,14 @@ final class LocalCheckpointFiles implements CheckpointFiles {
     if (parent != null) {
       Files.createDirectories(parent);
     }
-    return new ForcedOnClose(FileChannel.open(p, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
-        StandardOpenOption.WRITE));
+    FileChannel channel = FileChannel.open(p, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
+        StandardOpenOption.WRITE);
+    return new DurableOutputStream(Channels.newOutputStream(channel)) {
+      @Override
+      protected void sync() throws IOException {
+        channel.force(true);
+      }
+    };
   }
 
   @Override
@@ -106,39 +111,6 @@ final class LocalCheckpointFiles implements CheckpointFiles {
         return FileVisitResult.CONTINUE;
       }
     });
-  }
-
-  /**
-   * A file written through its channel and forced to the device on close: once close returns
-   * (a shard file before the server answers, a manifest before its rename), a crash of the
-   * machine cannot leave the manifest naming data that was only in the page cache.
-   */
-  private static final class ForcedOnClose extends FilterOutputStream {
-
-    private final FileChannel channel;
-    private boolean closed;
-
-    ForcedOnClose(FileChannel channel) {
-      super(Channels.newOutputStream(channel));
-      this.channel = channel;
-    }
-
-    @Override
-    public void write(byte[] b, int off, int len) throws IOException {
-      out.write(b, off, len);  // FilterOutputStream would write byte by byte
-    }
-
-    @Override
-    public void close() throws IOException {
-      if (closed) {
-        return;
-      }
-      closed = true;
-      try (FileChannel c = channel) {
-        out.flush();
-        c.force(true);
-      }
-    }
   }
 
   private static void deleteIfPresent(Path p) throws IOException {
