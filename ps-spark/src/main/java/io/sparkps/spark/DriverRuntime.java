@@ -92,6 +92,9 @@ final class DriverRuntime {
     if (current == null || !current.endpoint.deploymentId().equals(deploymentId)) {
       return;
     }
+    // Servers stop before the scheduler here (and in executors whenever they like): they are
+    // leaving, not lost, so nothing is moved or reported as a failure.
+    current.scheduler.beginClose();
     ClientRegistry.stop(deploymentId);
     ExecutorServers.stop();
     current.scheduler.close();

@@ -79,6 +79,8 @@ public final class PsScheduler implements AutoCloseable {
   private final PsTransportContext transport;
   private final TransportServer listener;
   private final ScheduledExecutorService timer;
+  /** Set by {@link #beginClose()}: servers that stop now are leaving, not lost. */
+  private final AtomicBoolean stopping = new AtomicBoolean();
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private final Object lock = new Object();
@@ -199,6 +201,15 @@ public final class PsScheduler implements AutoCloseable {
    */
   public void serverLost(int serverId, String why) {
     declareDead(serverId, why);
+  }
+
+  /**
+   * Announces that the whole deployment is stopping (the application ends): servers that go from
+   * now on are leaving, not lost, so their shards are not moved and nothing is reported as a
+   * failure. {@link #close()} follows.
+   */
+  public void beginClose() {
+    stopping.set(true);
   }
 
   /** Progress and statistics of the training run named {@code run}, if it exists. */
@@ -817,11 +828,18 @@ public final class PsScheduler implements AutoCloseable {
       conn = servers.connection(serverId);
       bumpVersion();
     }
-    LOG.warn("Server {} declared dead: {}", serverId, why);
+    boolean leaving = stopping.get() || closed.get();
+    if (leaving) {
+      LOG.info("Server {} left: the deployment is stopping ({})", serverId, why);
+    } else {
+      LOG.warn("Server {} declared dead: {}", serverId, why);
+    }
     if (conn != null) {
       conn.close();
     }
-    recoverLostShards();
+    if (!leaving) {
+      recoverLostShards();
+    }
   }
 
   /** Rebuilds the routing table under a new version and sends it to every subscriber. Holds lock. */

@@ -1,5 +1,6 @@
 package io.sparkps.core.it;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -7,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sparkps.core.client.PsClient;
 import io.sparkps.core.client.SparseTable;
+import io.sparkps.core.client.Worker;
+import io.sparkps.core.clock.Consistency;
 import io.sparkps.core.config.PsConfig;
 import io.sparkps.core.config.TableSpec;
 import io.sparkps.core.partition.RoutingTable;
@@ -47,6 +50,26 @@ class ServerFailureTest {
       PsRemoteException e = assertThrows(PsRemoteException.class, () -> t.pull(new long[] {1}));
       assertEquals(ErrorCode.SERVER_DEAD, e.code());
       assertTrue(e.getMessage().contains("dead"), e.getMessage());
+    }
+  }
+
+  @Test
+  void aServerStoppingWhileTheDeploymentClosesKeepsItsShardsWhereTheyAre() throws Exception {
+    try (TestCluster cluster = new TestCluster(2)) {
+      PsClient client = cluster.client();
+      client.createSparseTable(TableSpec.sparse("w", 1));
+      RoutingTable before = client.routing();
+      int[] owners = before.tables().get(0).shardOwners();
+      cluster.scheduler.beginClose();
+      cluster.servers.get(1).close();
+      client.routingAtLeast(before.version() + 1).get(10, TimeUnit.SECONDS);
+      // A worker registers only once any recovery is over, so a move would show after this.
+      try (Worker w = Worker.register(client, "after-leave", 0, 1, Consistency.asp())) {
+        assertArrayEquals(owners, cluster.scheduler.routing().tables().get(0).shardOwners(),
+            "no shard moves to the server that stays while the deployment closes");
+        assertEquals(before.version() + 1, cluster.scheduler.routing().version(), "one version for the departure");
+        w.finish();
+      }
     }
   }
 
