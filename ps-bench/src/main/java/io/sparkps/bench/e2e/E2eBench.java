@@ -164,8 +164,9 @@ public final class E2eBench {
       done.add(p.config() + "@" + (p.system().equals("mllib") ? p.point() : 0));
     }
     List<E2ePoint> failed = new ArrayList<>();
+    Flags planned = new Flags(step.flags().toArray(new String[0]), Set.of("configs", "iters", "epochs"));
     if (step.system().equals("mllib")) {
-      for (String iters : listFlag(step, "iters", "5,10,20,30")) {
+      for (String iters : planned.list("iters", E2eRun.DEFAULT_ITERS)) {
         if (!done.contains("lbfgs@" + iters)) {
           // Only the first missing one ran (and died); the others never started.
           failed.add(E2ePoint.failed(step.experiment(), step.size(), "mllib", "lbfgs", Integer.parseInt(iters),
@@ -174,21 +175,12 @@ public final class E2eBench {
         }
       }
     } else {
-      for (String config : listFlag(step, "configs", String.join(",", E2eRun.PS_CONFIGS))) {
+      for (String config : planned.list("configs", String.join(",", E2eRun.PS_CONFIGS))) {
         if (!done.contains(config + "@0")) {
           failed.add(E2ePoint.failed(step.experiment(), step.size(), "spark-ps", config, 0, seconds, status, error));
         }
       }
     }
     E2ePoint.append(points, failed);
-  }
-
-  private static List<String> listFlag(E2ePlan.Step step, String name, String dflt) {
-    for (String f : step.flags()) {
-      if (f.startsWith("--" + name + "=")) {
-        return List.of(f.substring(name.length() + 3).split(","));
-      }
-    }
-    return List.of(dflt.split(","));
   }
 }

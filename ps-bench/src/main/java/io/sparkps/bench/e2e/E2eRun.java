@@ -42,6 +42,8 @@ public final class E2eRun {
 
   /** The configurations {@code scripts/bench e2e} compares: each method with its best optimizer (docs/ml.md). */
   public static final List<String> PS_CONFIGS = List.of("dgd+adam", "ipm+adagrad", "downpour+ftrl", "agd+ftrl");
+  /** MLlib's maxIter values when a step names none. */
+  static final String DEFAULT_ITERS = "5,10,20,30";
 
   static final String POINTS = "e2e-points.csv";
   static final String STEPS = "e2e-steps.csv";
@@ -110,7 +112,7 @@ public final class E2eRun {
         long rows = train.count() + held.count();
         datagen = seconds(genStart);
         progress("%s: %,d rows generated and cached in %.1f s", size.name(), rows, datagen);
-        for (String iters : flags.list("iters", "5,10,20,30")) {
+        for (String iters : flags.list("iters", DEFAULT_ITERS)) {
           List<E2ePoint> p = mllib(train, held, Integer.parseInt(iters));
           E2ePoint.append(points, p);
           if (!p.get(0).ok()) {
@@ -173,9 +175,7 @@ public final class E2eRun {
       }
       return points;
     } catch (Exception | OutOfMemoryError e) {
-      progress("%s spark-ps %s FAILED after %.1f s: %s", size.name(), config, seconds(start), e);
-      return List.of(E2ePoint.failed(experiment, size, "spark-ps", config, epochs, seconds(start), "failed",
-          e.toString()));
+      return failure("spark-ps", config, epochs, start, e);
     }
   }
 
@@ -196,9 +196,7 @@ public final class E2eRun {
           maxIter, secs, its, ev.logLoss(), ev.auc());
       return List.of(point("mllib", "lbfgs", maxIter, its, secs, ev.logLoss(), ev.auc(), heap));
     } catch (Exception | OutOfMemoryError e) {
-      progress("%s mllib lbfgs maxIter=%d FAILED after %.1f s: %s", size.name(), maxIter, seconds(start), e);
-      return List.of(E2ePoint.failed(experiment, size, "mllib", "lbfgs", maxIter, seconds(start), "failed",
-          e.toString()));
+      return failure("mllib", "lbfgs", maxIter, start, e);
     }
   }
 
@@ -220,6 +218,12 @@ public final class E2eRun {
   }
 
   // ---- bookkeeping ----
+
+  /** A fit that threw: said on the console and recorded as one failed point with its error line. */
+  private List<E2ePoint> failure(String system, String config, int point, long start, Throwable e) {
+    progress("%s %s %s (%d) FAILED after %.1f s: %s", size.name(), system, config, point, seconds(start), e);
+    return List.of(E2ePoint.failed(experiment, size, system, config, point, seconds(start), "failed", e.toString()));
+  }
 
   private E2ePoint point(String system, String config, int point, int iterations, double secs, double logLoss,
       double auc, double heap) {

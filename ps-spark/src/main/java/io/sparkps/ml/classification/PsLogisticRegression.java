@@ -1,10 +1,10 @@
 package io.sparkps.ml.classification;
 
+import io.sparkps.core.config.Ticker;
 import io.sparkps.core.update.UpdaterSpec;
 import io.sparkps.ml.SparkInterop;
 import io.sparkps.ml.SparseExample;
 import io.sparkps.spark.PsContext;
-import io.sparkps.core.config.Ticker;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
