@@ -73,6 +73,15 @@ ps_jar_entries() {
   if command -v unzip > /dev/null; then unzip -Z1 "$1" 2>/dev/null; else jar tf "$1" 2>/dev/null; fi
 }
 
+# True if the jar lists the entry. The listing is captured first: under `set -o pipefail`,
+# `ps_jar_entries | grep -q` returns 141 when grep exits at the first match and the lister dies
+# of SIGPIPE, which read as "not found" (every script left the plugin off).
+ps_jar_has_entry() {
+  local listing
+  listing=$(ps_jar_entries "$1") || true
+  grep -qxF -- "$2" <<< "$listing"
+}
+
 # True if the user jar (or PS_CLASSPATH) holds the class, given as a.b.C.
 ps_has_class() {
   local entry="${1//.//}.class" jar
@@ -81,11 +90,11 @@ ps_has_class() {
     local IFS=:
     for e in $PS_CLASSPATH; do
       if [ -d "$e" ] && [ -f "$e/$entry" ]; then return 0; fi
-      if [ -f "$e" ] && ps_jar_entries "$e" | grep -qx "$entry"; then return 0; fi
+      if [ -f "$e" ] && ps_jar_has_entry "$e" "$entry"; then return 0; fi
     done
     return 1
   fi
-  [ -n "$jar" ] && ps_jar_entries "$jar" | grep -qx "$entry"
+  [ -n "$jar" ] && ps_jar_has_entry "$jar" "$entry"
 }
 
 # Our classes for a driver JVM: PS_CLASSPATH if set, else the user jar.
