@@ -28,13 +28,16 @@ final class DriverRuntime {
   final boolean startedByPlugin;
   /** Which server each executor hosts; declares it lost when Spark removes the executor. */
   final ExecutorLossListener executorLoss;
+  /** Which executors host a server (the plugin grants them); freed when Spark removes one. */
+  final ServerSlots serverSlots;
   /** The application this belongs to (its id is not known yet when plugins start). */
   private final SparkContext sc;
 
   private DriverRuntime(SparkContext sc, PsScheduler scheduler, PsEndpoint endpoint, String secretSeed,
-      boolean byPlugin) {
+      boolean byPlugin, ServerSlots slots) {
     this.sc = sc;
-    this.executorLoss = new ExecutorLossListener(scheduler);
+    this.serverSlots = slots;
+    this.executorLoss = new ExecutorLossListener(scheduler, slots);
     this.scheduler = scheduler;
     this.endpoint = endpoint;
     this.secretSeed = secretSeed;
@@ -58,13 +61,14 @@ final class DriverRuntime {
     // Plugins start before Spark assigns the application id: name the deployment ourselves.
     String deploymentId = "ps-" + java.util.UUID.randomUUID();
     SparkConf conf = sc.getConf();
+    ServerSlots slots = new ServerSlots(conf.getInt(PsSparkConf.SERVERS, 0));  // validates before anything starts
     String host = conf.get("spark.driver.host", "127.0.0.1");
     String seed = secretSeed(conf);
     PsConfig config = PsSparkConf.toPsConfig(conf, host, seed == null ? null : PsSparkConf.deriveKey(seed));
     PsScheduler scheduler = PsScheduler.start(config);
     Checkpoints.configure(sc, scheduler);
     current = new DriverRuntime(sc, scheduler,
-        new PsEndpoint(deploymentId, scheduler.host(), scheduler.port(), config), seed, byPlugin);
+        new PsEndpoint(deploymentId, scheduler.host(), scheduler.port(), config), seed, byPlugin, slots);
     sc.addSparkListener(current.executorLoss);
     LOG.info("spark-ps scheduler ({}) listening on {}:{} (data-plane auth {})", deploymentId, scheduler.host(),
         scheduler.port(), seed == null ? "off" : "on");

@@ -18,10 +18,12 @@ final class ExecutorLossListener extends SparkListener {
   private static final Logger LOG = LoggerFactory.getLogger(ExecutorLossListener.class);
 
   private final PsScheduler scheduler;
+  private final ServerSlots slots;
   private final ConcurrentHashMap<String, Integer> serverOf = new ConcurrentHashMap<>();
 
-  ExecutorLossListener(PsScheduler scheduler) {
+  ExecutorLossListener(PsScheduler scheduler, ServerSlots slots) {
     this.scheduler = scheduler;
+    this.slots = slots;
   }
 
   /** Records that {@code executorId} hosts server {@code serverId}. */
@@ -34,9 +36,10 @@ final class ExecutorLossListener extends SparkListener {
 
   @Override
   public void onExecutorRemoved(SparkListenerExecutorRemoved removed) {
+    slots.release(removed.executorId());
     Integer server = serverOf.remove(removed.executorId());
     if (server != null) {
-      LOG.warn("Spark removed executor {} ({}); its parameter server {} is lost", removed.executorId(),
+      LOG.info("Spark removed executor {} ({}); its parameter server {} is lost", removed.executorId(),
           removed.reason(), server);
       scheduler.serverLost(server, "Spark removed its executor " + removed.executorId() + ": " + removed.reason());
     }

@@ -2,10 +2,15 @@ package io.sparkps.spark;
 
 import io.sparkps.core.client.Worker;
 import io.sparkps.core.clock.Consistency;
+import io.sparkps.core.clock.RunFailedException;
+import io.sparkps.core.protocol.ErrorCode;
+import io.sparkps.core.protocol.PsRemoteException;
+import io.sparkps.core.transport.PsTransportException;
 import java.io.Serializable;
 import java.util.Collections;
 import java.util.Iterator;
 import org.apache.spark.TaskContext;
+import org.apache.spark.TaskKilledException;
 
 /**
  * The body of one training task: registers the partition as worker {@code partitionId} of the run
@@ -39,10 +44,34 @@ final class PartitionWorker<T> implements Serializable {
     int partition = task.partitionId();
     try (Worker worker = Worker.register(ClientRegistry.client(endpoint), run, partition, numWorkers,
         Consistency.ofStaleness(staleness))) {
-      fn.train(new WorkerContext(worker, numWorkers, runAttempt, task.attemptNumber(),
-          task.stageAttemptNumber()), rows);
+      try {
+        fn.train(new WorkerContext(worker, numWorkers, runAttempt, task.attemptNumber(),
+            task.stageAttemptNumber()), rows);
+      } catch (Exception e) {
+        throw rolledBack(e);
+      }
       worker.finish();
     }
     return Collections.singletonList(partition).iterator();
+  }
+
+  /**
+   * A run the scheduler failed (a server or another worker was lost; it rolls the run back and
+   * train resubmits it) ends this task as killed, not failed: that is a handled fault, and Spark
+   * logs a failed task with its whole stack trace, a killed one in one line.
+   */
+  private Exception rolledBack(Exception e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      // A lost connection to a server: it died (the scheduler fails the run and recovers) or the
+      // network failed (the resubmitted run reconnects). Either way the run goes on from its clocks.
+      boolean runFailed = t instanceof RunFailedException || t instanceof PsTransportException
+          || t instanceof PsRemoteException r
+              && (r.code() == ErrorCode.RUN_FAILED || r.code() == ErrorCode.SERVER_DEAD);
+      if (runFailed) {
+        return new TaskKilledException("spark-ps training run " + run + " was rolled back (" + t.getMessage()
+            + "); PsContext.train resubmits it");
+      }
+    }
+    return e;
   }
 }

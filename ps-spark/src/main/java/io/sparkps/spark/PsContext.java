@@ -208,6 +208,9 @@ public final class PsContext implements AutoCloseable {
     int maxAttempts = sc.getConf().getInt(PsSparkConf.TRAIN_MAX_ATTEMPTS, 3);
     List<Throwable> failures = new ArrayList<>();
     for (int attempt = 0; attempt < maxAttempts; attempt++) {
+      if (attempt > 0 && barrier) {
+        awaitSlots(run, workers);
+      }
       PartitionWorker<T> body = new PartitionWorker<>(runtime.endpoint, run, workers, consistency, attempt, fn);
       sc.setJobDescription("spark-ps training run " + run + " (" + consistency + ", attempt " + (attempt + 1) + ")");
       try {
@@ -224,7 +227,10 @@ public final class PsContext implements AutoCloseable {
           throw missing;
         }
         failures.add(e);
-        LOG.warn("Training run {} attempt {} of {} failed: {}", run, attempt + 1, maxAttempts, e.toString());
+        // Spark's message carries every task's stack trace: one line here, the stack at DEBUG.
+        LOG.warn("Training run {} attempt {} of {} failed: {}{}", run, attempt + 1, maxAttempts, firstLine(e),
+            attempt + 1 < maxAttempts ? "; resubmitting it, workers resume from their last good clock" : "");
+        LOG.debug("Training run {} attempt {} failure", run, attempt + 1, e);
       } finally {
         sc.setJobDescription(null);
       }
@@ -233,6 +239,50 @@ public final class PsContext implements AutoCloseable {
         + " times (raise " + PsSparkConf.TRAIN_MAX_ATTEMPTS + " to retry more); last failure: "
         + failures.get(failures.size() - 1).getMessage(), failures.get(failures.size() - 1));
     throw e;
+  }
+
+  /**
+   * Before resubmitting a gated run: its barrier stage needs a slot per worker at once, and an
+   * executor lost with the previous attempt may still be on its way back.
+   */
+  private void awaitSlots(String run, int workers) {
+    long timeoutMs = sc.getConf().getTimeAsMs(PsSparkConf.TRAIN_SLOT_WAIT, "5min");
+    try {
+      if (TaskSlots.concurrentTasks(sc) < workers) {
+        LOG.info("Training run {} waits for {} task slots (executors now offer {}) before resuming", run, workers,
+            TaskSlots.concurrentTasks(sc));
+      }
+      if (!TaskSlots.await(sc, workers, java.time.Duration.ofMillis(timeoutMs))) {
+        throw new IllegalStateException("training run " + run + " needs " + workers + " tasks running at once to "
+            + "resume, but the executors offer " + TaskSlots.concurrentTasks(sc) + " task slots after waiting "
+            + timeoutMs + " ms (" + PsSparkConf.TRAIN_SLOT_WAIT + "); its state is kept: call train again with the "
+            + "same run name once executors are back");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while training run " + run + " waited for task slots", e);
+    }
+  }
+
+  /**
+   * What failed, in one line. A Spark job failure's message is "Job aborted due to stage failure:
+   * ..." followed by the task's failure and whole stack traces; the task's failure is the line
+   * worth logging. Otherwise the first line of the innermost message.
+   */
+  private static String firstLine(Throwable e) {
+    String m = String.valueOf(e.getMessage());
+    int driverStack = m.indexOf("Driver stacktrace:");
+    String[] lines = (driverStack < 0 ? m : m.substring(0, driverStack)).split("\n");
+    if (lines.length > 1 && lines[0].startsWith("Job aborted") && !lines[1].isBlank()) {
+      return lines[1].trim();
+    }
+    Throwable t = e;
+    while (t.getCause() != null && t.getCause() != t) {
+      t = t.getCause();
+    }
+    String inner = t.getClass().getSimpleName() + ": " + t.getMessage();
+    int nl = inner.indexOf('\n');
+    return nl < 0 ? inner : inner.substring(0, nl);
   }
 
   /**

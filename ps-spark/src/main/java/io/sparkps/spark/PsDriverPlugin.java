@@ -24,8 +24,6 @@ final class PsDriverPlugin implements DriverPlugin {
 
   private String deploymentId;
   private DriverRuntime runtime;
-  private int maxServers;
-  private int granted;
 
   @Override
   public Map<String, String> init(SparkContext sc, PluginContext pluginContext) {
@@ -37,32 +35,32 @@ final class PsDriverPlugin implements DriverPlugin {
     }
     deploymentId = rt.endpoint.deploymentId();
     runtime = rt;
-    maxServers = sc.getConf().getInt(PsSparkConf.SERVERS, 0);
-    if (maxServers < 0) {
-      throw new IllegalArgumentException("server count out of range: " + PsSparkConf.SERVERS + "=" + maxServers
-          + " (0 = every executor, or a positive number)");
-    }
     return Map.of(SCHEDULER_HOST, rt.endpoint.schedulerHost(),
         SCHEDULER_PORT, Integer.toString(rt.endpoint.schedulerPort()),
         DEPLOYMENT_ID, deploymentId,
         SECRET_SEED, rt.secretSeed == null ? "" : rt.secretSeed);
   }
 
+  /** Messages of {@link PluginMessages} (JDK types only: see there why). */
   @Override
-  public synchronized Object receive(Object message) {
-    if (message instanceof ServerSlotRequest r) {
-      if (maxServers == 0 || granted < maxServers) {
-        granted++;
-        LOG.info("Executor {} will host parameter server #{}", r.executorId(), granted);
-        return new ServerSlotReply(true, "");
+  public Object receive(Object message) {
+    String kind = PluginMessages.kindOf(message);
+    if (PluginMessages.SLOT_REQUEST.equals(kind)) {
+      String executorId = PluginMessages.expect(message, PluginMessages.SLOT_REQUEST, 1)[1];
+      String refused = runtime.serverSlots.grant(executorId);
+      if (refused == null) {
+        LOG.info("Executor {} will host a parameter server", executorId);
+        return PluginMessages.slotGranted();
       }
-      return new ServerSlotReply(false, PsSparkConf.SERVERS + "=" + maxServers + " servers already running");
+      return PluginMessages.slotRefused(refused);
     }
-    if (message instanceof ServerStarted s) {
+    if (PluginMessages.SERVER_STARTED.equals(kind)) {
+      ServerStarted s = PluginMessages.decodeServerStarted(message);
       runtime.executorLoss.serverStarted(s.executorId(), s.serverId());
       return null;  // sent one way
     }
-    throw new IllegalArgumentException("spark-ps driver plugin got an unknown message: " + message);
+    throw new IllegalArgumentException("spark-ps driver plugin got an unknown message: "
+        + PluginMessages.describe(message) + " (driver and executors must run the same spark-ps jar)");
   }
 
   @Override

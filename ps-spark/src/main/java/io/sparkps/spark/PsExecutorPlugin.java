@@ -21,11 +21,13 @@ final class PsExecutorPlugin implements ExecutorPlugin {
   public void init(PluginContext ctx, Map<String, String> extraConf) {
     String executorId = ctx.executorID();
     try {
-      ServerSlotReply reply = (ServerSlotReply) ctx.ask(new ServerSlotRequest(executorId));
-      if (!reply.start()) {
-        LOG.info("Executor {} hosts no parameter server: {}", executorId, reply.reason());
+      Object reply = ctx.ask(PluginMessages.slotRequest(executorId));
+      if (PluginMessages.SLOT_REFUSED.equals(PluginMessages.kindOf(reply))) {
+        LOG.info("Executor {} hosts no parameter server: {}", executorId,
+            PluginMessages.expect(reply, PluginMessages.SLOT_REFUSED, 1)[1]);
         return;
       }
+      PluginMessages.expect(reply, PluginMessages.SLOT_GRANTED, 1);
       // PluginContext.hostname() throws in real executors; the block manager knows the host.
       String host = "driver".equals(executorId)
           ? ctx.conf().get("spark.driver.host", "127.0.0.1")
@@ -35,13 +37,24 @@ final class PsExecutorPlugin implements ExecutorPlugin {
       int serverId = ExecutorServers.ensureStarted(extraConf.get(PsDriverPlugin.DEPLOYMENT_ID),
           PsSparkConf.toPsConfig(ctx.conf(), host, key), PsSparkConf.port(ctx.conf()),
           extraConf.get(PsDriverPlugin.SCHEDULER_HOST),
-          Integer.parseInt(extraConf.get(PsDriverPlugin.SCHEDULER_PORT)));
-      ctx.send(new ServerStarted(executorId, serverId));
+          Integer.parseInt(extraConf.get(PsDriverPlugin.SCHEDULER_PORT)),
+          restartedId -> report(ctx, new ServerStarted(executorId, restartedId)));
+      report(ctx, new ServerStarted(executorId, serverId));
     } catch (IOException | RuntimeException e) {
       LOG.error("Executor {} could not start its parameter server; the application continues with fewer "
           + "servers: {}", executorId, e.toString(), e);
     } catch (Exception e) {
       LOG.error("Executor {} could not ask the driver for a server slot: {}", executorId, e.toString(), e);
+    }
+  }
+
+  /** Tells the driver which server this executor hosts, so it can declare it lost with the executor. */
+  private static void report(PluginContext ctx, ServerStarted started) {
+    try {
+      ctx.send(PluginMessages.serverStarted(started));
+    } catch (Exception e) { // declared by PluginContext.send
+      LOG.warn("Executor {} could not tell the driver it hosts parameter server {}: {}", started.executorId(),
+          started.serverId(), e.toString());
     }
   }
 

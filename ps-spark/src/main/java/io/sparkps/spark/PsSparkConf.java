@@ -43,6 +43,12 @@ public final class PsSparkConf {
   /** How many times {@code PsContext.train} resubmits a failed training stage (default 3). */
   public static final String TRAIN_MAX_ATTEMPTS = "spark.ps.train.maxAttempts";
 
+  /**
+   * How long {@code PsContext.train} waits for lost executors to come back before resubmitting a
+   * gated run (it needs a task slot per worker at once; default 5min).
+   */
+  public static final String TRAIN_SLOT_WAIT = "spark.ps.train.slotWaitTimeout";
+
   /** Internal: the per-application token the driver hands executors when spark.authenticate is off. */
   static final String TOKEN = "spark.ps.internal.token";
 

@@ -41,7 +41,8 @@ final class ServerLauncher {
     PsEndpoint ep = rt.endpoint;
     int port = PsSparkConf.port(sc.getConf());
     if (isLocal(sc)) {
-      ExecutorServers.ensureStarted(ep.deploymentId(), ep.config(), port, ep.schedulerHost(), ep.schedulerPort());
+      ExecutorServers.ensureStarted(ep.deploymentId(), ep.config(), port, ep.schedulerHost(), ep.schedulerPort(),
+          restarted -> { });
       return;
     }
     String seed = rt.secretSeed;
@@ -81,7 +82,9 @@ final class ServerLauncher {
         String host = SparkEnv.get().blockManager().blockManagerId().host();
         byte[] key = seed == null ? null : PsSparkConf.deriveKey(seed);
         PsConfig config = PsSparkConf.toPsConfig(SparkEnv.get().conf(), host, key);
-        int id = ExecutorServers.ensureStarted(ep.deploymentId(), config, port, ep.schedulerHost(), ep.schedulerPort());
+        // No plugin here to report a restarted server to the driver: its connection tells the scheduler.
+        int id = ExecutorServers.ensureStarted(ep.deploymentId(), config, port, ep.schedulerHost(), ep.schedulerPort(),
+            restarted -> { });
         return Collections.singletonList(new ServerStarted(SparkEnv.get().executorId(), id)).iterator();
       }).collect();
   }

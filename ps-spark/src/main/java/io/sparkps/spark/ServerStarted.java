@@ -3,7 +3,8 @@ package io.sparkps.spark;
 import java.io.Serializable;
 
 /**
- * Executor plugin to driver plugin (Spark plugin RPC, one way): this executor now hosts server
- * {@code serverId}, so the driver can declare it lost when Spark removes the executor. Immutable.
+ * This executor hosts server {@code serverId}: what the launch job's tasks return, and what the
+ * executor plugin reports (encoded by {@link PluginMessages}), so the driver can declare the
+ * server lost when Spark removes the executor. Immutable.
  */
 record ServerStarted(String executorId, int serverId) implements Serializable {}

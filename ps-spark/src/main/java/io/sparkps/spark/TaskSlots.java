@@ -1,6 +1,13 @@
 package io.sparkps.spark;
 
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.spark.SparkContext;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerExecutorAdded;
 
 /**
  * How many tasks this application can run at once: gated training needs one slot per partition,
@@ -51,5 +58,50 @@ final class TaskSlots {
     String inner = master.substring(master.indexOf('[') + 1, master.indexOf(']'));
     String threads = inner.split(",")[0].trim();
     return threads.equals("*") ? Runtime.getRuntime().availableProcessors() : Integer.parseInt(threads);
+  }
+
+  /**
+   * Tasks the registered executors can run at once, counted exactly as Spark's check before a
+   * barrier stage counts them ({@code SparkContext.maxNumConcurrentTasks}, public in bytecode).
+   */
+  static int concurrentTasks(SparkContext sc) {
+    return sc.maxNumConcurrentTasks(sc.resourceProfileManager().defaultResourceProfile());
+  }
+
+  /**
+   * Waits until the executors can run {@code needed} tasks at once, or {@code timeout} passed;
+   * returns whether they can. A barrier stage submitted with too few slots waits in Spark's own
+   * check, which looks again only every 15 s ({@code
+   * spark.scheduler.barrier.maxConcurrentTasksCheck.interval}): after a lost executor that made
+   * resumed runs wait 15 s for a replacement that had registered after 4. Waiting here, on the
+   * executor-added events, resubmits as soon as the replacement registers.
+   */
+  static boolean await(SparkContext sc, int needed, Duration timeout) throws InterruptedException {
+    if (concurrentTasks(sc) >= needed) {
+      return true;
+    }
+    CompletableFuture<Void> enough = new CompletableFuture<>();
+    SparkListener listener = new SparkListener() {
+      @Override
+      public void onExecutorAdded(SparkListenerExecutorAdded added) {
+        if (concurrentTasks(sc) >= needed) {
+          enough.complete(null);
+        }
+      }
+    };
+    sc.addSparkListener(listener);
+    try {
+      if (concurrentTasks(sc) >= needed) {  // one registered before the listener was added
+        return true;
+      }
+      enough.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      return true;
+    } catch (TimeoutException e) {
+      return concurrentTasks(sc) >= needed;
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("waiting for task slots failed", e.getCause());
+    } finally {
+      sc.removeSparkListener(listener);
+    }
   }
 }

@@ -35,7 +35,7 @@ class ExecutorLossListenerTest {
       scheduler.awaitServers(2).get(30, TimeUnit.SECONDS);
       client = PsClient.connect(config, scheduler.host(), scheduler.port());
       client.createSparseTable(TableSpec.sparse("t", 1));
-      ExecutorLossListener listener = new ExecutorLossListener(scheduler);
+      ExecutorLossListener listener = new ExecutorLossListener(scheduler, new ServerSlots(0));
       listener.serverStarted("1", kept.serverId());
       listener.serverStarted("2", lost.serverId());
       long before = client.routing().version();

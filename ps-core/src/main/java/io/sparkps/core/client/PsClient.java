@@ -268,7 +268,7 @@ public final class PsClient implements AutoCloseable {
       if (!s.alive()) {
         CompletableFuture<Connection> f = servers.remove(s.id());
         if (f != null) {
-          LOG.warn("Server {} at {} declared dead by the scheduler; failing its outstanding requests",
+          LOG.info("Server {} at {} declared dead by the scheduler; failing its outstanding requests",
               s.id(), s.address());
           f.thenAccept(Connection::close);
         }

@@ -234,11 +234,14 @@ public final class PsScheduler implements AutoCloseable {
     recoverLostShards();  // shards orphaned while no server was alive find an owner now
   }
 
-  void heartbeat(HeartbeatMessage m) {
+  /** Records a server's heartbeat; false when the server is unknown or was declared dead. */
+  boolean heartbeat(HeartbeatMessage m) {
     synchronized (lock) {
       if (!servers.heard(m.serverId(), ticker.read())) {
         LOG.debug("Heartbeat from unknown or dead server {}", m.serverId());
+        return false;
       }
+      return true;
     }
   }
 
@@ -655,7 +658,7 @@ public final class PsScheduler implements AutoCloseable {
     }
     long started = System.nanoTime();
     long empty = moves.stream().filter(mv -> mv.source().isEmpty()).count();
-    LOG.warn("Recovering {} shards: {} from checkpoint {}, {} empty{}", moves.size(), moves.size() - empty,
+    LOG.info("Recovering {} shards: {} from checkpoint {}, {} empty{}", moves.size(), moves.size() - empty,
         ckpt.map(Checkpointer.Latest::dir).orElse("(none)"), empty,
         empty > 0 ? " (no checkpoint of their table: unfinished runs replay from clock 0)" : "");
     // Fence first: once a restored shard exists, no push from before the rollback may reach it.
@@ -722,7 +725,7 @@ public final class PsScheduler implements AutoCloseable {
           recoveryRetries = 0;
         }
       }
-      LOG.warn("Recovered {} of {} shards in {} ms", moved, moves.size(), (System.nanoTime() - started) / 1_000_000);
+      LOG.info("Recovered {} of {} shards in {} ms", moved, moves.size(), (System.nanoTime() - started) / 1_000_000);
       done.complete(null);
       if (again) {
         recoverLostShards();
@@ -770,7 +773,7 @@ public final class PsScheduler implements AutoCloseable {
       run.fail("a parameter server was lost; its shards are restored and the run resumes from clock " + resume);
       run.rollBack(resume);
       fences.add(new FenceRunMessage(run.id(), run.epoch()));
-      LOG.warn("Run {} rolled back to clock {} (epoch {})", run.name(), resume, run.epoch());
+      LOG.info("Run {} rolled back to clock {} (epoch {})", run.name(), resume, run.epoch());
     }
     return fences;
   }
@@ -832,7 +835,9 @@ public final class PsScheduler implements AutoCloseable {
     if (leaving) {
       LOG.info("Server {} left: the deployment is stopping ({})", serverId, why);
     } else {
-      LOG.warn("Server {} declared dead: {}", serverId, why);
+      // The one line a lost server is worth: the recovery steps follow at INFO.
+      LOG.warn("Server {} declared dead ({}); its shards move to the live servers, restored from the latest "
+          + "checkpoint, and running training runs roll back to it", serverId, why);
     }
     if (conn != null) {
       conn.close();

@@ -38,8 +38,13 @@ final class SchedulerHandler implements RequestHandler {
   public void handle(Connection c, long requestId, Message m) {
     try {
       if (m instanceof HeartbeatMessage hb) {
-        scheduler.heartbeat(hb);
-        c.reply(requestId, new io.sparkps.core.protocol.OkMessage());  // servers time our silence
+        // Servers time our silence: only a live server's beat renews its lease (ServerLease).
+        if (scheduler.heartbeat(hb)) {
+          c.reply(requestId, new io.sparkps.core.protocol.OkMessage());
+        } else {
+          c.replyError(requestId, io.sparkps.core.protocol.ErrorCode.SERVER_DEAD,
+              "server " + hb.serverId() + " is unknown or was declared dead; stop serving");
+        }
       } else if (m instanceof RegisterServerMessage r) {
         scheduler.registerServer(c, requestId, r);
       } else if (m instanceof CreateTableMessage t) {

@@ -1,6 +1,7 @@
 package io.sparkps.core.server;
 
 import io.sparkps.core.config.PsConfig;
+import io.sparkps.core.config.Ticker;
 import io.sparkps.core.checkpoint.CheckpointFiles;
 import io.sparkps.core.checkpoint.CheckpointLayout;
 import io.sparkps.core.checkpoint.ShardFile;
@@ -64,6 +65,11 @@ public final class PsServer implements AutoCloseable {
   private final TransportServer listener;
   private final Connection scheduler;
   private final int serverId;
+  private final Ticker ticker = Ticker.systemTicker();
+  /** Set once registered; data requests are refused once it expires (see ServerLease). */
+  private final ServerLease lease;
+  /** Why the server stopped: set before {@link #stopped} completes. */
+  private volatile StopReason stopReason = StopReason.CLOSED;
 
   private PsServer(PsConfig config, int port, String schedulerHost, int schedulerPort) throws IOException {
     this.config = config;
@@ -82,9 +88,11 @@ public final class PsServer implements AutoCloseable {
       bound = transport.createServer(config.host(), port, handler);
       toScheduler = await(transport.connect(schedulerHost, schedulerPort, handler),
           "connect to scheduler at " + schedulerHost + ":" + schedulerPort);
+      long registeringAt = ticker.read();
       Message reply = await(toScheduler.request(new RegisterServerMessage(bound.host(), bound.port())),
           "register with scheduler at " + schedulerHost + ":" + schedulerPort);
       this.serverId = ((RegisteredMessage) reply).serverId();
+      this.lease = new ServerLease(ticker, config.heartbeatTimeout(), registeringAt);
     } catch (IOException | RuntimeException e) {
       if (toScheduler != null) {
         toScheduler.close();
@@ -121,25 +129,31 @@ public final class PsServer implements AutoCloseable {
     // Registration counts as the first sign of life; beats follow one interval apart. An
     // unanswered beat means the scheduler (the driver) is gone without closing the connection
     // (its host died): the server stops rather than serve a dead application.
-    heartbeats.scheduleAtFixedRate(() -> scheduler.request(new HeartbeatMessage(serverId), config.heartbeatTimeout())
-        .whenComplete((ok, err) -> {
-          if (err != null && ErrorMapping.unwrap(err) instanceof PsTimeoutException && !closed.get()) {
-            LOG.error("Parameter server {}: the scheduler did not answer a heartbeat within {}; stopping",
-                serverId, config.heartbeatTimeout());
-            stopInBackground();
-          }
-        }), every, every, TimeUnit.NANOSECONDS);
+    heartbeats.scheduleAtFixedRate(() -> {
+      long sentAt = ticker.read();
+      scheduler.request(new HeartbeatMessage(serverId), config.heartbeatTimeout()).whenComplete((ok, err) -> {
+        if (err == null) {
+          lease.renewed(sentAt);
+        } else if (ErrorMapping.unwrap(err) instanceof PsTimeoutException && !closed.get()) {
+          LOG.warn("Parameter server {}: the scheduler did not answer a heartbeat within {}; stopping",
+              serverId, config.heartbeatTimeout());
+          stopInBackground(StopReason.SCHEDULER_LOST);
+        }
+      });
+    }, every, every, TimeUnit.NANOSECONDS);
+    // The scheduler closes the connection when the application ends and when it has declared this
+    // server dead; which one it was is for the owner of the server to find out (stopReason()).
     scheduler.closeFuture().whenComplete((v, e) -> {
       if (!closed.get()) {
-        LOG.error("Parameter server {} lost its scheduler connection; stopping (its shards are gone "
-            + "with it; the scheduler declares it dead)", serverId);
-        stopInBackground();
+        LOG.info("Parameter server {}: its scheduler connection closed; stopping", serverId);
+        stopInBackground(StopReason.SCHEDULER_LOST);
       }
     });
   }
 
   /** close() waits for the shard lanes, so it must not run on an I/O or heartbeat thread. */
-  private void stopInBackground() {
+  private void stopInBackground(StopReason reason) {
+    stopReason = reason;
     Thread stopper = new Thread(() -> {
       try {
         close();
@@ -154,6 +168,22 @@ public final class PsServer implements AutoCloseable {
   /** Completes once the server has stopped (closed, or stopped itself after losing the scheduler). */
   public CompletableFuture<Void> stopped() {
     return stopped;
+  }
+
+  /** Why the server stopped; meaningful once {@link #stopped()} completed. */
+  public StopReason stopReason() {
+    return stopReason;
+  }
+
+  /** Why a server stopped. */
+  public enum StopReason {
+    /** {@link #close()} was called by its owner. */
+    CLOSED,
+    /**
+     * It lost the scheduler: the connection closed (the application ended, or the scheduler
+     * declared this server dead after a pause) or a heartbeat went unanswered.
+     */
+    SCHEDULER_LOST
   }
 
   public int serverId() {
@@ -210,6 +240,14 @@ public final class PsServer implements AutoCloseable {
   private void execute(Connection connection, long requestId, HostedShard shard, Message request) {
     Message response;
     try {
+      // Checked on the lane, right before the shard is touched: a request queued before a pause
+      // must not be applied after it either.
+      if (lease.expired()) {
+        throw new PsRemoteException(ErrorCode.SERVER_DEAD, "server " + serverId + " has not heard from the "
+            + "scheduler for " + lease.silentNanos() / 1_000_000 + " ms (heartbeat timeout "
+            + config.heartbeatTimeout().toMillis() + " ms): it may have been declared dead and its shards moved; "
+            + "refresh the routing table");
+      }
       response = operations.execute(shard, request);
     } catch (RuntimeException e) {
       replyFailure(connection, requestId, e);

@@ -230,8 +230,12 @@ public final class Connection {
   private void write(long requestId, Message msg) {
     channel.writeAndFlush(new Envelope(requestId, msg)).addListener((ChannelFuture f) -> {
       if (!f.isSuccess()) {
-        LOG.warn("failed to send {} (requestId={}) to {}", msg.type(), requestId, remoteAddress,
-            f.cause());
+        if (channel.isActive()) {
+          LOG.warn("failed to send {} (requestId={}) to {}", msg.type(), requestId, remoteAddress, f.cause());
+        } else {
+          // The peer went away (a stopped or killed process): expected, and its closing is handled.
+          LOG.debug("not sent, connection closed: {} (requestId={}) to {}", msg.type(), requestId, remoteAddress);
+        }
       }
     });
   }

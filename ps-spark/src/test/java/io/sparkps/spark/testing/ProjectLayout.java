@@ -88,6 +88,15 @@ public final class ProjectLayout {
     return String.join(" ", jvmFlags());
   }
 
+  /**
+   * {@link #jvmFlagsLine()} plus Netty's paranoid leak detector, for every JVM a test starts
+   * (executors, drivers of submitted applications): {@code scripts/test} fails on any {@code LEAK:}
+   * line in their logs.
+   */
+  public static String testJvmFlagsLine() {
+    return jvmFlagsLine() + " -Dio.netty.leakDetection.level=paranoid";
+  }
+
   /** {@code java} of the JVM running the tests. */
   public static String javaExecutable() {
     return Paths.get(System.getProperty("java.home"), "bin", "java").toString();

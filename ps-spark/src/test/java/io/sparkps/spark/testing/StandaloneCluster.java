@@ -159,6 +159,19 @@ public final class StandaloneCluster implements AutoCloseable {
     return baseConf(appName).set("spark.jars", String.join(",", jars));
   }
 
+  /**
+   * An application jar for {@code spark-submit}: this module's test classes packed into a jar in
+   * the work dir (spark.jars takes no directories). It holds no spark-ps main classes.
+   */
+  public Path testClassesJar() {
+    for (String entry : ProjectLayout.testClasspath()) {
+      if (entry.endsWith("test-classes")) {
+        return jarOf(Path.of(entry));
+      }
+    }
+    throw new IllegalStateException("no test-classes directory on the test class path");
+  }
+
   /** Packs a class directory into a jar in the work dir (spark.jars takes no directories). */
   private Path jarOf(Path classes) {
     Path jar = workDir.resolve("app-" + classes.getParent().getParent().getFileName() + "-test-classes.jar");
@@ -182,7 +195,7 @@ public final class StandaloneCluster implements AutoCloseable {
         .set("spark.driver.host", "127.0.0.1")
         .set("spark.driver.bindAddress", "127.0.0.1")
         .set("spark.executor.memory", "512m")
-        .set("spark.executor.extraJavaOptions", ProjectLayout.jvmFlagsLine())
+        .set("spark.executor.extraJavaOptions", ProjectLayout.testJvmFlagsLine())
         .set("spark.ui.enabled", "false")
         .set("spark.cores.max", Integer.toString(totalCores()))
         .set("spark.scheduler.minRegisteredResourcesRatio", "1.0")
