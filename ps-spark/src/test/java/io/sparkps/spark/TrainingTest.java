@@ -73,6 +73,26 @@ class TrainingTest {
     assertArrayEquals(new float[] {3, 3}, counts.pullRange(0, 2));
   }
 
+  /** Not Serializable: a training function that captures it cannot be shipped. */
+  static final class Tally {
+    long n;
+  }
+
+  @Test
+  void aFunctionThatDoesNotSerialiseFailsNamingTheClassNotAMissingJar() {
+    Tally tally = new Tally();
+    JavaRDD<Integer> data = ps.sparkContext().parallelize(List.of(1, 2), 2);
+    IllegalStateException e = assertThrows(IllegalStateException.class,
+        () -> ps.training(data, "training-unserialisable", Consistency.asp()).run((worker, rows) -> tally.n++));
+    StringBuilder chain = new StringBuilder();
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      chain.append(t).append('\n');
+    }
+    String all = chain.toString();
+    assertTrue(all.contains("NotSerializableException") && all.contains(Tally.class.getName()), all);
+    assertTrue(!all.contains("cannot load spark-ps classes") && !all.contains("GetBooleanAction"), all);
+  }
+
   @Test
   void aBlankRunNameIsRefusedBeforeAnyJob() {
     JavaRDD<Integer> data = ps.sparkContext().parallelize(List.of(1), 1);
