@@ -11,6 +11,14 @@ final class MissingJar {
   /** {@code failure} rephrased when executors lack the spark-ps jar; otherwise null. */
   static IllegalStateException explain(Throwable failure) {
     for (Throwable t = failure; t != null; t = t.getCause()) {
+      // A closure that does not serialise fails on the driver: its serialization stack names
+      // SerializedLambda too, but the jar has nothing to do with it; keep Spark's error.
+      if (t instanceof java.io.NotSerializableException
+          || String.valueOf(t.getMessage()).contains("Task not serializable")) {
+        return null;
+      }
+    }
+    for (Throwable t = failure; t != null; t = t.getCause()) {
       String m = String.valueOf(t.getMessage());
       boolean missingClass = t instanceof ClassNotFoundException || t instanceof NoClassDefFoundError
           || m.contains("ClassNotFoundException") || m.contains("NoClassDefFoundError");

@@ -345,4 +345,19 @@ public final class PsContext implements AutoCloseable {
   public void close() {
     DriverRuntime.stop(runtime.endpoint.deploymentId());
   }
+
+  /**
+   * A training run over {@code data} waiting for its function, for Scala (where
+   * {@link #train}'s lambda needs explicit parameter types):
+   * {@code ps.training(rdd, "lr", Consistency.ssp(2)).run { (worker, rows) => ... }}.
+   * {@link Training#run} calls {@link #train}.
+   */
+  public <T> Training<T> training(JavaRDD<T> data, String run, Consistency consistency) {
+    return new Training<>(this, data, run, consistency);
+  }
+
+  /** As {@link #training(JavaRDD, String, Consistency)}, over a Scala RDD. */
+  public <T> Training<T> training(org.apache.spark.rdd.RDD<T> data, String run, Consistency consistency) {
+    return training(java.util.Objects.requireNonNull(data, "data").toJavaRDD(), run, consistency);
+  }
 }

@@ -1,6 +1,7 @@
 package io.sparkps.spark.testing;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -9,6 +10,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -18,7 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code scripts/ps-shell -i file.scala} runs a Scala script in the REPL with {@code spark} bound,
- * exits by itself, and fails (exit status 1) when the script does not compile or throws.
+ * exits by itself, and fails (exit status 1) when the script does not compile or throws; the Scala
+ * snippets of the docs run in it as written.
  */
 class PsShellScriptTest {
 
@@ -68,19 +71,81 @@ class PsShellScriptTest {
     assertTrue(result.output.contains("error: type mismatch"), result.output);
   }
 
+  /**
+   * The {@code ```scala} blocks of docs/spark.md, then of docs/running.md, in order, each its own
+   * {@code -i} file: each block is one REPL unit, as when pasted, so a closure in one block reaches
+   * values of earlier blocks through their line objects, as typed lines do (a closure using a value
+   * of its own block would not show a non-transient {@code ps}). Blocks tagged
+   * {@code ```scala no-run} are not run.
+   */
+  @Test
+  void theScalaSnippetsOfTheDocsRunInTheShellAsWritten() throws Exception {
+    List<Path> blocks = new ArrayList<>();
+    for (String doc : List.of("docs/spark.md", "docs/running.md")) {
+      blocks.addAll(scalaBlocks(ProjectLayout.root().resolve(doc)));
+    }
+    Result result = runShell(blocks);
+    String out = result.output;
+    assertEquals(0, result.exitCode, out);
+    assertTrue(out.contains("ps-shell: `ps` is bound"), out);
+    assertFalse(out.contains("not found: value ps"), out);
+    // spark.md: a handle made on the driver, captured in a closure of a later block, pulls in tasks
+    assertTrue(out.contains("pulled on the executors: 1.0, 2.0, 3.0"), out);
+    // spark.md: the Scala training form; 2 workers x 500 rows x 10 clocks into a sum table
+    assertTrue(out.contains("run sums: FINISHED, sums 5000.0, 5000.0"), out);
+    // spark.md: a closure over a non-serialisable object names it, not Spark's debugger's module error
+    assertTrue(java.util.regex.Pattern.compile(
+        "Task not serializable, caused by java\\.io\\.NotSerializableException: \\S*\\$Tally\\R"
+            + "Serialization stack:").matcher(out).find(), out);
+    assertFalse(out.contains("IllegalAccessException") || out.contains("GetBooleanAction"), out);
+    // running.md: a handle pushing from a closure
+    assertTrue(out.contains("hits: 3.0, 3.0"), out);
+  }
+
+  /** Writes each {@code ```scala} block of {@code doc} to its own file in {@link #dir}. */
+  private List<Path> scalaBlocks(Path doc) throws IOException {
+    List<Path> files = new ArrayList<>();
+    StringBuilder block = null;
+    boolean inFence = false;
+    String name = doc.getFileName().toString().replace(".md", "");
+    for (String line : Files.readAllLines(doc)) {
+      if (line.startsWith("```")) {
+        if (!inFence) {
+          inFence = true;
+          block = line.substring(3).trim().equals("scala") ? new StringBuilder() : null;
+        } else {
+          inFence = false;
+          if (block != null) {
+            files.add(Files.writeString(dir.resolve(name + "-" + (files.size() + 1) + ".scala"), block));
+          }
+        }
+      } else if (inFence && block != null) {
+        block.append(line).append('\n');
+      }
+    }
+    assertFalse(inFence, "unclosed code block in " + doc);
+    assertFalse(files.isEmpty(), "no ```scala block in " + doc);
+    return files;
+  }
+
   private record Result(int exitCode, String output) {}
 
   /** Runs the script with the classes just compiled (no user jar needed, no Maven run). */
   private Result runShell(Path script) throws Exception {
-    return runShell(script, dir);
+    return runShell(List.of(script));
   }
 
-  private static Result runShell(Path script, Path workDir) throws Exception {
+  /** Runs the scripts in order, each with its own {@code -i}. */
+  private Result runShell(List<Path> scripts) throws Exception {
     Path root = ProjectLayout.root();
-    ProcessBuilder builder = new ProcessBuilder(List.of("bash", root.resolve("scripts/ps-shell").toString(),
-        "--master", "local[2]", "--conf", "spark.ui.enabled=false", "--driver-memory", "1g",
-        "-i", script.toString()))
-        .directory(workDir.toFile())
+    List<String> command = new ArrayList<>(List.of("bash", root.resolve("scripts/ps-shell").toString(),
+        "--master", "local[2]", "--conf", "spark.ui.enabled=false", "--driver-memory", "1g"));
+    for (Path script : scripts) {
+      command.add("-i");
+      command.add(script.toString());
+    }
+    ProcessBuilder builder = new ProcessBuilder(command)
+        .directory(dir.toFile())
         .redirectErrorStream(true);
     builder.environment().put("PS_NO_BUILD", "1");
     builder.environment().put("PS_CLASSPATH", String.join(":", ProjectLayout.nonSparkClasspath()));
