@@ -68,8 +68,9 @@ final class PartitionWorker<T> implements Serializable {
           || t instanceof PsRemoteException r
               && (r.code() == ErrorCode.RUN_FAILED || r.code() == ErrorCode.SERVER_DEAD);
       if (runFailed) {
-        return new TaskKilledException("spark-ps training run " + run + " was rolled back (" + t.getMessage()
-            + "); PsContext.train resubmits it");
+        String why = t instanceof PsTransportException ? "a parameter server connection was lost" : t.getMessage();
+        return new TaskKilledException("spark-ps training run " + run + " stopped (" + why
+            + "); it is resubmitted and resumes from its clocks");
       }
     }
     return e;

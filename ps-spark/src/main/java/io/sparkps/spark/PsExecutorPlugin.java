@@ -17,9 +17,11 @@ final class PsExecutorPlugin implements ExecutorPlugin {
 
   private static final Logger LOG = LoggerFactory.getLogger(PsExecutorPlugin.class);
 
+  private volatile String executorId;
+
   @Override
   public void init(PluginContext ctx, Map<String, String> extraConf) {
-    String executorId = ctx.executorID();
+    executorId = ctx.executorID();
     try {
       Object reply = ctx.ask(PluginMessages.slotRequest(executorId));
       if (PluginMessages.SLOT_REFUSED.equals(PluginMessages.kindOf(reply))) {
@@ -60,6 +62,12 @@ final class PsExecutorPlugin implements ExecutorPlugin {
 
   @Override
   public void shutdown() {
+    if ("driver".equals(executorId)) {
+      // Local mode: Spark stops this executor before the driver plugin. The driver plugin stops
+      // the server after telling the scheduler the deployment is closing; stopped here first, the
+      // server would be declared lost and its shards moved while the application ends.
+      return;
+    }
     ClientRegistry.closeAll();
     ExecutorServers.stop();
   }

@@ -87,7 +87,8 @@ final class TrainingRuns {
     for (WorkerRef ref : refs) {
       RunClock run = byId.get(ref.runId());
       if (run != null && run.isActive(ref.worker())) {
-        LOG.warn("Worker {} of run {} lost its connection; failing the run", ref.worker(), run.name());
+        // INFO: whoever killed the task logs it (Spark, or the scheduler for a lost server).
+        LOG.info("Worker {} of run {} lost its connection; failing the run", ref.worker(), run.name());
         run.fail("worker " + ref.worker() + " disconnected (its task or executor died)");
       }
     }
