@@ -11,6 +11,7 @@ import io.sparkps.ml.SparseExample;
 import io.sparkps.ml.classification.LrSettings;
 import io.sparkps.ml.classification.SparseLogisticRegression;
 import io.sparkps.ml.evaluation.Metrics;
+import io.sparkps.spark.testing.CountedLr;
 import io.sparkps.spark.testing.StandaloneCluster;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -18,7 +19,6 @@ import java.net.ServerSocket;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -33,8 +33,6 @@ import org.junit.jupiter.api.Timeout;
  * application releases the scheduler's port and leaves no process behind.
  */
 class MultiJvmTrainingTest {
-
-  private static final int FEATURES = 2_000;
 
   @Test
   @Timeout(value = 300, unit = TimeUnit.SECONDS)
@@ -64,10 +62,10 @@ class MultiJvmTrainingTest {
         assertFalse(executorPids.contains(self));
         processes.addAll(executorPids);
 
-        JavaRDD<SparseExample> train = generate(ps, 0, 40_000);
-        JavaRDD<SparseExample> heldOut = generate(ps, 1, 5_000);
+        JavaRDD<SparseExample> train = CountedLr.generate(ps.sparkContext(), 0, 40_000).cache();
+        JavaRDD<SparseExample> heldOut = CountedLr.generate(ps.sparkContext(), 1, 5_000).cache();
         double[] bayes = bayes(heldOut);
-        double constant = constant(heldOut);
+        double constant = CountedLr.constantLogLoss(heldOut.collect());
         SparseLogisticRegression.Result result = SparseLogisticRegression.train(ps, "multi-jvm-lr", train, heldOut,
             new LrSettings(3, 512, UpdaterSpec.adagrad(0.1), 0, Consistency.ssp(1)), r -> { });
         double loss = result.epochs().get(2).evalLogLoss();
@@ -85,47 +83,10 @@ class MultiJvmTrainingTest {
     }
   }
 
-  /** Rows with 10 of FEATURES active features under a fixed sparse logistic model; split by seed. */
-  static JavaRDD<SparseExample> generate(PsContext ps, int split, int rows) {
-    List<Integer> parts = List.of(0, 1);
-    return ps.sparkContext().parallelize(parts, 2).flatMap(p -> {
-      Random rnd = new Random(1000L * split + p);
-      List<SparseExample> out = new ArrayList<>();
-      for (int i = 0; i < rows / 2; i++) {
-        long[] idx = rnd.ints(0, FEATURES).distinct().limit(10).sorted().asLongStream().toArray();
-        float[] val = new float[idx.length];
-        java.util.Arrays.fill(val, 1f);
-        double p1 = prob(idx);
-        out.add(new SparseExample(rnd.nextDouble() < p1 ? 1 : 0, idx, val));
-      }
-      return out.iterator();
-    }).cache();
-  }
-
-  static double trueWeight(long feature) {
-    return new Random(feature * 7919L).nextGaussian();
-  }
-
-  static double prob(long[] idx) {
-    double z = -0.3;
-    for (long j : idx) {
-      z += trueWeight(j);
-    }
-    return 1 / (1 + Math.exp(-z));
-  }
-
   private static double[] bayes(JavaRDD<SparseExample> data) {
-    List<double[]> py = data.map(e -> new double[] {prob(e.indices()), e.label()}).collect();
+    List<double[]> py = data.map(e -> new double[] {CountedLr.prob(e.indices()), e.label()}).collect();
     double[] p = py.stream().mapToDouble(a -> a[0]).toArray();
     double[] y = py.stream().mapToDouble(a -> a[1]).toArray();
     return new double[] {Metrics.logLoss(p, y), Metrics.auc(p, y)};
-  }
-
-  static double constant(JavaRDD<SparseExample> data) {
-    double[] y = data.map(SparseExample::label).collect().stream().mapToDouble(Double::doubleValue).toArray();
-    double rate = java.util.Arrays.stream(y).average().orElse(0.5);
-    double[] p = new double[y.length];
-    java.util.Arrays.fill(p, rate);
-    return Metrics.logLoss(p, y);
   }
 }

@@ -53,7 +53,8 @@ public final class CountedLr {
     });
   }
 
-  static double prob(long[] idx) {
+  /** The true model's probability of label 1 for a row with these (unit-valued) features. */
+  public static double prob(long[] idx) {
     double z = -0.3;
     for (long j : idx) {
       z += new Random(j * 7919L).nextGaussian();
