@@ -10,8 +10,9 @@ import org.apache.spark.TaskContext;
 /**
  * The body of one training task: registers the partition as worker {@code partitionId} of the run
  * (resuming it if this is a retry), runs the user's function, and finishes the worker. A worker
- * that fails is closed unfinished, which fails the run at once so the other workers are released
- * instead of waiting on it. Serialised into the task closure.
+ * that fails aborts the run with its exception as the reason and is closed unfinished, so the other
+ * workers are released at once, knowing why, instead of waiting on it. Serialised into the task
+ * closure.
  */
 final class PartitionWorker<T> implements Serializable {
 
@@ -39,10 +40,28 @@ final class PartitionWorker<T> implements Serializable {
     int partition = task.partitionId();
     try (Worker worker = Worker.register(ClientRegistry.client(endpoint), run, partition, numWorkers,
         Consistency.ofStaleness(staleness))) {
-      fn.train(new WorkerContext(worker, numWorkers, runAttempt, task.attemptNumber(),
-          task.stageAttemptNumber()), rows);
+      try {
+        fn.train(new WorkerContext(worker, numWorkers, runAttempt, task.attemptNumber(),
+            task.stageAttemptNumber()), rows);
+      } catch (Exception | Error e) {
+        abort(worker, e);
+        throw e;
+      }
       worker.finish();
     }
     return Collections.singletonList(partition).iterator();
+  }
+
+  /**
+   * Fails the run with {@code cause}'s class and message, so the workers it releases fail with the
+   * reason (whichever task Spark reports first, the driver sees why); a failure to abort is added
+   * to {@code cause}, and closing the worker aborts the run anyway.
+   */
+  private static void abort(Worker worker, Throwable cause) {
+    try {
+      worker.abort(cause.toString());
+    } catch (RuntimeException e) {
+      cause.addSuppressed(e);
+    }
   }
 }

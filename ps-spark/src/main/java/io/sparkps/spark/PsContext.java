@@ -223,6 +223,10 @@ public final class PsContext implements AutoCloseable {
         if (missing != null) {
           throw missing;
         }
+        InvalidTrainingDataException invalid = TrainingFailures.invalidData(e);
+        if (invalid != null) {
+          throw invalid; // a resubmitted run would fail on the same rows
+        }
         failures.add(e);
         LOG.warn("Training run {} attempt {} of {} failed: {}", run, attempt + 1, maxAttempts, e.toString());
       } finally {
