@@ -27,12 +27,15 @@ import org.apache.spark.util.AccumulatorV2;
 final class DatasetExamples {
 
   private final String what;
+  private final String whenEmpty;
   private final String featuresCol;
   private final Findings findings;
   private final JavaRDD<SparseExample> rows;
 
-  private DatasetExamples(String what, String featuresCol, Findings findings, JavaRDD<SparseExample> rows) {
+  private DatasetExamples(String what, String whenEmpty, String featuresCol, Findings findings,
+      JavaRDD<SparseExample> rows) {
     this.what = what;
+    this.whenEmpty = whenEmpty;
     this.featuresCol = featuresCol;
     this.findings = findings;
     this.rows = rows;
@@ -40,9 +43,10 @@ final class DatasetExamples {
 
   /**
    * {@code data}'s rows to convert; {@code weightCol} null means weight 1. {@code what} names the
-   * rows in messages ("training rows").
+   * rows in messages ("training rows"), {@code whenEmpty} says what to do if there are none.
    */
-  static DatasetExamples of(Dataset<?> data, String what, String labelCol, String featuresCol, String weightCol) {
+  static DatasetExamples of(Dataset<?> data, String what, String whenEmpty, String labelCol, String featuresCol,
+      String weightCol) {
     Column weight = weightCol == null ? functions.lit(1.0) : functions.col(weightCol);
     JavaRDD<Row> input = data.select(functions.col(labelCol).cast("double"), functions.col(featuresCol),
         weight.cast("double")).toJavaRDD();
@@ -51,7 +55,7 @@ final class DatasetExamples {
     String weightName = weightCol == null ? "weight" : "column " + weightCol;
     JavaRDD<SparseExample> rows = input.mapPartitionsWithIndex((partition, it) -> new Converting(it, partition,
         findings, "column " + labelCol, "column " + featuresCol, weightName), true);
-    return new DatasetExamples(what, featuresCol, findings, rows);
+    return new DatasetExamples(what, whenEmpty, featuresCol, findings, rows);
   }
 
   /** The converted rows; lazy, and free of the rows {@link #check} reports. */
@@ -74,7 +78,7 @@ final class DatasetExamples {
           r.rows(), r.first().partition(), r.first().row(), r.firstProblem()));
     }
     if (r.rows() == 0) {
-      throw new InvalidTrainingDataException("no " + what + ": the input is empty; give fit rows to train on");
+      throw new InvalidTrainingDataException("no " + what + " in the input: " + whenEmpty);
     }
     if (r.smallest().size() != r.largest().size()) {
       throw new InvalidTrainingDataException(String.format(Locale.ROOT, "invalid %s: column %s holds vectors of "
@@ -204,14 +208,16 @@ final class DatasetExamples {
     private Size smallest;
     private Size largest;
 
+    /** One good row's vector size; allocates only when the row holds a new smallest or largest size. */
     void size(int partition, long row, long size) {
       rows++;
-      Size s = new Size(size, partition, row);
-      if (smallest == null || before(s, smallest, true)) {
-        smallest = s;
+      if (smallest == null || size < smallest.size()
+          || (size == smallest.size() && earlier(partition, row, smallest.partition(), smallest.row()))) {
+        smallest = new Size(size, partition, row);
       }
-      if (largest == null || before(s, largest, false)) {
-        largest = s;
+      if (largest == null || size > largest.size()
+          || (size == largest.size() && earlier(partition, row, largest.partition(), largest.row()))) {
+        largest = new Size(size, partition, row);
       }
     }
 

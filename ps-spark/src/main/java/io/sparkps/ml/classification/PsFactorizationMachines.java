@@ -32,7 +32,7 @@ import org.apache.spark.storage.StorageLevel;
  * learning rate {@code stepSize}; FTRL on factors is unusual but allowed. {@code regParam} is L2 on
  * w and v, per example on the rows it touches (FTRL applies it itself). {@code staleness} gates the
  * workers between mini-batches: 0 BSP (default), s > 0 SSP, -1 ASP. {@code maxIter} counts epochs.
- * Labels must be 0 or 1.
+ * Labels must be 0 or 1; {@code fit} checks the rows before training and fails at once on bad data.
  *
  * <pre>{@code
  * PsFactorizationMachines fm = new PsFactorizationMachines().setFactorSize(8).setMaxIter(10);
@@ -130,7 +130,8 @@ public final class PsFactorizationMachines
     transformSchema(dataset.schema(), true);
     PsContext ps = PsContext.getOrCreate(dataset.sparkSession());
     long declared = SparkInterop.declaredVectorSize(dataset.schema(), getFeaturesCol());
-    DatasetExamples examples = DatasetExamples.of(dataset, "training rows", getLabelCol(), getFeaturesCol(), null);
+    DatasetExamples examples = DatasetExamples.of(dataset, "training rows", "fit needs rows to train on",
+        getLabelCol(), getFeaturesCol(), null);
     JavaRDD<SparseExample> rows = TrainingPartitions.spread(ps, examples.rows(), getNumPartitions())
         .persist(StorageLevel.MEMORY_AND_DISK());
     try {

@@ -35,7 +35,9 @@ import org.apache.spark.storage.StorageLevel;
  * learning rate {@code stepSize}; {@code staleness} bounds downpour's workers (SSP; -1 ASP).
  * {@code maxIter} counts epochs; training stops early when the epoch's training loss changes by
  * less than {@code tol}. {@code regParam} and {@code elasticNetParam} give L2/L1 strength (FTRL
- * applies them itself; the others per example on the touched coordinates). Labels must be 0 or 1.
+ * applies them itself; the others per example on the touched coordinates). Labels must be 0 or 1;
+ * {@code fit} checks the rows before training and fails at once on bad data (an {@code
+ * InvalidTrainingDataException} naming the column, value and row).
  *
  * <pre>{@code
  * PsLogisticRegression lr = new PsLogisticRegression().setMethod("downpour").setOptimizer("ftrl").setStaleness(2);
@@ -190,7 +192,8 @@ public final class PsLogisticRegression
       trainSet = dataset.filter(functions.not(isValidation));
       validationSet = dataset.filter(isValidation);
     }
-    DatasetExamples trainExamples = examples(trainSet, "training rows");
+    DatasetExamples trainExamples = examples(trainSet, "training rows", validationSet == null
+        ? "fit needs rows to train on" : "fit needs rows whose validationIndicatorCol is false to train on");
     JavaRDD<SparseExample> rows = TrainingPartitions.spread(ps, trainExamples.rows(), getNumPartitions())
         .persist(StorageLevel.MEMORY_AND_DISK());
     JavaRDD<SparseExample> validation = null;
@@ -199,7 +202,8 @@ public final class PsLogisticRegression
       // Converts, checks and caches the rows before any training run: bad data fails here, once.
       long numFeatures = trainExamples.check(rows, declared);
       if (validationSet != null) {
-        DatasetExamples v = examples(validationSet, "validation rows");
+        DatasetExamples v = examples(validationSet, "validation rows",
+            "validationIndicatorCol marks no row true; mark some rows true, or unset it");
         validation = v.rows().persist(StorageLevel.MEMORY_AND_DISK());
         v.check(validation, numFeatures);
       }
@@ -249,8 +253,8 @@ public final class PsLogisticRegression
     }
   }
 
-  private DatasetExamples examples(Dataset<?> data, String what) {
-    return DatasetExamples.of(data, what, getLabelCol(), getFeaturesCol(),
+  private DatasetExamples examples(Dataset<?> data, String what, String whenEmpty) {
+    return DatasetExamples.of(data, what, whenEmpty, getLabelCol(), getFeaturesCol(),
         isDefined(p.weightCol) ? (String) getOrDefault(p.weightCol) : null);
   }
 

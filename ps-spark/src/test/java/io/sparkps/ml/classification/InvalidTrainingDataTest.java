@@ -146,6 +146,19 @@ class InvalidTrainingDataTest {
   }
 
   @Test
+  void noRowsToTrainOnOrToValidateWithIsNamed() {
+    Row fine = RowFactory.create(1.0, Vectors.sparse(1000, new int[] {1}, new double[] {1}), 1.0);
+    Dataset<Row> none = data(fine).limit(0);
+    InvalidTrainingDataException empty = assertThrows(InvalidTrainingDataException.class, () -> fitLr(none));
+    assertTrue(empty.getMessage().startsWith("no training rows in the input"), empty.getMessage());
+    Dataset<Row> noneMarked = data(fine).withColumn("val", functions.lit(false));
+    InvalidTrainingDataException unmarked = assertThrows(InvalidTrainingDataException.class,
+        () -> new PsLogisticRegression().setValidationIndicatorCol("val").setMaxIter(1).fit(noneMarked));
+    assertTrue(unmarked.getMessage().contains("no validation rows in the input: validationIndicatorCol marks no row "
+        + "true"), unmarked.getMessage());
+  }
+
+  @Test
   void badSparseExamplesFailTheFirstEpochOnceInBarrierAndAsyncRuns() throws Exception {
     List<SparseExample> rows = new ArrayList<>();
     for (int i = 0; i < ROWS; i++) {
