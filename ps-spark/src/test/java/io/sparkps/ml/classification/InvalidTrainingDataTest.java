@@ -160,25 +160,32 @@ class InvalidTrainingDataTest {
 
   @Test
   void badSparseExamplesFailTheFirstEpochOnceInBarrierAndAsyncRuns() throws Exception {
-    List<SparseExample> rows = new ArrayList<>();
-    for (int i = 0; i < ROWS; i++) {
-      rows.add(new SparseExample(i == BAD ? 2.0 : i % 2, new long[] {i % 50}, new float[] {1}));
-    }
-    JavaRDD<SparseExample> rdd = ps.sparkContext().parallelize(rows, 2);
-    for (LrMethod method : List.of(LrMethod.DGD, LrMethod.AGD)) {
-      String name = "bad-examples-" + method;
-      LrSettings settings = new LrSettings(2, 32, UpdaterSpec.adagrad(0.1), 0, method.consistency(0));
-      try (TrainingJobs jobs = TrainingJobs.watch(spark.sparkContext())) {
-        InvalidTrainingDataException e = assertThrows(InvalidTrainingDataException.class,
-            () -> SparseLogisticRegression.train(ps, name, rdd, null, settings, method, 4, 4, 0L, r -> { },
-                () -> false));
-        assertTrue(e.getMessage().contains(WHERE) && e.getMessage().contains("SparseExample label has 2.0"),
-            method + ": " + e.getMessage());
-        assertEquals(1, jobs.attempts(name).size(), method + ": one attempt of one epoch: "
-            + jobs.attempts(name));
+    List<SparseExample> bad = List.of(new SparseExample(2.0, new long[] {1}, new float[] {1}),
+        new SparseExample(1.0, new long[] {1, 7}, new float[] {1, Float.NaN}),
+        new SparseExample(1.0, new long[] {-3}, new float[] {1}));
+    List<String> says = List.of("SparseExample label has 2.0", "SparseExample features has NaN at index 7",
+        "SparseExample features has index -3 outside [0, inf)");
+    for (int b = 0; b < bad.size(); b++) {
+      List<SparseExample> rows = new ArrayList<>();
+      for (int i = 0; i < ROWS; i++) {
+        rows.add(i == BAD ? bad.get(b) : new SparseExample(i % 2, new long[] {i % 50}, new float[] {1}));
       }
-      ps.dropTable(name + ".w");
-      ps.dropTable(name + ".loss");
+      JavaRDD<SparseExample> rdd = ps.sparkContext().parallelize(rows, 2);
+      for (LrMethod method : List.of(LrMethod.DGD, LrMethod.AGD)) {
+        String name = "bad-examples-" + b + "-" + method;
+        LrSettings settings = new LrSettings(2, 32, UpdaterSpec.adagrad(0.1), 0, method.consistency(0));
+        try (TrainingJobs jobs = TrainingJobs.watch(spark.sparkContext())) {
+          InvalidTrainingDataException e = assertThrows(InvalidTrainingDataException.class,
+              () -> SparseLogisticRegression.train(ps, name, rdd, null, settings, method, 4, 4, 0L, r -> { },
+                  () -> false));
+          assertTrue(e.getMessage().contains(WHERE) && e.getMessage().contains(says.get(b)),
+              method + ": " + e.getMessage());
+          assertEquals(1, jobs.attempts(name).size(), method + ": one attempt of one epoch: "
+              + jobs.attempts(name));
+        }
+        ps.dropTable(name + ".w");
+        ps.dropTable(name + ".loss");
+      }
     }
     assertEquals(Consistency.asp(), LrMethod.AGD.consistency(0), "AGD ran as a plain (ASP) stage");
   }
