@@ -1,6 +1,7 @@
 package io.sparkps.ml;
 
 import java.util.List;
+import org.apache.spark.ml.attribute.AttributeGroup;
 import org.apache.spark.ml.linalg.SQLDataTypes;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
@@ -38,6 +39,11 @@ public final class SparkInterop {
     if (!type.equals(DataTypes.BooleanType)) {
       throw new IllegalArgumentException("column " + column + " must be boolean, found " + type.simpleString());
     }
+  }
+
+  /** The vector size {@code column}'s ML attribute metadata declares (VectorAssembler, FeatureHasher), or -1. */
+  public static long declaredVectorSize(StructType schema, String column) {
+    return AttributeGroup.fromStructField(field(schema, column)).size();
   }
 
   /** {@code schema} plus a column (none when {@code name} is empty); fails if it already exists. */

@@ -15,8 +15,9 @@ import org.apache.spark.TaskKilledException;
 /**
  * The body of one training task: registers the partition as worker {@code partitionId} of the run
  * (resuming it if this is a retry), runs the user's function, and finishes the worker. A worker
- * that fails is closed unfinished, which fails the run at once so the other workers are released
- * instead of waiting on it. Serialised into the task closure.
+ * that fails aborts the run with its exception as the reason and is closed unfinished, so the other
+ * workers are released at once, knowing why, instead of waiting on it. Serialised into the task
+ * closure.
  */
 final class PartitionWorker<T> implements Serializable {
 
@@ -47,8 +48,13 @@ final class PartitionWorker<T> implements Serializable {
       try {
         fn.train(new WorkerContext(worker, numWorkers, runAttempt, task.attemptNumber(),
             task.stageAttemptNumber()), rows);
-      } catch (Exception e) {
-        throw rolledBack(e);
+      } catch (Exception | Error e) {
+        TaskKilledException rolledBack = rolledBack(e);
+        if (rolledBack != null) {
+          throw rolledBack;  // the scheduler already failed the run: nothing to abort
+        }
+        abort(worker, e);
+        throw e;
       }
       worker.finish();
     }
@@ -60,7 +66,7 @@ final class PartitionWorker<T> implements Serializable {
    * train resubmits it) ends this task as killed, not failed: that is a handled fault, and Spark
    * logs a failed task with its whole stack trace, a killed one in one line.
    */
-  private Exception rolledBack(Exception e) {
+  private TaskKilledException rolledBack(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
       // A lost connection to a server: it died (the scheduler fails the run and recovers) or the
       // network failed (the resubmitted run reconnects). Either way the run goes on from its clocks.
@@ -69,10 +75,22 @@ final class PartitionWorker<T> implements Serializable {
               && (r.code() == ErrorCode.RUN_FAILED || r.code() == ErrorCode.SERVER_DEAD);
       if (runFailed) {
         String why = t instanceof PsTransportException ? "a parameter server connection was lost" : t.getMessage();
-        return new TaskKilledException("spark-ps training run " + run + " stopped (" + why
-            + "); it is resubmitted and resumes from its clocks");
+        return new TaskKilledException("spark-ps training run " + run + " stopped: " + why);
       }
     }
-    return e;
+    return null;
+  }
+
+  /**
+   * Fails the run with {@code cause}'s class and message, so the workers it releases fail with the
+   * reason (whichever task Spark reports first, the driver sees why); a failure to abort is added
+   * to {@code cause}, and closing the worker aborts the run anyway.
+   */
+  private static void abort(Worker worker, Throwable cause) {
+    try {
+      worker.abort(cause.toString());
+    } catch (RuntimeException e) {
+      cause.addSuppressed(e);
+    }
   }
 }

@@ -226,6 +226,15 @@ public final class PsContext implements AutoCloseable {
         if (missing != null) {
           throw missing;
         }
+        InvalidTrainingDataException invalid = TrainingFailures.invalidData(e);
+        if (invalid != null) {
+          throw invalid; // a resubmitted run would fail on the same rows
+        }
+        if (TrainingFailures.notSerializable(e)) {
+          throw new IllegalArgumentException("training run " + run + ": its function, or something it captures, "
+              + "cannot be serialised to the executors (" + firstLine(e) + "); see the cause's serialization "
+              + "stack, and capture table handles, not PsContext or SparkContext", e);
+        }
         failures.add(e);
         // Spark's message carries every task's stack trace: one line here, the stack at DEBUG.
         LOG.warn("Training run {} attempt {} of {} failed: {}{}", run, attempt + 1, maxAttempts, firstLine(e),

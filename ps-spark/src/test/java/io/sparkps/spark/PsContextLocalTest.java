@@ -9,6 +9,7 @@ import io.sparkps.core.clock.Consistency;
 import io.sparkps.core.clock.RunClock;
 import io.sparkps.core.clock.RunStats;
 import io.sparkps.core.config.TableSpec;
+import io.sparkps.spark.testing.TrainingJobs;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
@@ -60,6 +61,8 @@ class PsContextLocalTest {
     });
     assertEquals(RunClock.State.FINISHED, stats.state());
     assertArrayEquals(new long[] {clocks, clocks}, stats.clockCalls());
+    assertTrue(stats.toString().contains("clocks=[20, 20]") && stats.toString().contains("clockCalls=[20, 20]"),
+        "arrays print as values: " + stats);
     assertArrayEquals(new float[] {50 * clocks, 50 * clocks, 2 * clocks}, sums.pull(new long[] {0, 1, 100}));
   }
 
@@ -118,6 +121,27 @@ class PsContextLocalTest {
       }
     });
     return w.pull(keys);
+  }
+
+  @Test
+  void invalidTrainingDataFailsTheRunAtOnceWithoutResubmittingIt() throws Exception {
+    String message = "invalid training data in partition 1, row 3 (counting from 0): label has 2.0";
+    for (Consistency consistency : List.of(Consistency.bsp(), Consistency.asp())) {
+      String run = "invalid-data-" + consistency;
+      try (TrainingJobs jobs = TrainingJobs.watch(spark.sparkContext())) {
+        InvalidTrainingDataException e = assertThrows(InvalidTrainingDataException.class,
+            () -> ps.train(rdd(2, 10), run, consistency, (worker, rows) -> {
+              if (worker.id() == 1) {
+                throw new InvalidTrainingDataException(message);
+              }
+              for (long c = worker.currentClock(); c < 5; c++) {
+                worker.clock();
+              }
+            }));
+        assertEquals(message, e.getMessage(), consistency + ": the task's message, no retry advice");
+        assertEquals(1, jobs.attempts(run).size(), consistency + ": attempted once: " + jobs.attempts(run));
+      }
+    }
   }
 
   @Test

@@ -82,8 +82,10 @@ class TrainingTest {
   void aFunctionThatDoesNotSerialiseFailsNamingTheClassNotAMissingJar() {
     Tally tally = new Tally();
     JavaRDD<Integer> data = ps.sparkContext().parallelize(List.of(1, 2), 2);
-    IllegalStateException e = assertThrows(IllegalStateException.class,
+    // Refused at once (a resubmission would be refused the same way), with Spark's error as the cause.
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> ps.training(data, "training-unserialisable", Consistency.asp()).run((worker, rows) -> tally.n++));
+    assertTrue(e.getMessage().contains("cannot be serialised"), e.getMessage());
     StringBuilder chain = new StringBuilder();
     for (Throwable t = e; t != null; t = t.getCause()) {
       chain.append(t).append('\n');

@@ -36,7 +36,10 @@ public final class RunClock {
   private final long[] clocks;
   private final boolean[] registered;
   private final boolean[] finished;
+  /** Heartbeat, registration, or (for a worker yet to register) the time the run (re)started. */
   private final long[] lastHeard;
+  /** Whether a worker has registered yet. */
+  private boolean started;
   private final long[] blockedNanos;
   private final long[] clockCalls;
   private final PriorityQueue<Waiter> waiters =
@@ -98,9 +101,16 @@ public final class RunClock {
   public long register(int worker, long now) {
     checkWorker(worker);
     requireArgument(state != State.FINISHED, "run %s already finished: worker=%s", name, worker);
-    if (state == State.FAILED) {
+    if (state == State.FAILED || !started) {
       state = State.RUNNING;
       failure = null;
+      started = true;
+      // The others' time to (re-)register counts from here (see silentWorkers).
+      for (int w = 0; w < numWorkers; w++) {
+        if (!registered[w]) {
+          lastHeard[w] = now;
+        }
+      }
     }
     registered[worker] = true;
     finished[worker] = false;
@@ -280,8 +290,13 @@ public final class RunClock {
   public List<Integer> silentWorkers(long now, long timeoutNanos) {
     List<Integer> silent = new ArrayList<>();
     for (int w = 0; w < numWorkers; w++) {
-      if (registered[w] && !finished[w] && parked[w] == 0 && !atBarrier[w]
-          && now - lastHeard[w] > timeoutNanos) {
+      boolean quiet = registered[w] && !finished[w] && parked[w] == 0 && !atBarrier[w];
+      // A gated run cannot move without every worker. One that has not registered since the run
+      // (re)started may never come: its task failed before registering, or it is a stale task of
+      // an attempt that already failed, which re-registered and resumed the run on its own. ASP
+      // runs may start workers in waves, one after another: they do not wait for it.
+      boolean absent = started && consistency.gated() && state == State.RUNNING && !registered[w] && !finished[w];
+      if ((quiet || absent) && now - lastHeard[w] > timeoutNanos) {
         silent.add(w);
       }
     }

@@ -1,5 +1,6 @@
 package io.sparkps.core.clock;
 
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -34,6 +35,18 @@ public record RunStats(String run, RunClock.State state, Consistency consistency
 
   public long maxSkew() {
     return skew.stream().mapToLong(SkewSample::skew).max().orElse(0);
+  }
+
+  /**
+   * The arrays as values and the skew samples summarised (there may be thousands):
+   * {@code RunStats[run=lr, state=FINISHED, consistency=SSP(2), clocks=[20, 20], ..., skew=40 samples, max 2]}.
+   */
+  @Override
+  public String toString() {
+    return "RunStats[run=" + run + ", state=" + state + ", consistency=" + consistency + ", clocks="
+        + Arrays.toString(clocks) + ", blockedNanos=" + Arrays.toString(blockedNanos) + ", clockCalls="
+        + Arrays.toString(clockCalls) + ", skew=" + skew.size() + " samples, max " + maxSkew()
+        + (failure == null ? "" : ", failure=" + failure) + "]";
   }
 
   @Override

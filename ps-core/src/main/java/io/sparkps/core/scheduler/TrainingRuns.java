@@ -101,8 +101,9 @@ final class TrainingRuns {
       }
       List<Integer> silent = run.silentWorkers(now, timeout.toNanos());
       if (!silent.isEmpty()) {
-        LOG.warn("Workers {} of run {} silent for more than {}; failing the run", silent, run.name(), timeout);
-        run.fail("workers " + silent + " sent no heartbeat for more than " + timeout);
+        LOG.warn("Workers {} of run {} silent (no heartbeat, or not registered since the run started) for more "
+            + "than {}; failing the run", silent, run.name(), timeout);
+        run.fail("workers " + silent + " sent no heartbeat, or did not register, for more than " + timeout);
       }
     }
   }

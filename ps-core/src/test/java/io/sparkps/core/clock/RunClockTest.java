@@ -83,6 +83,26 @@ class RunClockTest {
   }
 
   @Test
+  void aGatedRunCountsAWorkerThatNeverRegisteredAsSilentFromTheTimeTheRunResumed() {
+    RunClock run = new RunClock("r", 1, 2, Consistency.bsp());
+    run.register(0, 10);
+    run.heard(0, 61);  // worker 0 beats; worker 1 has nothing to beat with
+    assertEquals(List.of(), run.silentWorkers(60, 50), "worker 1 may still be starting");
+    assertEquals(List.of(1), run.silentWorkers(61, 50), "worker 1 never came");
+
+    run.fail("worker 1 never registered");
+    run.register(0, 1_000);  // a stale task re-registers and resumes the run on its own
+    run.heard(0, 1_051);
+    assertEquals(List.of(), run.silentWorkers(1_050, 50), "counted from the resume, not the start");
+    assertEquals(List.of(1), run.silentWorkers(1_051, 50));
+
+    RunClock asp = new RunClock("a", 2, 2, Consistency.asp());
+    asp.register(0, 10);
+    asp.heard(0, 10_000);
+    assertEquals(List.of(), asp.silentWorkers(10_000, 50), "ASP workers may start in waves");
+  }
+
+  @Test
   void finishedWorkersStopGatingAndTheBarrierCountsOnlyTheRest() {
     RunClock run = registered(2, Consistency.bsp());
     CompletableFuture<Long> gate = run.advance(0, 1, 0);

@@ -13,7 +13,8 @@ import java.util.List;
  * One epoch of Downpour SGD on one partition: the mini-batches are grouped in fetch windows of
  * {@code fetchEvery}; a window's weights are pulled once and used (stale) for all its batches;
  * gradients accumulate and are pushed every {@code pushEvery} batches and at the window's end;
- * each push is one clock, so a resumed worker restarts at the push it had not completed.
+ * each push is one clock, so a resumed worker restarts at the push it had not completed; the
+ * pushed batches' training loss goes with it ({@link EpochLoss}). Rows are checked first.
  */
 final class DownpourEpochFunction implements TrainFunction<SparseExample> {
 
@@ -38,14 +39,10 @@ final class DownpourEpochFunction implements TrainFunction<SparseExample> {
 
   @Override
   public void train(WorkerContext worker, Iterator<SparseExample> rows) {
-    List<SparseExample> list = new ArrayList<>();
-    rows.forEachRemaining(list::add);
-    SparseExample[] data = list.toArray(new SparseExample[0]);
+    SparseExample[] data = ExampleChecks.read(rows, worker.id());
     int batch = settings.batchSize();
     int batches = (data.length + batch - 1) / batch;
     List<int[]> pushes = schedule(batches);
-    double lossSum = 0;
-    double lossCount = 0;
     int pulledWindow = -1;
     LocalBatch window = null;
     float[] w = null;
@@ -62,13 +59,12 @@ final class DownpourEpochFunction implements TrainFunction<SparseExample> {
       LocalBatch part = LocalBatch.of(data, span[0] * batch, Math.min(data.length, span[1] * batch));
       float[] pw = project(w, window.keys, part.keys);
       float[] grad = new float[part.keys.length];
-      lossSum += LogisticMath.accumulate(part, pw, grad);
-      lossCount += part.totalWeight();
+      double loss = LogisticMath.accumulate(part, pw, grad);
       part.regularise(pw, grad, settings.l1(), settings.l2());
       worker.pushAsync(weights, part.keys, grad);
+      EpochLoss.push(worker, losses, epoch, loss, part.totalWeight());
       worker.clock();
     }
-    worker.push(losses, new long[] {epoch}, new float[] {(float) lossSum, (float) lossCount});
   }
 
   /** Push spans {from batch, to batch, window start}: every pushEvery batches and at window ends. */

@@ -5,16 +5,15 @@ import io.sparkps.spark.DenseTableHandle;
 import io.sparkps.spark.SparseTableHandle;
 import io.sparkps.spark.TrainFunction;
 import io.sparkps.spark.WorkerContext;
-import java.util.ArrayList;
 import java.util.Iterator;
-import java.util.List;
 
 /**
  * One epoch of mini-batch factorization-machine training on one partition, shaped like
  * {@link LrEpochFunction}: per batch, pull the factor rows of the keys it touches, compute the
  * summed log-loss gradient ({@link FmMath}), push it (the servers apply the optimizer), clock.
- * Clock b is batch b, so a resumed worker skips the batches it completed. The epoch's training
- * loss goes to a small sum table through the worker, so it counts once.
+ * Clock b is batch b, so a resumed worker skips the batches it completed. Each batch's training
+ * loss goes to a small sum table with the batch's clock ({@link EpochLoss}), so it counts once.
+ * Rows are checked first ({@link ExampleChecks#read}).
  */
 final class FmEpochFunction implements TrainFunction<SparseExample> {
 
@@ -34,25 +33,19 @@ final class FmEpochFunction implements TrainFunction<SparseExample> {
 
   @Override
   public void train(WorkerContext worker, Iterator<SparseExample> rows) {
-    List<SparseExample> list = new ArrayList<>();
-    rows.forEachRemaining(list::add);
-    SparseExample[] data = list.toArray(new SparseExample[0]);
+    SparseExample[] data = ExampleChecks.read(rows, worker.id());
     int batch = settings.batchSize();
     int batches = (data.length + batch - 1) / batch;
     int dim = settings.dim();
-    double lossSum = 0;
-    double lossCount = 0;
     for (long b = worker.currentClock(); b < batches; b++) {
       int from = (int) (b * batch);
       LocalBatch mb = LocalBatch.of(data, from, Math.min(data.length, from + batch));
       float[] v = factors.pull(mb.keys);
       float[] grad = new float[v.length];
-      lossSum += FmMath.accumulate(mb, v, dim, grad, settings.l2());
-      lossCount += mb.totalWeight();
+      double loss = FmMath.accumulate(mb, v, dim, grad, settings.l2());
       worker.pushAsync(factors, mb.keys, grad);
+      EpochLoss.push(worker, losses, epoch, loss, mb.totalWeight());
       worker.clock();
     }
-    // Rows of a resumed worker cover only the batches it redid: the loss is then a partial sum.
-    worker.push(losses, new long[] {epoch}, new float[] {(float) lossSum, (float) lossCount});
   }
 }

@@ -33,12 +33,11 @@ final class FmTrainer {
         .withInitializer(InitializerSpec.normal(0, initStd, seed));
     try {
       SparseTableHandle factors = ps.sparseTable(spec);
-      DenseTableHandle losses = ps.denseTable(TableSpec.dense(name + ".loss", settings.epochs(), 2));
+      DenseTableHandle losses = EpochLoss.create(ps, name + ".loss", settings.epochs());
       double[] history = new double[settings.epochs()];
       for (int e = 0; e < settings.epochs(); e++) {
         ps.train(rows, name + "-epoch-" + e, settings.consistency(), new FmEpochFunction(factors, losses, settings, e));
-        float[] loss = losses.pullRange(e, e + 1);
-        history[e] = loss[1] > 0 ? loss[0] / loss[1] : Double.NaN;
+        history[e] = EpochLoss.mean(losses, e);
       }
       Rows all = factors.pullAll();
       return new Result(FmFactors.of(numFeatures, settings.factorSize(), all.keys(), all.values()), history);

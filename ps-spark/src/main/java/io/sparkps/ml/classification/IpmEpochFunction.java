@@ -7,9 +7,7 @@ import io.sparkps.spark.DenseTableHandle;
 import io.sparkps.spark.SparseTableHandle;
 import io.sparkps.spark.TrainFunction;
 import io.sparkps.spark.WorkerContext;
-import java.util.ArrayList;
 import java.util.Iterator;
-import java.util.List;
 import java.util.Random;
 
 /**
@@ -42,9 +40,7 @@ final class IpmEpochFunction implements TrainFunction<SparseExample> {
     if (worker.currentClock() >= 1) {
       return; // a resumed worker whose mixing step was already applied
     }
-    List<SparseExample> list = new ArrayList<>();
-    rows.forEachRemaining(list::add);
-    SparseExample[] data = list.toArray(new SparseExample[0]);
+    SparseExample[] data = ExampleChecks.read(rows, worker.id());
     LocalBatch all = LocalBatch.of(data, 0, data.length);
     float[] start = weights.pull(all.keys);
     Updater updater = Updaters.create(settings.optimizer());
@@ -84,7 +80,7 @@ final class IpmEpochFunction implements TrainFunction<SparseExample> {
       delta[k] = (rowsState[k * width] - start[k]) / worker.numWorkers();
     }
     worker.push(weights, all.keys, delta);
-    worker.push(losses, new long[] {epoch}, new float[] {(float) loss, (float) count});
+    EpochLoss.push(worker, losses, epoch, loss, count);
     worker.clock();
   }
 

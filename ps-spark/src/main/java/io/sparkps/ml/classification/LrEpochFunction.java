@@ -5,15 +5,15 @@ import io.sparkps.spark.DenseTableHandle;
 import io.sparkps.spark.SparseTableHandle;
 import io.sparkps.spark.TrainFunction;
 import io.sparkps.spark.WorkerContext;
-import java.util.ArrayList;
 import java.util.Iterator;
-import java.util.List;
 
 /**
  * One epoch of mini-batch logistic regression on one partition: per batch, pull the weights of the
  * keys the batch touches, compute the summed log-loss gradient, push it (the servers apply the
- * optimizer), clock. Clock b is batch b, so a resumed worker skips the batches it completed. The
- * epoch's training loss goes to a small sum table, through the worker so it counts once.
+ * optimizer), clock. Clock b is batch b, so a resumed worker skips the batches it completed. Each
+ * batch's training loss goes to a small sum table with the batch's clock ({@link EpochLoss}), so
+ * it counts once however often the batch is replayed. Rows are checked first ({@link
+ * ExampleChecks#read}).
  */
 final class LrEpochFunction implements TrainFunction<SparseExample> {
 
@@ -33,25 +33,19 @@ final class LrEpochFunction implements TrainFunction<SparseExample> {
 
   @Override
   public void train(WorkerContext worker, Iterator<SparseExample> rows) {
-    List<SparseExample> list = new ArrayList<>();
-    rows.forEachRemaining(list::add);
-    SparseExample[] data = list.toArray(new SparseExample[0]);
+    SparseExample[] data = ExampleChecks.read(rows, worker.id());
     int batch = settings.batchSize();
     int batches = (data.length + batch - 1) / batch;
-    double lossSum = 0;
-    double lossCount = 0;
     for (long b = worker.currentClock(); b < batches; b++) {
       int from = (int) (b * batch);
       LocalBatch mb = LocalBatch.of(data, from, Math.min(data.length, from + batch));
       float[] w = weights.pull(mb.keys);
       float[] grad = new float[w.length];
-      lossSum += LogisticMath.accumulate(mb, w, grad);
-      lossCount += mb.totalWeight();
+      double loss = LogisticMath.accumulate(mb, w, grad);
       mb.regularise(w, grad, settings.l1(), settings.l2());
       worker.pushAsync(weights, mb.keys, grad);
+      EpochLoss.push(worker, losses, epoch, loss, mb.totalWeight());
       worker.clock();
     }
-    // Rows of a resumed worker cover only the batches it redid: the loss is then a partial sum.
-    worker.push(losses, new long[] {epoch}, new float[] {(float) lossSum, (float) lossCount});
   }
 }

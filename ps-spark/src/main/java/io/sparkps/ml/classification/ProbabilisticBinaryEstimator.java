@@ -86,11 +86,15 @@ public abstract class ProbabilisticBinaryEstimator<E extends ProbabilisticBinary
   public String getLabelCol() { return (String) getOrDefault(labelCol); }
   public double getThreshold() { return (Double) getOrDefault(threshold); }
 
-  /** Sets a param after {@link PsParams#check}, and returns this estimator for chaining. */
+  /**
+   * Sets a param after {@link PsParams#check} (a choice in its listed spelling: "FTRL" is stored as
+   * "ftrl"), and returns this estimator for chaining.
+   */
   @SuppressWarnings("unchecked")
   protected <T> E put(Param<T> p, T value) {
-    PsParams.check(p, value);
-    return (E) set(p, value);
+    T v = PsParams.normalised(p, value);
+    PsParams.check(p, v);
+    return (E) set(p, v);
   }
 
   /** Checks further input columns (e.g. an instance weight column); none by default. */

@@ -19,8 +19,8 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * What the binary classifiers trained here share as spark.ml Models: the output-column Params and
- * threshold, and the transform that adds {@code rawPrediction} ([-m, m]), {@code probability}
+ * What the binary classifiers trained here share as spark.ml Models: the input and output column
+ * Params and threshold, and the transform that adds {@code rawPrediction} ([-m, m]), {@code probability}
  * ([1-p, p], p = sigmoid(m)) and {@code prediction} (p > threshold) columns from a margin function,
  * as spark.ml's own classifiers do. Subclasses hold the trained parameters and their persistence.
  */
@@ -37,6 +37,7 @@ public abstract class ProbabilisticBinaryModel<M extends ProbabilisticBinaryMode
 
   private final String uid;
   private final Param<String> featuresCol;
+  private final Param<String> labelCol;
   private final Param<String> predictionCol;
   private final Param<String> probabilityCol;
   private final Param<String> rawPredictionCol;
@@ -46,11 +47,13 @@ public abstract class ProbabilisticBinaryModel<M extends ProbabilisticBinaryMode
   protected ProbabilisticBinaryModel(String uid) {
     this.uid = uid;
     featuresCol = PsParams.column(this, "featuresCol", "features column name");
+    labelCol = PsParams.column(this, "labelCol", "label column name (0 or 1) the model was trained on");
     predictionCol = PsParams.column(this, "predictionCol", "prediction column name");
     probabilityCol = PsParams.column(this, "probabilityCol", "column for predicted class probabilities");
     rawPredictionCol = PsParams.column(this, "rawPredictionCol", "raw prediction (confidence) column name");
     threshold = PsParams.unit(this, "threshold", "probability above which the prediction is 1");
     setDefault(featuresCol, "features");
+    setDefault(labelCol, "label");
     setDefault(predictionCol, "prediction");
     setDefault(probabilityCol, "probability");
     setDefault(rawPredictionCol, "rawPrediction");
@@ -71,6 +74,10 @@ public abstract class ProbabilisticBinaryModel<M extends ProbabilisticBinaryMode
     return featuresCol;
   }
 
+  public Param<String> labelCol() {
+    return labelCol;
+  }
+
   public Param<String> predictionCol() {
     return predictionCol;
   }
@@ -85,6 +92,14 @@ public abstract class ProbabilisticBinaryModel<M extends ProbabilisticBinaryMode
 
   public DoubleParam threshold() {
     return threshold;
+  }
+
+  public String getFeaturesCol() {
+    return (String) getOrDefault(featuresCol);
+  }
+
+  public String getLabelCol() {
+    return (String) getOrDefault(labelCol);
   }
 
   public double getThreshold() {

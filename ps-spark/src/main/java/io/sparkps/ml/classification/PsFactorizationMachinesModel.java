@@ -4,6 +4,10 @@ import io.sparkps.ml.SparkInterop;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.apache.spark.ml.param.DoubleParam;
+import org.apache.spark.ml.param.IntParam;
+import org.apache.spark.ml.param.LongParam;
+import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.util.DefaultParamsReader;
 import org.apache.spark.ml.util.DefaultParamsWriter;
@@ -11,7 +15,6 @@ import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.ml.util.MLWriter;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.api.java.UDF1;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
@@ -20,18 +23,22 @@ import org.apache.spark.sql.types.StructType;
  * A factorization-machine model trained on the parameter server, usable without it: it holds the
  * factors ({@link FmFactors}) and adds {@code rawPrediction} ([-s, s]), {@code probability}
  * ([1-p, p]) and {@code prediction} (p > threshold) columns, as spark.ml's own classifiers do.
- * Saved as Params metadata plus the factor rows in Parquet. Immutable once trained.
+ * It carries its estimator's Params with the values it was trained with ({@code getStepSize()},
+ * {@code extractParamMap()}), as spark.ml's models do. Saved as Params metadata plus the factor
+ * rows in Parquet. Immutable once trained.
  */
 public final class PsFactorizationMachinesModel extends ProbabilisticBinaryModel<PsFactorizationMachinesModel> {
 
   private static final long serialVersionUID = 1L;
 
+  private final FmParams p;
   private FmFactors factors;
   private PsFactorizationMachinesSummary summary;
 
   /** For the reader and {@code copy}; a usable model comes from {@link PsFactorizationMachines#fit}. */
   public PsFactorizationMachinesModel(String uid) {
     super(uid);
+    p = new FmParams(this);
   }
 
   PsFactorizationMachinesModel(String uid, FmFactors factors, PsFactorizationMachinesSummary summary) {
@@ -39,6 +46,62 @@ public final class PsFactorizationMachinesModel extends ProbabilisticBinaryModel
     this.factors = factors;
     this.summary = summary;
   }
+
+  // ---- the estimator's Params, with the values it was trained with (spark.ml finds Params through
+  // public no-argument methods) ----
+
+  public IntParam maxIter() {
+    return p.maxIter;
+  }
+
+  public DoubleParam stepSize() {
+    return p.stepSize;
+  }
+
+  public IntParam batchSize() {
+    return p.batchSize;
+  }
+
+  public IntParam factorSize() {
+    return p.factorSize;
+  }
+
+  public DoubleParam initStd() {
+    return p.initStd;
+  }
+
+  public DoubleParam regParam() {
+    return p.regParam;
+  }
+
+  public Param<String> optimizer() {
+    return p.optimizer;
+  }
+
+  public IntParam staleness() {
+    return p.staleness;
+  }
+
+  public IntParam numPartitions() {
+    return p.numPartitions;
+  }
+
+  public LongParam seed() {
+    return p.seed;
+  }
+
+  public int getMaxIter() { return (Integer) getOrDefault(p.maxIter); }
+  public double getStepSize() { return (Double) getOrDefault(p.stepSize); }
+  public int getBatchSize() { return (Integer) getOrDefault(p.batchSize); }
+  public int getFactorSize() { return (Integer) getOrDefault(p.factorSize); }
+  public double getInitStd() { return (Double) getOrDefault(p.initStd); }
+  public double getRegParam() { return (Double) getOrDefault(p.regParam); }
+  public String getOptimizer() { return PsParams.choice(this, p.optimizer); }
+  public int getStaleness() { return (Integer) getOrDefault(p.staleness); }
+  public int getNumPartitions() { return (Integer) getOrDefault(p.numPartitions); }
+  public long getSeed() { return (Long) getOrDefault(p.seed); }
+
+  // ---- the trained model ----
 
   public FmFactors factors() {
     return factors;
@@ -58,10 +121,6 @@ public final class PsFactorizationMachinesModel extends ProbabilisticBinaryModel
 
   public int numFeatures() {
     return (int) factors.numFeatures();
-  }
-
-  public int factorSize() {
-    return factors.factorSize();
   }
 
   /** A copy with the same factors and summary (they are immutable, so shared). */
@@ -163,6 +222,9 @@ public final class PsFactorizationMachinesModel extends ProbabilisticBinaryModel
           : new PsFactorizationMachinesSummary(SparkInterop.unboxed(meta.getList(3)));
       PsFactorizationMachinesModel model = new PsFactorizationMachinesModel(metadata.uid(), factors, summary);
       metadata.getAndSetParams(model, scala.Option.empty());
+      if (model.getFactorSize() != k) { // saved before models carried their estimator's Params
+        model.set(model.p.factorSize, k);
+      }
       return model;
     }
   }

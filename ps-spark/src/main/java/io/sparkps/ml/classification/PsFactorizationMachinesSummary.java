@@ -20,4 +20,11 @@ public final class PsFactorizationMachinesSummary implements Serializable {
   public int totalIterations() {
     return objectiveHistory.length;
   }
+
+  /** E.g. {@code PsFactorizationMachinesSummary(epochs=2, objectiveHistory=[0.6512, 0.6101])}. */
+  @Override
+  public String toString() {
+    return "PsFactorizationMachinesSummary(epochs=" + objectiveHistory.length + ", objectiveHistory="
+        + SummaryFormat.values(objectiveHistory, 4) + ")";
+  }
 }

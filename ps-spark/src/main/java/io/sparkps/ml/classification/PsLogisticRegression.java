@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.spark.api.java.JavaRDD;
-import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.param.BooleanParam;
 import org.apache.spark.ml.param.DoubleParam;
 import org.apache.spark.ml.param.IntParam;
@@ -36,7 +35,9 @@ import org.apache.spark.storage.StorageLevel;
  * learning rate {@code stepSize}; {@code staleness} bounds downpour's workers (SSP; -1 ASP).
  * {@code maxIter} counts epochs; training stops early when the epoch's training loss changes by
  * less than {@code tol}. {@code regParam} and {@code elasticNetParam} give L2/L1 strength (FTRL
- * applies them itself; the others per example on the touched coordinates). Labels must be 0 or 1.
+ * applies them itself; the others per example on the touched coordinates). Labels must be 0 or 1;
+ * {@code fit} checks the rows before training and fails at once on bad data (an {@code
+ * InvalidTrainingDataException} naming the column, value and row).
  *
  * <pre>{@code
  * PsLogisticRegression lr = new PsLogisticRegression().setMethod("downpour").setOptimizer("ftrl").setStaleness(2);
@@ -50,22 +51,7 @@ public final class PsLogisticRegression
   private static final AtomicLong FITS = new AtomicLong();
   private static final Ticker TICKER = Ticker.systemTicker();
 
-  private final Param<String> weightCol;
-  private final Param<String> validationIndicatorCol;
-  private final IntParam maxIter;
-  private final DoubleParam regParam;
-  private final DoubleParam elasticNetParam;
-  private final DoubleParam tol;
-  private final LongParam seed;
-  private final BooleanParam standardization;
-  private final Param<String> method;
-  private final Param<String> optimizer;
-  private final IntParam staleness;
-  private final IntParam batchSize;
-  private final DoubleParam stepSize;
-  private final IntParam numPartitions;
-  private final IntParam fetchEvery;
-  private final IntParam pushEvery;
+  private final LrParams p;
 
   public PsLogisticRegression() {
     this(Identifiable.randomUID("psLogReg"));
@@ -74,151 +60,118 @@ public final class PsLogisticRegression
   /** The uid is assigned before any Param is created: Params are owned by their parent's uid. */
   public PsLogisticRegression(String uid) {
     super(uid);
-    weightCol = PsParams.column(this, "weightCol", "instance weight column name (optional; unset = weight 1)");
-    validationIndicatorCol = PsParams.column(this, "validationIndicatorCol", "boolean column: true marks a "
-        + "validation row, scored after every epoch and never trained on (optional; unset = train on every row)");
-    maxIter = PsParams.atLeast(this, "maxIter", "maximum number of epochs", 1);
-    regParam = PsParams.atLeast(this, "regParam", "regularization strength", 0.0);
-    elasticNetParam = PsParams.unit(this, "elasticNetParam", "L1 share of the regularization (0 = L2, 1 = L1)");
-    tol = PsParams.atLeast(this, "tol", "stop when an epoch changes the training loss by less than this", 0.0);
-    seed = PsParams.seed(this);
-    standardization = PsParams.flag(this, "standardization",
-        "standardize features first; not supported for sparse data (must be false)");
-    method = PsParams.oneOf(this, "method", "how the workers solve it", "dgd", "ipm", "downpour", "agd");
-    optimizer = PsParams.oneOf(this, "optimizer", "update rule applied by the servers", "sgd", "adagrad", "adam",
-        "ftrl");
-    staleness = PsParams.atLeast(this, "staleness", "SSP bound for downpour; -1 ASP, 0 BSP", -1);
-    batchSize = PsParams.atLeast(this, "batchSize", "rows per mini-batch", 1);
-    stepSize = PsParams.positive(this, "stepSize", "learning rate of the optimizer");
-    numPartitions = PsParams.atLeast(this, "numPartitions",
-        "workers (partitions) to train with; 0 = the input's partitions, capped at the task slots", 0);
-    fetchEvery = PsParams.atLeast(this, "fetchEvery", "downpour: pull the weights every this many mini-batches", 1);
-    pushEvery = PsParams.atLeast(this, "pushEvery", "downpour: push accumulated gradients every this many mini-batches", 1);
-    setDefault(maxIter, 5);
-    setDefault(regParam, 0.0);
-    setDefault(elasticNetParam, 0.0);
-    setDefault(tol, 1e-6);
-    setDefault(seed, (long) PsLogisticRegression.class.getName().hashCode());
-    setDefault(standardization, false);
-    setDefault(method, "dgd");
-    setDefault(optimizer, "adagrad");
-    setDefault(staleness, 2);
-    setDefault(batchSize, 1024);
-    setDefault(stepSize, 0.1);
-    setDefault(numPartitions, 0);
-    setDefault(fetchEvery, 4);
-    setDefault(pushEvery, 4);
+    p = new LrParams(this);
   }
 
   // ---- Params (spark.ml finds Params through public no-argument methods) ----
 
   public Param<String> weightCol() {
-    return weightCol;
+    return p.weightCol;
   }
 
   public Param<String> validationIndicatorCol() {
-    return validationIndicatorCol;
+    return p.validationIndicatorCol;
   }
 
   public IntParam maxIter() {
-    return maxIter;
+    return p.maxIter;
   }
 
   public DoubleParam regParam() {
-    return regParam;
+    return p.regParam;
   }
 
   public DoubleParam elasticNetParam() {
-    return elasticNetParam;
+    return p.elasticNetParam;
   }
 
   public DoubleParam tol() {
-    return tol;
+    return p.tol;
   }
 
   public LongParam seed() {
-    return seed;
+    return p.seed;
   }
 
   public BooleanParam standardization() {
-    return standardization;
+    return p.standardization;
   }
 
   public Param<String> method() {
-    return method;
+    return p.method;
   }
 
   public Param<String> optimizer() {
-    return optimizer;
+    return p.optimizer;
   }
 
   public IntParam staleness() {
-    return staleness;
+    return p.staleness;
   }
 
   public IntParam batchSize() {
-    return batchSize;
+    return p.batchSize;
   }
 
   public DoubleParam stepSize() {
-    return stepSize;
+    return p.stepSize;
   }
 
   public IntParam numPartitions() {
-    return numPartitions;
+    return p.numPartitions;
   }
 
   public IntParam fetchEvery() {
-    return fetchEvery;
+    return p.fetchEvery;
   }
 
   public IntParam pushEvery() {
-    return pushEvery;
+    return p.pushEvery;
   }
 
   // ---- typed setters (chain) and getters ----
 
-  public PsLogisticRegression setWeightCol(String v) { return put(weightCol, v); }
-  public PsLogisticRegression setValidationIndicatorCol(String v) { return put(validationIndicatorCol, v); }
-  public PsLogisticRegression setMaxIter(int v) { return put(maxIter, v); }
-  public PsLogisticRegression setRegParam(double v) { return put(regParam, v); }
-  public PsLogisticRegression setElasticNetParam(double v) { return put(elasticNetParam, v); }
-  public PsLogisticRegression setTol(double v) { return put(tol, v); }
-  public PsLogisticRegression setSeed(long v) { return put(seed, v); }
-  public PsLogisticRegression setStandardization(boolean v) { return put(standardization, v); }
-  public PsLogisticRegression setMethod(String v) { return put(method, v); }
-  public PsLogisticRegression setOptimizer(String v) { return put(optimizer, v); }
-  public PsLogisticRegression setStaleness(int v) { return put(staleness, v); }
-  public PsLogisticRegression setBatchSize(int v) { return put(batchSize, v); }
-  public PsLogisticRegression setStepSize(double v) { return put(stepSize, v); }
-  public PsLogisticRegression setNumPartitions(int v) { return put(numPartitions, v); }
-  public PsLogisticRegression setFetchEvery(int v) { return put(fetchEvery, v); }
-  public PsLogisticRegression setPushEvery(int v) { return put(pushEvery, v); }
+  public PsLogisticRegression setWeightCol(String v) { return put(p.weightCol, v); }
+  public PsLogisticRegression setValidationIndicatorCol(String v) { return put(p.validationIndicatorCol, v); }
+  public PsLogisticRegression setMaxIter(int v) { return put(p.maxIter, v); }
+  public PsLogisticRegression setRegParam(double v) { return put(p.regParam, v); }
+  public PsLogisticRegression setElasticNetParam(double v) { return put(p.elasticNetParam, v); }
+  public PsLogisticRegression setTol(double v) { return put(p.tol, v); }
+  public PsLogisticRegression setSeed(long v) { return put(p.seed, v); }
+  public PsLogisticRegression setStandardization(boolean v) { return put(p.standardization, v); }
+  public PsLogisticRegression setMethod(String v) { return put(p.method, v); }
+  public PsLogisticRegression setOptimizer(String v) { return put(p.optimizer, v); }
+  public PsLogisticRegression setStaleness(int v) { return put(p.staleness, v); }
+  public PsLogisticRegression setBatchSize(int v) { return put(p.batchSize, v); }
+  public PsLogisticRegression setStepSize(double v) { return put(p.stepSize, v); }
+  public PsLogisticRegression setNumPartitions(int v) { return put(p.numPartitions, v); }
+  public PsLogisticRegression setFetchEvery(int v) { return put(p.fetchEvery, v); }
+  public PsLogisticRegression setPushEvery(int v) { return put(p.pushEvery, v); }
 
-  public int getMaxIter() { return (Integer) getOrDefault(maxIter); }
-  public double getRegParam() { return (Double) getOrDefault(regParam); }
-  public double getElasticNetParam() { return (Double) getOrDefault(elasticNetParam); }
-  public double getTol() { return (Double) getOrDefault(tol); }
-  public long getSeed() { return (Long) getOrDefault(seed); }
-  public boolean getStandardization() { return (Boolean) getOrDefault(standardization); }
-  public String getMethod() { return (String) getOrDefault(method); }
-  public String getOptimizer() { return (String) getOrDefault(optimizer); }
-  public int getStaleness() { return (Integer) getOrDefault(staleness); }
-  public int getBatchSize() { return (Integer) getOrDefault(batchSize); }
-  public double getStepSize() { return (Double) getOrDefault(stepSize); }
-  public int getNumPartitions() { return (Integer) getOrDefault(numPartitions); }
-  public int getFetchEvery() { return (Integer) getOrDefault(fetchEvery); }
-  public int getPushEvery() { return (Integer) getOrDefault(pushEvery); }
+  public int getMaxIter() { return (Integer) getOrDefault(p.maxIter); }
+  public double getRegParam() { return (Double) getOrDefault(p.regParam); }
+  public double getElasticNetParam() { return (Double) getOrDefault(p.elasticNetParam); }
+  public double getTol() { return (Double) getOrDefault(p.tol); }
+  public long getSeed() { return (Long) getOrDefault(p.seed); }
+  public boolean getStandardization() { return (Boolean) getOrDefault(p.standardization); }
+  public String getMethod() { return PsParams.choice(this, p.method); }
+  public String getOptimizer() { return PsParams.choice(this, p.optimizer); }
+  public int getStaleness() { return (Integer) getOrDefault(p.staleness); }
+  public int getBatchSize() { return (Integer) getOrDefault(p.batchSize); }
+  public double getStepSize() { return (Double) getOrDefault(p.stepSize); }
+  public int getNumPartitions() { return (Integer) getOrDefault(p.numPartitions); }
+  public int getFetchEvery() { return (Integer) getOrDefault(p.fetchEvery); }
+  public int getPushEvery() { return (Integer) getOrDefault(p.pushEvery); }
 
   // ---- Estimator ----
 
   @Override
   protected void checkInputs(StructType schema) {
-    if (isDefined(weightCol)) {
-      SparkInterop.requireNumericColumn(schema, (String) getOrDefault(weightCol));
+    if (isDefined(p.weightCol)) {
+      SparkInterop.requireNumericColumn(schema, (String) getOrDefault(p.weightCol));
     }
-    if (isDefined(validationIndicatorCol)) {
-      SparkInterop.requireBooleanColumn(schema, (String) getOrDefault(validationIndicatorCol));
+    if (isDefined(p.validationIndicatorCol)) {
+      SparkInterop.requireBooleanColumn(schema, (String) getOrDefault(p.validationIndicatorCol));
     }
   }
 
@@ -231,17 +184,40 @@ public final class PsLogisticRegression
     }
     transformSchema(dataset.schema(), true);
     PsContext ps = PsContext.getOrCreate(dataset.sparkSession());
-    long numFeatures = ((Vector) dataset.select(getFeaturesCol()).head().get(0)).size();
+    long declared = SparkInterop.declaredVectorSize(dataset.schema(), getFeaturesCol());
     Dataset<?> trainSet = dataset;
-    JavaRDD<SparseExample> validation = null;
-    if (isDefined(validationIndicatorCol)) {
-      Column isValidation = functions.col((String) getOrDefault(validationIndicatorCol));
+    Dataset<?> validationSet = null;
+    if (isDefined(p.validationIndicatorCol)) {
+      Column isValidation = functions.col((String) getOrDefault(p.validationIndicatorCol));
       trainSet = dataset.filter(functions.not(isValidation));
-      validation = examples(dataset.filter(isValidation)).persist(StorageLevel.MEMORY_AND_DISK());
+      validationSet = dataset.filter(isValidation);
     }
-    JavaRDD<SparseExample> rows = examples(trainSet);
-    rows = TrainingPartitions.spread(ps, rows, getNumPartitions());
-    rows = rows.persist(StorageLevel.MEMORY_AND_DISK());
+    DatasetExamples trainExamples = examples(trainSet, "training rows", validationSet == null
+        ? "fit needs rows to train on" : "fit needs rows whose validationIndicatorCol is false to train on");
+    JavaRDD<SparseExample> rows = TrainingPartitions.spread(ps, trainExamples.rows(), getNumPartitions())
+        .persist(StorageLevel.MEMORY_AND_DISK());
+    JavaRDD<SparseExample> validation = null;
+    String name = uid() + "-fit-" + FITS.incrementAndGet();
+    try {
+      // Converts, checks and caches the rows before any training run: bad data fails here, once.
+      long numFeatures = trainExamples.check(rows, declared);
+      if (validationSet != null) {
+        DatasetExamples v = examples(validationSet, "validation rows",
+            "validationIndicatorCol marks no row true; mark some rows true, or unset it");
+        validation = v.rows().persist(StorageLevel.MEMORY_AND_DISK());
+        v.check(validation, numFeatures);
+      }
+      return train(ps, name, rows, validation, numFeatures, fitStart);
+    } finally {
+      rows.unpersist(false);
+      if (validation != null) {
+        validation.unpersist(false);
+      }
+    }
+  }
+
+  private PsLogisticRegressionModel train(PsContext ps, String name, JavaRDD<SparseExample> rows,
+      JavaRDD<SparseExample> validation, long numFeatures, long fitStart) {
     LrMethod m = LrMethod.parse(getMethod());
     double l1 = getRegParam() * getElasticNetParam();
     double l2 = getRegParam() * (1 - getElasticNetParam());
@@ -249,7 +225,6 @@ public final class PsLogisticRegression
     UpdaterSpec opt = optimizerSpec(getOptimizer(), getStepSize(), l1, l2);
     LrSettings settings = new LrSettings(getMaxIter(), getBatchSize(), opt, ftrl ? 0 : l1, ftrl ? 0 : l2,
         m.consistency(getStaleness()));
-    String name = uid() + "-fit-" + FITS.incrementAndGet();
     List<SparseLogisticRegression.EpochResult> epochs = new ArrayList<>();
     List<Double> elapsed = new ArrayList<>();
     double[] validating = {0};
@@ -267,26 +242,20 @@ public final class PsLogisticRegression
       PsLogisticRegressionModel model = new PsLogisticRegressionModel(uid(), w, summary(epochs, elapsed));
       return copyValues(model, ParamMap.empty()).setParent(this);
     } finally {
-      rows.unpersist(false);
-      if (validation != null) {
-        validation.unpersist(false);
-      }
-      ps.dropTable(name + ".w");
-      ps.dropTable(name + ".loss");
+      dropIfPresent(ps, name + ".w");
+      dropIfPresent(ps, name + ".loss");
     }
   }
 
-  private JavaRDD<SparseExample> examples(Dataset<?> data) {
-    Column weight = isDefined(weightCol) ? functions.col((String) getOrDefault(weightCol)) : functions.lit(1.0);
-    return data.select(functions.col(getLabelCol()).cast("double"), functions.col(getFeaturesCol()),
-        weight.cast("double")).toJavaRDD()
-        .map(r -> {
-          double label = r.getDouble(0);
-          if (label != 0 && label != 1) {
-            throw new IllegalArgumentException("labels must be 0 or 1 for binary logistic regression: label=" + label);
-          }
-          return SparseExample.of(label, (Vector) r.get(1), r.getDouble(2));
-        });
+  private static void dropIfPresent(PsContext ps, String table) {
+    if (ps.routing().table(table).isPresent()) {
+      ps.dropTable(table);
+    }
+  }
+
+  private DatasetExamples examples(Dataset<?> data, String what, String whenEmpty) {
+    return DatasetExamples.of(data, what, whenEmpty, getLabelCol(), getFeaturesCol(),
+        isDefined(p.weightCol) ? (String) getOrDefault(p.weightCol) : null);
   }
 
   private static PsLogisticRegressionSummary summary(List<SparseLogisticRegression.EpochResult> epochs,

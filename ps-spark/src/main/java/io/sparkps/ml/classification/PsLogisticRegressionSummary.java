@@ -72,6 +72,27 @@ public final class PsLogisticRegressionSummary implements Serializable {
     return objectiveHistory.length;
   }
 
+  /**
+   * The per-epoch figures as values, e.g. {@code PsLogisticRegressionSummary(epochs=2,
+   * objectiveHistory=[0.6512, 0.6101], validationLogLoss=[0.6601, 0.6237], validationAuc=[0.7012,
+   * 0.7340], elapsedSeconds=[1.21, 2.04], validationSeconds=[0.08, 0.07])}; without validation rows
+   * the validation figures are left out.
+   */
+  @Override
+  public String toString() {
+    StringBuilder b = new StringBuilder("PsLogisticRegressionSummary(epochs=").append(objectiveHistory.length)
+        .append(", objectiveHistory=").append(SummaryFormat.values(objectiveHistory, 4));
+    if (SummaryFormat.anyMeasured(validationLogLoss)) {
+      b.append(", validationLogLoss=").append(SummaryFormat.values(validationLogLoss, 4))
+          .append(", validationAuc=").append(SummaryFormat.values(validationAuc, 4));
+    }
+    b.append(", elapsedSeconds=").append(SummaryFormat.values(elapsedSeconds, 2));
+    if (SummaryFormat.anyMeasured(validationLogLoss)) {
+      b.append(", validationSeconds=").append(SummaryFormat.values(validationSeconds, 2));
+    }
+    return b.append(')').toString();
+  }
+
   private static double[] nans(int n) {
     double[] a = new double[n];
     Arrays.fill(a, Double.NaN);

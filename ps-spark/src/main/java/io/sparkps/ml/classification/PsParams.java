@@ -55,8 +55,19 @@ final class PsParams {
     return new BooleanParam(parent, name, doc);
   }
 
-  static Param<String> oneOf(Params parent, String name, String doc, String... allowed) {
-    return new Param<>(parent, name, doc + " (one of " + String.join(", ", allowed) + ")",
-        ParamValidators.inArray(allowed));
+  /** A string Param taking one of {@code allowed}, in any case ({@link ChoiceParam}). */
+  static ChoiceParam oneOf(Params parent, String name, String doc, String... allowed) {
+    return new ChoiceParam(parent, name, doc, allowed);
+  }
+
+  /** {@code value} as a setter stores it: a {@link ChoiceParam}'s value in its listed spelling. */
+  @SuppressWarnings("unchecked")
+  static <T> T normalised(Param<T> p, T value) {
+    return p instanceof ChoiceParam c ? (T) c.canonical((String) value) : value;
+  }
+
+  /** {@code owner}'s value of a {@link ChoiceParam} in its listed spelling (a ParamMap may hold "FTRL"). */
+  static String choice(Params owner, ChoiceParam p) {
+    return p.canonical((String) owner.getOrDefault(p));
   }
 }

@@ -22,8 +22,10 @@ import org.apache.spark.api.java.JavaRDD;
 public final class SparseLogisticRegression {
 
   /**
-   * What one epoch achieved. {@code evalLogLoss}/{@code evalAuc} are NaN without a held-out set;
-   * {@code seconds} is the epoch's training time, {@code evalSeconds} the held-out scoring after it.
+   * What one epoch achieved. {@code trainLogLoss} is the mean loss of every training row, each
+   * measured when its mini-batch was trained (a batch replayed after a failure counts once);
+   * {@code evalLogLoss}/{@code evalAuc} are NaN without a held-out set; {@code seconds} is the
+   * epoch's training time, {@code evalSeconds} the held-out scoring after it.
    */
   public record EpochResult(int epoch, double trainLogLoss, double evalLogLoss, double evalAuc,
       double seconds, double evalSeconds, long maxBlockedMillis) {}
@@ -43,7 +45,10 @@ public final class SparseLogisticRegression {
 
   /**
    * Trains for {@code settings.epochs()} epochs. Tables are named {@code name + ".w"} and
-   * {@code name + ".loss"}; runs {@code name + "-epoch-" + e}.
+   * {@code name + ".loss"}; runs {@code name + "-epoch-" + e}. An existing weights table of that
+   * name (restored from a checkpoint, say) is trained further; the loss table starts afresh.
+   * Invalid rows (a label other than 0 or 1, a non-finite value or weight, a negative index or
+   * weight) fail the first epoch at once with an {@code InvalidTrainingDataException}.
    */
   public static Result train(PsContext ps, String name, JavaRDD<SparseExample> train,
       JavaRDD<SparseExample> heldOut, LrSettings settings, EpochListener listener) {
@@ -61,13 +66,13 @@ public final class SparseLogisticRegression {
       long seed, EpochListener listener, java.util.function.BooleanSupplier stop) {
     SparseTableHandle weights = ps.sparseTable(TableSpec.sparse(name + ".w", 1)
         .withUpdater(method.serverUpdater(settings.optimizer())));
-    DenseTableHandle losses = ps.denseTable(TableSpec.dense(name + ".loss", settings.epochs(), 2));
+    DenseTableHandle losses = EpochLoss.create(ps, name + ".loss", settings.epochs());
     List<EpochResult> history = new ArrayList<>();
     for (int e = 0; e < settings.epochs(); e++) {
       long start = TICKER.read();
       RunStats stats = ps.train(train, name + "-epoch-" + e, settings.consistency(),
           method.epoch(weights, losses, settings, e, fetchEvery, pushEvery, seed));
-      float[] loss = losses.pullRange(e, e + 1);
+      double loss = EpochLoss.mean(losses, e);
       long trained = TICKER.read();
       double evalLoss = Double.NaN;
       double evalAuc = Double.NaN;
@@ -80,7 +85,7 @@ public final class SparseLogisticRegression {
       for (long b : stats.blockedNanos()) {
         blocked = Math.max(blocked, b / 1_000_000);
       }
-      EpochResult r = new EpochResult(e, loss[1] > 0 ? loss[0] / loss[1] : Double.NaN, evalLoss, evalAuc,
+      EpochResult r = new EpochResult(e, loss, evalLoss, evalAuc,
           (trained - start) / 1e9, (TICKER.read() - trained) / 1e9, blocked);
       history.add(r);
       listener.epoch(r);

@@ -131,7 +131,7 @@ class PsFactorizationMachinesTest {
     assertEquals(fm.extractParamMap().toString(), fm2.extractParamMap().toString());
 
     PsFactorizationMachinesModel model = fm.fit(train);
-    assertEquals(3, model.factorSize());
+    assertEquals(3, model.getFactorSize());
     assertEquals(0.4, model.getThreshold());
     model.save(dir.resolve("model").toString());
     PsFactorizationMachinesModel loaded = PsFactorizationMachinesModel.load(dir.resolve("model").toString());
@@ -140,6 +140,16 @@ class PsFactorizationMachinesTest {
     assertEquals(FIELDS * VALUES, loaded.factors().indices().length, "every feature got a row");
     assertArrayEquals(model.summary().objectiveHistory(), loaded.summary().objectiveHistory());
     assertEquals(model.extractParamMap().toString(), loaded.extractParamMap().toString());
+    for (PsFactorizationMachinesModel m : List.of(model, loaded)) {
+      assertEquals("adam", m.getOptimizer(), "the model carries its estimator's params");
+      assertEquals(0.05, m.getStepSize());
+      assertEquals(0.05, m.getInitStd());
+      assertEquals(1e-4, m.getRegParam());
+      assertEquals(1, m.getStaleness());
+      assertEquals(7L, m.getSeed());
+    }
+    assertEquals("PsFactorizationMachinesSummary(epochs=2, objectiveHistory="
+        + SummaryFormat.values(model.summary().objectiveHistory(), 4) + ")", model.summary().toString());
     List<Row> a = model.transform(test).select("rawPrediction", "probability", "prediction").collectAsList();
     List<Row> b = loaded.transform(test).select("rawPrediction", "probability", "prediction").collectAsList();
     assertEquals(a, b, "identical predictions");

@@ -73,6 +73,16 @@ class PsLogisticRegressionTest {
     assertEquals(model.weights(), loaded.weights());
     assertArrayEquals(model.summary().objectiveHistory(), loaded.summary().objectiveHistory());
     assertEquals(model.extractParamMap().toString(), loaded.extractParamMap().toString());
+    for (PsLogisticRegressionModel m : List.of(model, loaded)) {
+      assertEquals("downpour", m.getMethod(), "the model carries its estimator's params");
+      assertEquals("ftrl", m.getOptimizer());
+      assertEquals(0.2, m.getStepSize());
+      assertEquals(0.5, m.getElasticNetParam());
+      assertEquals(7L, m.getSeed());
+      assertEquals(3, m.getMaxIter());
+    }
+    assertTrue(model.summary().toString().startsWith("PsLogisticRegressionSummary(epochs=3, objectiveHistory=[0."),
+        "prints its figures: " + model.summary());
     List<Row> a = model.transform(sparse).select("probability").collectAsList();
     List<Row> b = loaded.transform(sparse).select("probability").collectAsList();
     for (int i = 0; i < a.size(); i++) {
@@ -120,9 +130,35 @@ class PsLogisticRegressionTest {
     CrossValidatorModel best = cv.fit(sparse);
     assertEquals(4, best.avgMetrics().length);
     assertNotNull(best.bestModel());
-    for (double m : best.avgMetrics()) {
+    int winner = 0;
+    for (int i = 0; i < grid.length; i++) {
+      double m = best.avgMetrics()[i];
       assertTrue(m > 0.6, "every grid point learns: " + java.util.Arrays.toString(best.avgMetrics()));
+      winner = m > best.avgMetrics()[winner] ? i : winner;
     }
+    // The best model says which grid point won, as spark.ml's models do.
+    PsLogisticRegressionModel model = (PsLogisticRegressionModel) best.bestModel();
+    assertEquals(grid[winner].apply(lr.stepSize()), model.getStepSize());
+    assertEquals(grid[winner].apply(lr.regParam()), model.getRegParam());
+    assertEquals(2, model.getMaxIter());
+    assertEquals(256, model.getBatchSize());
+    String params = model.extractParamMap().toString();
+    assertTrue(params.contains("stepSize: " + model.getStepSize()) && params.contains("regParam: "
+        + model.getRegParam()), params);
+  }
+
+  @Test
+  void stringParamsTakeAnyCaseAndKeepTheListedSpelling() {
+    PsLogisticRegression lr = new PsLogisticRegression().setOptimizer("FTRL").setMethod("DownPour");
+    assertEquals("ftrl", lr.getOptimizer());
+    assertEquals("downpour", lr.getMethod());
+    assertEquals("ftrl", lr.extractParamMap().apply(lr.optimizer()), "stored in the listed spelling");
+    PsLogisticRegression fromGrid = lr.copy(ParamMap.empty().put(lr.optimizer(), "AdaGrad"));
+    assertEquals("adagrad", fromGrid.getOptimizer(), "a value set through a ParamMap (a tuning grid) too");
+    assertEquals("adam", new PsFactorizationMachines().setOptimizer("ADAM").getOptimizer());
+    IllegalArgumentException bad = assertThrows(IllegalArgumentException.class, () -> lr.setOptimizer("LBFGS"));
+    assertTrue(bad.getMessage().contains("optimizer=LBFGS") && bad.getMessage().contains("adagrad"),
+        bad.getMessage());
   }
 
   @Test

@@ -7,7 +7,8 @@
  * whose executors can load spark-ps's classes and the test's own closures.
  * {@link io.sparkps.spark.testing.ProjectLayout} knows where the project's build outputs, the JVM
  * flags ({@code scripts/jvm.options}) and the scripts are, and which class-path entries executors
- * need on top of Spark's.
+ * need on top of Spark's. {@link io.sparkps.spark.testing.TrainingJobs} counts the training jobs
+ * (attempts) and failed tasks an application ran.
  *
  * <p>Threading: fixtures are created, used and closed by one test thread; their output-pumping
  * threads are internal.
