@@ -70,6 +70,15 @@ final class TrainingFailures {
     int nl = text.indexOf('\n', from);
     String line = (nl < 0 ? text.substring(from) : text.substring(from, nl)).trim();
     line = RESUME_HINT.matcher(line).replaceFirst("");
+    // Quoted inside Spark's "TaskKilled (...)" (a worker the failed one released): drop the
+    // wrapper's closing parentheses, which the exception's own message does not open.
+    while (line.endsWith(")") && count(line, ')') > count(line, '(')) {
+      line = line.substring(0, line.length() - 1).trim();
+    }
     return line.isEmpty() ? "the training data is invalid (details in the cause)" : line;
+  }
+
+  private static long count(String s, char c) {
+    return s.chars().filter(x -> x == c).count();
   }
 }

@@ -64,4 +64,12 @@ class TrainingFailuresTest {
     assertFalse(TrainingFailures.notSerializable(new RuntimeException("Job aborted due to stage failure: "
         + "ExecutorLostFailure (executor 1 exited)")));
   }
+
+  @Test
+  void aReleasedWorkersKilledTaskQuotesTheReasonInsideSparksParentheses() {
+    RuntimeException spark = new RuntimeException("Job aborted due to stage failure: Could not recover from a "
+        + "failed barrier ResultStage.\nTaskKilled (spark-ps training run r stopped: run r failed: aborted: worker 1: "
+        + InvalidTrainingDataException.class.getName() + ": " + MESSAGE + ")\nDriver stacktrace:");
+    assertEquals(MESSAGE, TrainingFailures.invalidData(spark).getMessage());
+  }
 }
