@@ -1,67 +1,19 @@
 package io.sparkps.core.protocol;
 
 import io.netty.buffer.ByteBuf;
-import java.util.Arrays;
-import java.util.Objects;
 
 /**
  * Request: which of {@code keys} exist in a shard. Answered by {@link FlagsMessage}.
  * Immutable; arrays are shared, not copied (see package docs).
  */
-public record ContainsMessage(int tableId, int shard, long[] keys) implements ShardRequest {
+public final class ContainsMessage extends KeyListRequest {
 
-  public ContainsMessage {
-    Objects.requireNonNull(keys, "keys");
-  }
-
-  @Override
-  public MessageType type() {
-    return MessageType.CONTAINS;
-  }
-
-  @Override
-  public int encodedLength() {
-    return 8 + Codec.longsLength(keys);
-  }
-
-  @Override
-  public void encode(ByteBuf buf) {
-    buf.writeIntLE(tableId);
-    buf.writeIntLE(shard);
-    Codec.writeLongs(buf, keys);
+  public ContainsMessage(int tableId, int shard, long[] keys) {
+    super(MessageType.CONTAINS, tableId, shard, keys);
   }
 
   /** Reads the body at the reader index; does not take ownership of {@code body}. */
   public static ContainsMessage decode(ByteBuf body) {
-    int tableId = body.readIntLE();
-    int shard = body.readIntLE();
-    long[] keys = Codec.readLongs(body, "CONTAINS keys");
-    return new ContainsMessage(tableId, shard, keys);
-  }
-
-  @Override
-  public boolean equals(Object o) {
-    return o instanceof ContainsMessage m
-        && tableId == m.tableId
-        && shard == m.shard
-        && Arrays.equals(keys, m.keys);
-  }
-
-  @Override
-  public int hashCode() {
-    int h = 0;
-    h = 31 * h + tableId;
-    h = 31 * h + shard;
-    h = 31 * h + Arrays.hashCode(keys);
-    return h;
-  }
-
-  @Override
-  public String toString() {
-    return "ContainsMessage["
-        + "tableId=" + tableId
-        + ", shard=" + shard
-        + ", keys=" + Codec.describe(keys)
-        + "]";
+    return read(body, MessageType.CONTAINS, ContainsMessage::new);
   }
 }

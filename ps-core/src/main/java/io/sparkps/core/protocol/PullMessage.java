@@ -1,68 +1,20 @@
 package io.sparkps.core.protocol;
 
 import io.netty.buffer.ByteBuf;
-import java.util.Arrays;
-import java.util.Objects;
 
 /**
  * Request: the rows of {@code keys} (sorted, unique) from one shard. Answered by
  * {@link ValuesMessage}.
  * Immutable; arrays are shared, not copied (see package docs).
  */
-public record PullMessage(int tableId, int shard, long[] keys) implements ShardRequest {
+public final class PullMessage extends KeyListRequest {
 
-  public PullMessage {
-    Objects.requireNonNull(keys, "keys");
-  }
-
-  @Override
-  public MessageType type() {
-    return MessageType.PULL;
-  }
-
-  @Override
-  public int encodedLength() {
-    return 8 + Codec.longsLength(keys);
-  }
-
-  @Override
-  public void encode(ByteBuf buf) {
-    buf.writeIntLE(tableId);
-    buf.writeIntLE(shard);
-    Codec.writeLongs(buf, keys);
+  public PullMessage(int tableId, int shard, long[] keys) {
+    super(MessageType.PULL, tableId, shard, keys);
   }
 
   /** Reads the body at the reader index; does not take ownership of {@code body}. */
   public static PullMessage decode(ByteBuf body) {
-    int tableId = body.readIntLE();
-    int shard = body.readIntLE();
-    long[] keys = Codec.readLongs(body, "PULL keys");
-    return new PullMessage(tableId, shard, keys);
-  }
-
-  @Override
-  public boolean equals(Object o) {
-    return o instanceof PullMessage m
-        && tableId == m.tableId
-        && shard == m.shard
-        && Arrays.equals(keys, m.keys);
-  }
-
-  @Override
-  public int hashCode() {
-    int h = 0;
-    h = 31 * h + tableId;
-    h = 31 * h + shard;
-    h = 31 * h + Arrays.hashCode(keys);
-    return h;
-  }
-
-  @Override
-  public String toString() {
-    return "PullMessage["
-        + "tableId=" + tableId
-        + ", shard=" + shard
-        + ", keys=" + Codec.describe(keys)
-        + "]";
+    return read(body, MessageType.PULL, PullMessage::new);
   }
 }
