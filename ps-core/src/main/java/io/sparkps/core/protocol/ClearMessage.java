@@ -7,28 +7,15 @@ import io.netty.buffer.ByteBuf;
  * Answered by {@link OkMessage}.
  * Immutable.
  */
-public record ClearMessage(int tableId, int shard) implements ShardRequest {
+public record ClearMessage(int tableId, int shard) implements WholeShardRequest {
 
   @Override
   public MessageType type() {
     return MessageType.CLEAR;
   }
 
-  @Override
-  public int encodedLength() {
-    return 8;
-  }
-
-  @Override
-  public void encode(ByteBuf buf) {
-    buf.writeIntLE(tableId);
-    buf.writeIntLE(shard);
-  }
-
   /** Reads the body at the reader index; does not take ownership of {@code body}. */
   public static ClearMessage decode(ByteBuf body) {
-    int tableId = body.readIntLE();
-    int shard = body.readIntLE();
-    return new ClearMessage(tableId, shard);
+    return WholeShardRequest.read(body, ClearMessage::new);
   }
 }

@@ -7,28 +7,15 @@ import io.netty.buffer.ByteBuf;
  * {@link OkMessage}.
  * Immutable.
  */
-public record FinishWorkerMessage(long runId, int worker) implements Message {
+public record FinishWorkerMessage(long runId, int worker) implements WorkerRequest {
 
   @Override
   public MessageType type() {
     return MessageType.FINISH_WORKER;
   }
 
-  @Override
-  public int encodedLength() {
-    return 12;
-  }
-
-  @Override
-  public void encode(ByteBuf buf) {
-    buf.writeLongLE(runId);
-    buf.writeIntLE(worker);
-  }
-
   /** Reads the body at the reader index; does not take ownership of {@code body}. */
   public static FinishWorkerMessage decode(ByteBuf body) {
-    long runId = body.readLongLE();
-    int worker = body.readIntLE();
-    return new FinishWorkerMessage(runId, worker);
+    return WorkerRequest.read(body, FinishWorkerMessage::new);
   }
 }

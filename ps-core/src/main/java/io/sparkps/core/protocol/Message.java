@@ -5,8 +5,9 @@ import io.netty.buffer.ByteBuf;
 /**
  * A wire message body. The frame header (length, version, type, request id) is written by
  * {@link MessageEncoder}; a message only knows its body. Every implementation is an immutable
- * record with a {@code public static X decode(ByteBuf body)} registered in {@link MessageType},
- * and content-based {@code equals}/{@code hashCode}/{@code toString}. Thread-safe (immutable).
+ * record (or a final subclass of {@link KeyListRequest}) with a
+ * {@code public static X decode(ByteBuf body)} registered in {@link MessageType}, and
+ * content-based {@code equals}/{@code hashCode}/{@code toString}. Thread-safe (immutable).
  */
 public interface Message {
 

@@ -9,7 +9,7 @@ import java.util.Objects;
  * {@link CreateTableMessage} and {@link DropTableMessage}; changes reach subscribers as {@link RoutingUpdateMessage}.
  * Immutable.
  */
-public record RoutingMessage(RoutingTable routing) implements Message {
+public record RoutingMessage(RoutingTable routing) implements RoutingTableBody {
 
   public RoutingMessage {
     Objects.requireNonNull(routing, "routing");
@@ -20,19 +20,8 @@ public record RoutingMessage(RoutingTable routing) implements Message {
     return MessageType.ROUTING;
   }
 
-  @Override
-  public int encodedLength() {
-    return Codec.routingTableLength(routing);
-  }
-
-  @Override
-  public void encode(ByteBuf buf) {
-    Codec.writeRoutingTable(buf, routing);
-  }
-
   /** Reads the body at the reader index; does not take ownership of {@code body}. */
   public static RoutingMessage decode(ByteBuf body) {
-    RoutingTable routing = Codec.readRoutingTable(body);
-    return new RoutingMessage(routing);
+    return new RoutingMessage(Codec.readRoutingTable(body));
   }
 }

@@ -10,9 +10,15 @@
  *
  * <h2>Entry points</h2>
  * <ul>
- *   <li>{@link io.sparkps.core.protocol.Message}: implemented by one immutable record per type
+ *   <li>{@link io.sparkps.core.protocol.Message}: implemented by one immutable type per message
  *       ({@code PullMessage}, {@code PushMessage}, {@code ErrorMessage}...), each with
- *       {@code encodedLength}, {@code encode} and a static {@code decode}.</li>
+ *       {@code encodedLength}, {@code encode} and a static {@code decode}. Messages that share a
+ *       body layout share its code, so a new one of that layout is a few lines:
+ *       {@link io.sparkps.core.protocol.KeyListRequest} (tableId, shard, keys: PULL, CONTAINS,
+ *       REMOVE), {@link io.sparkps.core.protocol.WholeShardRequest} (tableId, shard),
+ *       {@link io.sparkps.core.protocol.WorkerRequest} (runId, worker),
+ *       {@link io.sparkps.core.protocol.RoutingTableBody} and
+ *       {@link io.sparkps.core.protocol.ServerIdBody}.</li>
  *   <li>{@link io.sparkps.core.protocol.Codec}: the shared field encodings, including
  *       {@code TableSpec}, {@code UpdaterSpec}, {@code InitializerSpec} and {@code RoutingTable}
  *       (decoded through their validating factories).</li>
