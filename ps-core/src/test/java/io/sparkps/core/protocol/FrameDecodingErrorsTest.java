@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
+import java.util.List;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -115,6 +116,38 @@ class FrameDecodingErrorsTest {
     assertInstanceOf(MalformedMessageException.class, e.getCause());
     assertTrue(e.getMessage().contains("count=268435455"), e.getMessage());
     assertEquals(44, e.requestId());
+    assertDecodesValidFrame();
+  }
+
+  /** The shared key-list decoder checks the count before allocating, naming the message type. */
+  @Test
+  void everyKeyListTypeRejectsAHugeCountWithoutAllocating() {
+    for (MessageType type : List.of(MessageType.PULL, MessageType.CONTAINS, MessageType.REMOVE)) {
+      ByteBuf f = frame(1, type.id(), 53, b -> b.writeIntLE(1).writeIntLE(2).writeIntLE((1 << 28) - 1));
+      FrameDecodeException e = assertThrows(FrameDecodeException.class, () -> dec.writeInbound(f));
+      assertFalse(e.fatal());
+      assertEquals(type, e.type());
+      assertEquals(53, e.requestId());
+      assertInstanceOf(MalformedMessageException.class, e.getCause());
+      assertTrue(e.getMessage().contains(type + " keys count exceeds the bytes left in the frame: "
+          + "count=268435455"), e.getMessage());
+    }
+    assertDecodesValidFrame();
+  }
+
+  /** Messages whose layout comes from a shared base still reject a body cut short. */
+  @Test
+  void sharedFixedLayoutsRejectShortBodies() {
+    for (MessageType type : List.of(MessageType.CLEAR, MessageType.SIZE, MessageType.RUN_BARRIER,
+        MessageType.WORKER_HEARTBEAT, MessageType.FINISH_WORKER, MessageType.HEARTBEAT,
+        MessageType.REGISTERED, MessageType.ROUTING, MessageType.ROUTING_UPDATE)) {
+      ByteBuf f = frame(1, type.id(), 54, b -> b.writeMedium(0));
+      FrameDecodeException e = assertThrows(FrameDecodeException.class, () -> dec.writeInbound(f));
+      assertFalse(e.fatal());
+      assertEquals(type, e.type());
+      assertEquals(54, e.requestId());
+      assertTrue(e.getMessage().contains("truncated"), e.getMessage());
+    }
     assertDecodesValidFrame();
   }
 
