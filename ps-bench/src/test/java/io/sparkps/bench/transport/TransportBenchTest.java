@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,10 +25,10 @@ class TransportBenchTest {
 
   @Test
   void tinyRunCoversEveryWorkloadAndBothSystemsAgree(@TempDir Path dir) throws Exception {
-    TransportBench.Options o = TransportBench.Options.parse("--dense-floats=4096", "--dim=16", "--keys=2000",
+    TransportOptions o = TransportOptions.parse("--dense-floats=4096", "--dim=16", "--keys=2000",
         "--sparse-keys=100", "--clients=1,2", "--warmup=0", "--seconds=0.02", "--rounds=1");
     ByteArrayOutputStream log = new ByteArrayOutputStream();
-    TransportBench.Result r = TransportBench.run(o, new PrintStream(log, true, StandardCharsets.UTF_8));
+    TransportHarness.Result r = TransportHarness.run(o, new PrintStream(log, true, StandardCharsets.UTF_8));
 
     assertTrue(r.verification().passed(), () -> "benchmark self-check failed: " + r.verification().failures());
     assertTrue(r.verification().checks().size() >= 8, () -> "checks: " + r.verification().checks());
@@ -35,7 +36,7 @@ class TransportBenchTest {
     for (Workload w : Workload.values()) {
       for (int clients : new int[] {1, 2}) {
         Set<String> systems = r.points().stream().filter(p -> p.workload() == w && p.clients() == clients)
-            .map(TransportBench.Point::system).collect(Collectors.toSet());
+            .map(Point::system).collect(Collectors.toSet());
         Set<String> expected = w == Workload.SMALL_PULL
             ? Set.of(ReferenceSystem.NAME, SparkPsSystem.NAME, TransportOnlySystem.NAME)
             : Set.of(ReferenceSystem.NAME, SparkPsSystem.NAME);
@@ -44,11 +45,23 @@ class TransportBenchTest {
     }
     assertTrue(r.points().stream().allMatch(p -> p.ops() > 0), () -> "a point without operations: " + r.points());
 
-    List<TransportBench.Summary> summary = TransportBench.summarize(r.points());
+    List<TransportReport.Summary> summary = TransportReport.summarize(r.points());
     assertEquals(Workload.values().length * 2, summary.size());
-    TransportBench.writePoints(r.points(), dir.resolve("points.csv"));
-    TransportBench.writeSummary(summary, dir.resolve("summary.csv"));
+    TransportReport.writePoints(r.points(), dir.resolve("points.csv"));
+    TransportReport.writeSummary(summary, dir.resolve("summary.csv"));
     assertEquals(r.points().size() + 1, Files.readAllLines(dir.resolve("points.csv")).size());
     assertEquals(summary.size() + 1, Files.readAllLines(dir.resolve("summary.csv")).size());
+  }
+
+  @Test
+  void aBadOptionExitsWithTwoAndOneClearLine(@TempDir Path dir) throws Exception {
+    Path err = dir.resolve("err.txt");
+    Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+        System.getProperty("java.class.path"), TransportBench.class.getName(), "--seconds=1", "--rounds=zero")
+        .redirectOutput(dir.resolve("out.txt").toFile()).redirectError(err.toFile()).start();
+    assertTrue(p.waitFor(60, TimeUnit.SECONDS), "TransportBench did not exit");
+    assertEquals(2, p.exitValue());
+    assertEquals(List.of("TransportBench: not a number: --rounds=zero"), Files.readAllLines(err));
+    assertEquals(List.of(), Files.readAllLines(dir.resolve("out.txt")));
   }
 }
