@@ -1,11 +1,14 @@
 package io.sparkps.core.protocol;
 
+import io.sparkps.core.clock.RunFailedException;
+import io.sparkps.core.storage.KeyOutOfRangeException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 
 /**
- * Turns a failure raised while serving a request into the error code sent back, so servers and
- * the scheduler classify failures the same way. Stateless.
+ * Turns a failure raised while serving a request into the error code sent back: the one mapping,
+ * by exception type (never by message text), that servers and the scheduler share, through
+ * {@code Connection.replyFailure}. Stateless.
  */
 public final class ErrorMapping {
 
@@ -23,18 +26,29 @@ public final class ErrorMapping {
     if (c instanceof UnsupportedOperationException) {
       return ErrorCode.UNSUPPORTED_OPERATION;
     }
+    if (c instanceof RunFailedException) {
+      return ErrorCode.RUN_FAILED;
+    }
+    if (c instanceof KeyOutOfRangeException) {
+      return ErrorCode.KEY_OUT_OF_RANGE;
+    }
     if (c instanceof IllegalArgumentException) {
-      String m = String.valueOf(c.getMessage());
-      return m.startsWith("key out of range") ? ErrorCode.KEY_OUT_OF_RANGE : ErrorCode.INVALID_ARGUMENT;
+      return ErrorCode.INVALID_ARGUMENT;
     }
     return ErrorCode.INTERNAL;
   }
 
-  /** The message sent with the code: the exception's own message, without a code prefix. */
+  /**
+   * The message sent with the code: the exception's own message, without a code prefix; for an
+   * unclassified failure ({@link ErrorCode#INTERNAL}) also its class, which the peer cannot see.
+   */
   public static String messageOf(Throwable t) {
     Throwable c = unwrap(t);
     if (c instanceof PsRemoteException r) {
       return r.detail();
+    }
+    if (codeOf(c) == ErrorCode.INTERNAL) {
+      return c.getClass().getName() + ": " + c.getMessage();
     }
     String m = c.getMessage();
     return m == null ? c.getClass().getSimpleName() : m;

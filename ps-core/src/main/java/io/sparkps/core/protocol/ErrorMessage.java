@@ -17,25 +17,13 @@ public record ErrorMessage(ErrorCode code, String message) implements Message {
   }
 
   /**
-   * The error response for a failure: a {@link PsRemoteException} keeps its code and detail,
-   * an {@link IllegalArgumentException} becomes {@link ErrorCode#INVALID_ARGUMENT}, anything
-   * else {@link ErrorCode#INTERNAL} with the exception's class and message (no stack trace).
-   * {@link java.util.concurrent.CompletionException} and
-   * {@link java.util.concurrent.ExecutionException} wrappers are unwrapped.
+   * The error response for a failure, as {@link ErrorMapping} classifies it: a
+   * {@link PsRemoteException} keeps its code and detail, other failures get the code of their
+   * type, and unclassified ones {@link ErrorCode#INTERNAL} with the exception's class and message
+   * (no stack trace). Future wrappers are unwrapped.
    */
   public static ErrorMessage from(Throwable failure) {
-    Throwable t = failure;
-    while ((t instanceof java.util.concurrent.CompletionException
-        || t instanceof java.util.concurrent.ExecutionException) && t.getCause() != null) {
-      t = t.getCause();
-    }
-    if (t instanceof PsRemoteException r) {
-      return new ErrorMessage(r.code(), r.detail());
-    }
-    if (t instanceof IllegalArgumentException) {
-      return new ErrorMessage(ErrorCode.INVALID_ARGUMENT, String.valueOf(t.getMessage()));
-    }
-    return new ErrorMessage(ErrorCode.INTERNAL, t.getClass().getName() + ": " + t.getMessage());
+    return new ErrorMessage(ErrorMapping.codeOf(failure), ErrorMapping.messageOf(failure));
   }
 
   /** The exception a requester sees for this response. */

@@ -271,7 +271,7 @@ public final class PsScheduler implements AutoCloseable {
   void createTable(Connection c, long requestId, TableSpec spec) {
     createTable(spec, 0, shard -> "").whenComplete((now, err) -> {
       if (err != null) {
-        c.replyError(requestId, ErrorMapping.codeOf(err), ErrorMapping.messageOf(err));
+        c.replyFailure(requestId, err);
       } else {
         c.reply(requestId, new RoutingMessage(now));
       }
@@ -420,10 +420,8 @@ public final class PsScheduler implements AutoCloseable {
   private static void answer(Connection c, long requestId, Throwable err, Message ok) {
     if (err == null) {
       c.reply(requestId, ok);
-    } else if (ErrorMapping.unwrap(err) instanceof RunFailedException rf) {
-      c.replyError(requestId, ErrorCode.RUN_FAILED, rf.getMessage());
     } else {
-      c.replyError(requestId, ErrorMapping.codeOf(err), ErrorMapping.messageOf(err));
+      c.replyFailure(requestId, err);
     }
   }
 

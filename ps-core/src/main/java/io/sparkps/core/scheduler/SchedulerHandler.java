@@ -10,7 +10,6 @@ import io.sparkps.core.protocol.WorkerHeartbeatMessage;
 import io.sparkps.core.protocol.CreateTableMessage;
 import io.sparkps.core.protocol.DropTableMessage;
 import io.sparkps.core.protocol.ErrorCode;
-import io.sparkps.core.protocol.ErrorMapping;
 import io.sparkps.core.protocol.GetRoutingMessage;
 import io.sparkps.core.protocol.HeartbeatMessage;
 import io.sparkps.core.protocol.Message;
@@ -18,8 +17,6 @@ import io.sparkps.core.protocol.RegisterServerMessage;
 import io.sparkps.core.protocol.SubscribeRoutingMessage;
 import io.sparkps.core.transport.Connection;
 import io.sparkps.core.transport.RequestHandler;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Dispatches control-plane messages to the scheduler and turns every failure into an error reply
@@ -27,7 +24,6 @@ import org.slf4j.LoggerFactory;
  */
 final class SchedulerHandler implements RequestHandler {
 
-  private static final Logger LOG = LoggerFactory.getLogger(SchedulerHandler.class);
   private final PsScheduler scheduler;
 
   SchedulerHandler(PsScheduler scheduler) {
@@ -42,7 +38,7 @@ final class SchedulerHandler implements RequestHandler {
         if (scheduler.heartbeat(hb)) {
           c.reply(requestId, new io.sparkps.core.protocol.OkMessage());
         } else {
-          c.replyError(requestId, io.sparkps.core.protocol.ErrorCode.SERVER_DEAD,
+          c.replyError(requestId, ErrorCode.SERVER_DEAD,
               "server " + hb.serverId() + " is unknown or was declared dead; stop serving");
         }
       } else if (m instanceof RegisterServerMessage r) {
@@ -73,13 +69,7 @@ final class SchedulerHandler implements RequestHandler {
         c.replyError(requestId, ErrorCode.UNEXPECTED_MESSAGE, "the scheduler does not accept type=" + m.type());
       }
     } catch (RuntimeException e) {
-      ErrorCode code = ErrorMapping.codeOf(e);
-      if (code == ErrorCode.INTERNAL) {
-        LOG.error("Scheduler failed a {} from {}", m.type(), c.remoteAddress(), e);
-      }
-      if (requestId != 0) {
-        c.replyError(requestId, code, ErrorMapping.messageOf(e));
-      }
+      c.replyFailure(requestId, e);
     }
   }
 

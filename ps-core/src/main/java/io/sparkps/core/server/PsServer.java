@@ -376,14 +376,8 @@ public final class PsServer implements AutoCloseable {
     connection.reply(requestId, new OkMessage());
   }
 
-  private void replyFailure(Connection connection, long requestId, Throwable t) {
-    ErrorCode code = ErrorMapping.codeOf(t);
-    if (code == ErrorCode.INTERNAL) {
-      LOG.error("Server {} failed a request from {}", serverId, connection.remoteAddress(), t);
-    }
-    if (requestId != 0) {
-      connection.replyError(requestId, code, ErrorMapping.messageOf(t));
-    }
+  private static void replyFailure(Connection connection, long requestId, Throwable t) {
+    connection.replyFailure(requestId, t);
   }
 
   private static long key(int tableId, int shard) {

@@ -325,8 +325,7 @@ public final class ChronicleShardStore implements ShardStore {
       throw new UnsupportedOperationException("pull(range) needs a dense table");
     }
     if (from < start || to > end || from > to) {
-      throw new IllegalArgumentException("key out of range: start=" + from + ", end=" + to
-          + " ([" + start + ", " + end + "))");
+      throw new KeyOutOfRangeException(from, to, start, end);
     }
     StoreArgs.checkRows("out", out, outOff, to - from, dim);
     for (long k = from; k < to; k++) {
@@ -632,10 +631,10 @@ public final class ChronicleShardStore implements ShardStore {
     }
   }
 
-  /** Local row index check for dense stores, with the message the server maps to KEY_OUT_OF_RANGE. */
+  /** Row index check for dense stores: a key outside the store is a {@link KeyOutOfRangeException}. */
   private void row(long key) {
     if (key < start || key >= end) {
-      throw new IllegalArgumentException("key out of range: key=" + key + " ([" + start + ", " + end + "))");
+      throw new KeyOutOfRangeException(key, start, end);
     }
   }
 

@@ -100,8 +100,7 @@ public final class DenseShardStore implements ShardStore {
   public void pullRange(long from, long to, float[] out, int outOff) {
     float[] s = open();
     if (from < start || to > end || from > to) {
-      throw new IllegalArgumentException("key out of range: start=" + from + ", end=" + to
-          + " ([" + start + ", " + end + "))");
+      throw new KeyOutOfRangeException(from, to, start, end);
     }
     int n = (int) (to - from);
     StoreArgs.checkRows("out", out, outOff, n, dim);
@@ -222,10 +221,10 @@ public final class DenseShardStore implements ShardStore {
     return s;
   }
 
-  /** Local row index of {@code key}, or the range error the server maps to KEY_OUT_OF_RANGE. */
+  /** Local row index of {@code key}; a key outside the store is a {@link KeyOutOfRangeException}. */
   private int row(long key) {
     if (key < start || key >= end) {
-      throw new IllegalArgumentException("key out of range: key=" + key + " ([" + start + ", " + end + "))");
+      throw new KeyOutOfRangeException(key, start, end);
     }
     return (int) (key - start);
   }

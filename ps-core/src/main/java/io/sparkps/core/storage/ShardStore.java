@@ -9,7 +9,7 @@ package io.sparkps.core.storage;
  * executor); different stores may run in parallel.
  *
  * <p>Key ranges: a dense store holds global row indices {@code [start, end)} and rejects other
- * keys with {@code IllegalArgumentException("key out of range: key=K ([start, end))")}; a sparse
+ * keys with {@link KeyOutOfRangeException} (an {@code IllegalArgumentException}); a sparse
  * store accepts every {@code long}. Arrays too short for the given offsets and lengths are
  * rejected with {@link IllegalArgumentException} before anything changes, and so are dense keys
  * out of range.

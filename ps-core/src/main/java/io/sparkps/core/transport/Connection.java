@@ -144,15 +144,21 @@ public final class Connection {
 
   /**
    * Answers request {@code requestId} with the error for {@code failure}
-   * ({@link ErrorMessage#from}); unclassified failures are logged with their stack trace here,
-   * since only the message travels.
+   * ({@link ErrorMessage#from}): the one place a failure becomes an error reply. An unclassified
+   * failure (a bug) is logged here once, with its stack trace, since only its message travels;
+   * a classified one is the peer's to report. A one-way message ({@code requestId} 0) gets no
+   * reply, but its failure is logged the same way.
    */
   public void replyFailure(long requestId, Throwable failure) {
     ErrorMessage error = ErrorMessage.from(failure);
     if (error.code() == ErrorCode.INTERNAL) {
-      LOG.warn("request {} from {} failed", requestId, remoteAddress, failure);
+      LOG.error("request {} from {} failed", requestId, remoteAddress, failure);
+    } else {
+      LOG.debug("request {} from {} failed: {} {}", requestId, remoteAddress, error.code(), error.message());
     }
-    reply(requestId, error);
+    if (requestId != 0) {
+      reply(requestId, error);
+    }
   }
 
   public boolean isActive() {
