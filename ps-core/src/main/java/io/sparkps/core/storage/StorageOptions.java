@@ -6,10 +6,10 @@ import java.nio.file.Path;
 import java.util.Objects;
 
 /**
- * What {@link ShardStores#create(io.sparkps.core.config.TableSpec, long, long, StorageOptions)}
- * needs beyond the table spec to build an off-heap or persisted shard: the directory persisted
- * shards live in, which shard this is (its file name is {@code table-<tableId>-shard-<shard>.cmap}
- * in that directory) and how many rows a sparse shard should be sized for before it first grows.
+ * What the store factory ({@code storage.tiers.ShardStores.create}) needs beyond the table spec
+ * to build an off-heap or persisted shard: the directory persisted shards live in, which shard
+ * this is (its file name is {@code table-<tableId>-shard-<shard>.cmap} in that directory) and
+ * how many rows a sparse shard should be sized for before it first grows.
  * HEAP tables ignore all of it. Immutable and thread-safe.
  */
 public final class StorageOptions {

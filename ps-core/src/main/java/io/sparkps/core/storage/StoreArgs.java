@@ -4,17 +4,19 @@ import io.sparkps.core.update.Updater;
 
 /**
  * Argument checks shared by the shard stores, so every store rejects bad input with the same
- * messages before changing anything. Stateless and thread-safe.
+ * messages before changing anything. Public only because the Chronicle store lives in its own
+ * package ({@code storage.chronicle}); not meant for callers of the stores. Stateless and
+ * thread-safe.
  */
-final class StoreArgs {
+public final class StoreArgs {
 
   /** Largest array the JVMs we run on will allocate. */
-  static final int MAX_ARRAY = Integer.MAX_VALUE - 8;
+  public static final int MAX_ARRAY = Integer.MAX_VALUE - 8;
 
   private StoreArgs() {}
 
   /** Floats per row: dim weights plus the updater's state; rejects updaters with odd widths. */
-  static int rowWidth(int dim, Updater updater) {
+  public static int rowWidth(int dim, Updater updater) {
     if (dim <= 0) {
       throw new IllegalArgumentException("row width out of range: dim=" + dim + " (> 0)");
     }
@@ -28,7 +30,7 @@ final class StoreArgs {
   }
 
   /** Checks {@code keys[off..off+len)} exists. */
-  static void checkKeys(long[] keys, int off, int len) {
+  public static void checkKeys(long[] keys, int off, int len) {
     if (off < 0 || len < 0 || (long) off + len > keys.length) {
       throw new IllegalArgumentException("keys array too short: off=" + off + ", len=" + len
           + ", keys.length=" + keys.length + " (0 <= off, 0 <= len, off + len <= length)");
@@ -36,7 +38,7 @@ final class StoreArgs {
   }
 
   /** Checks {@code array[off .. off + rows*dim)} exists; {@code what} names the array. */
-  static void checkRows(String what, float[] array, int off, long rows, int dim) {
+  public static void checkRows(String what, float[] array, int off, long rows, int dim) {
     long need = rows * dim;
     if (off < 0 || (long) off + need > array.length) {
       throw new IllegalArgumentException(what + " array too short: off=" + off + ", floats="
@@ -46,7 +48,7 @@ final class StoreArgs {
   }
 
   /** Checks {@code record[off .. off + width)} exists: one whole record (weights and state). */
-  static void checkRecord(float[] record, int off, int width) {
+  public static void checkRecord(float[] record, int off, int width) {
     if (off < 0 || (long) off + width > record.length) {
       throw new IllegalArgumentException("record array too short: off=" + off + ", floats=" + width
           + " (one record: dim weights + updater state), record.length=" + record.length
@@ -58,27 +60,27 @@ final class StoreArgs {
    * Versions count writes from 0, and a negative one could not have been recorded; the sparse
    * store also marks free row slots with -1, so a loaded -1 would silently drop the row.
    */
-  static void checkVersion(long version) {
+  public static void checkVersion(long version) {
     if (version < 0) {
       throw new IllegalArgumentException("version out of range: version=" + version + " (>= 0)");
     }
   }
 
-  static void checkMaxRows(int maxRows) {
+  public static void checkMaxRows(int maxRows) {
     if (maxRows <= 0) {
       throw new IllegalArgumentException("scan batch size out of range: maxRows=" + maxRows + " (> 0)");
     }
   }
 
   /** Only negative cursors are wrong; one past the end (e.g. after a clear) just ends the scan. */
-  static void checkCursor(long cursor) {
+  public static void checkCursor(long cursor) {
     if (cursor < 0) {
       throw new IllegalArgumentException("scan cursor out of range: cursor=" + cursor
           + " (>= 0; start with 0, stop at -1)");
     }
   }
 
-  static IllegalStateException closed() {
+  public static IllegalStateException closed() {
     return new IllegalStateException("shard store is closed");
   }
 }

@@ -1,13 +1,13 @@
 /**
- * Where a server keeps its shards' rows. {@link io.sparkps.core.storage.ShardStores#create} builds
- * the {@link io.sparkps.core.storage.ShardStore} for one shard of a table from its kind and
- * storage tier ({@link io.sparkps.core.config.TableSpec.Storage}):
+ * Where a server keeps its shards' rows. The store factory ({@code storage.tiers.ShardStores})
+ * builds the {@link io.sparkps.core.storage.ShardStore} for one shard of a table from its kind
+ * and storage tier ({@link io.sparkps.core.config.TableSpec.Storage}):
  * <ul>
  *   <li>HEAP: a {@link io.sparkps.core.storage.DenseShardStore} (a contiguous row range in one
  *       slab) or a {@link io.sparkps.core.storage.SparseShardStore} (any long key, created on
  *       first write). The fastest tier, bounded by the Java heap.
- *   <li>OFFHEAP: a {@link io.sparkps.core.storage.ChronicleShardStore} holding the rows in a
- *       Chronicle Map in native memory: not bounded by {@code -Xmx}, no GC cost, about 100 bytes
+ *   <li>OFFHEAP: a {@code ChronicleShardStore} (package {@code storage.chronicle}) holding the
+ *       rows in a Chronicle Map in native memory: not bounded by {@code -Xmx}, no GC cost, about 100 bytes
  *       per dim-16 row, and 2-4x slower per row than HEAP.
  *   <li>PERSISTED: the same store memory-mapped to one file per shard under a directory
  *       ({@link io.sparkps.core.storage.StorageOptions}, a server's {@code storageDir}); a store
@@ -23,12 +23,13 @@
  * rows can be pulled without being created. Every store passes the same contract tests, so the
  * tier changes cost and capacity, never results.
  *
- * <p>Only this package uses Chronicle Map ({@code net.openhft}), and only in
- * {@code ChronicleShardStore}.
+ * <p>This package holds the store interfaces and the heap stores and depends on neither
+ * subpackage: {@code storage.chronicle} (the only code that uses Chronicle Map,
+ * {@code net.openhft}) implements these interfaces, and {@code storage.tiers} picks a store per
+ * tier.
  *
  * <p>Threading: stores are NOT thread-safe. The server confines each store to one thread at a
  * time (its shard executor); rows go in and out by copy, so nothing outside a store ever holds its
- * memory. {@code Initializer}, {@code InitializerSpec}, {@code StorageOptions} and
- * {@code ShardStores} are thread-safe.
+ * memory. {@code Initializer}, {@code InitializerSpec} and {@code StorageOptions} are thread-safe.
  */
 package io.sparkps.core.storage;

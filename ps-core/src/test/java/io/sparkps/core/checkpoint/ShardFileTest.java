@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sparkps.core.config.TableSpec;
 import io.sparkps.core.storage.ShardStore;
-import io.sparkps.core.storage.ShardStores;
+import io.sparkps.core.storage.tiers.ShardStores;
 import io.sparkps.core.update.UpdaterSpec;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;

@@ -2,14 +2,16 @@ package io.sparkps.core.storage;
 
 import io.sparkps.core.config.TableSpec;
 import io.sparkps.core.config.TableSpec.Storage;
+import io.sparkps.core.storage.tiers.ShardStores;
 import io.sparkps.core.update.UpdaterSpec;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The whole {@link ShardStoreContract}, unchanged, on {@link ChronicleShardStore} in each
- * combination of tier (off-heap, persisted) and kind (sparse, dense), built through
+ * The whole {@link ShardStoreContract}, unchanged, on
+ * {@link io.sparkps.core.storage.chronicle.ChronicleShardStore} in each combination of tier
+ * (off-heap, persisted) and kind (sparse, dense), built through
  * {@link ShardStores} as a server builds them. Sparse stores start at 256 entries, so contract
  * tests that write thousands of rows also go through several growths.
  */

@@ -10,23 +10,23 @@ import java.util.Map;
  * state) and one of versions. An absent row reads as the initializer's values at version 0,
  * which is also what an untouched dense row looks like. Test-only; single-threaded.
  */
-final class ModelStore {
+public final class ModelStore {
 
   final int dim;
   final int width;
   private final Updater updater;
   private final Initializer init;
-  final Map<Long, float[]> rows = new HashMap<>();
+  public final Map<Long, float[]> rows = new HashMap<>();
   private final Map<Long, Long> versions = new HashMap<>();
 
-  ModelStore(int dim, Updater updater, Initializer init) {
+  public ModelStore(int dim, Updater updater, Initializer init) {
     this.dim = dim;
     this.width = dim + updater.stateWidth(dim);
     this.updater = updater;
     this.init = init;
   }
 
-  float[] pull(long key) {
+  public float[] pull(long key) {
     float[] row = rows.get(key);
     float[] out = new float[dim];
     if (row == null) {
@@ -58,7 +58,7 @@ final class ModelStore {
     return fresh;
   }
 
-  void push(long key, float[] delta, int off) {
+  public void push(long key, float[] delta, int off) {
     updater.apply(materialise(key), 0, dim, delta, off);
     bump(key);
   }

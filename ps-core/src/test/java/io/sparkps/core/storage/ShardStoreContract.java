@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
  * keys it holds. Kind-specific behaviour (remove, size, contains on dense tables) branches on
  * {@link #dense()} instead of being copied.
  */
-abstract class ShardStoreContract {
+public abstract class ShardStoreContract {
 
   /** Keys the tests use: {@code key(0) .. key(KEYS - 1)}; a dense store holds exactly these. */
   static final int KEYS = 4000;
@@ -530,10 +530,10 @@ abstract class ShardStoreContract {
   }
 
   /** A row as {@link ShardStore#scanRecords} reported it: its version and a copy of its record. */
-  record Rec(long version, float[] floats) {}
+  public record Rec(long version, float[] floats) {}
 
   /** Every record, in scan order, through batches of {@code batch} rows; fails on a row seen twice. */
-  static Map<Long, Rec> records(ShardStore s, int batch) {
+  public static Map<Long, Rec> records(ShardStore s, int batch) {
     Map<Long, Rec> rows = new LinkedHashMap<>();
     Set<Long> dup = new HashSet<>();
     int width = s.rowWidth();
@@ -552,7 +552,7 @@ abstract class ShardStoreContract {
     return rows;
   }
 
-  static void assertSameRecords(Map<Long, Rec> expected, Map<Long, Rec> actual, String where) {
+  public static void assertSameRecords(Map<Long, Rec> expected, Map<Long, Rec> actual, String where) {
     assertEquals(expected.keySet(), actual.keySet(), where);
     expected.forEach((k, r) -> {
       assertEquals(r.version(), actual.get(k).version(), where + ", key=" + k);
@@ -615,7 +615,7 @@ abstract class ShardStoreContract {
     return out;
   }
 
-  static Map<Long, float[]> scanAll(ShardStore s) {
+  public static Map<Long, float[]> scanAll(ShardStore s) {
     Map<Long, float[]> rows = new HashMap<>();
     Set<Long> dup = new HashSet<>();
     long cursor = 0;
@@ -630,7 +630,7 @@ abstract class ShardStoreContract {
     return rows;
   }
 
-  static float[] pull(ShardStore s, long... keys) {
+  public static float[] pull(ShardStore s, long... keys) {
     float[] out = new float[keys.length * s.dim()];
     s.pull(keys, 0, keys.length, out, 0);
     return out;

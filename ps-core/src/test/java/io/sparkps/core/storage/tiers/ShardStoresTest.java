@@ -1,4 +1,4 @@
-package io.sparkps.core.storage;
+package io.sparkps.core.storage.tiers;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -7,6 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sparkps.core.config.TableSpec;
+import io.sparkps.core.storage.DenseShardStore;
+import io.sparkps.core.storage.InitializerSpec;
+import io.sparkps.core.storage.ShardStore;
+import io.sparkps.core.storage.SparseShardStore;
+import io.sparkps.core.storage.StorageOptions;
+import io.sparkps.core.storage.chronicle.ChronicleShardStore;
 import io.sparkps.core.update.UpdaterSpec;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,4 @@
-package io.sparkps.core.storage;
+package io.sparkps.core.storage.chronicle;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -10,6 +10,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.sparkps.core.config.TableSpec;
 import io.sparkps.core.config.TableSpec.Storage;
 import io.sparkps.core.partition.Hashing;
+import io.sparkps.core.storage.DenseShardStore;
+import io.sparkps.core.storage.Initializer;
+import io.sparkps.core.storage.InitializerSpec;
+import io.sparkps.core.storage.ModelStore;
+import io.sparkps.core.storage.ShardStore;
+import io.sparkps.core.storage.ShardStoreContract;
+import io.sparkps.core.storage.StorageOptions;
+import io.sparkps.core.storage.tiers.ShardStores;
 import io.sparkps.core.update.UpdaterSpec;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -29,7 +37,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * What only the Chronicle tiers do: reopening persisted shards (rows, optimizer state, versions),
  * crash recovery, layout checks, exclusive opening, growth, and scans that stay exact while the
- * store changes between calls. The shared semantics are in {@link ChronicleShardStoreContractTest}.
+ * store changes between calls. The shared semantics are in
+ * {@link io.sparkps.core.storage.ChronicleShardStoreContractTest}.
  */
 class ChronicleShardStoreTest {
 

@@ -1,6 +1,12 @@
-package io.sparkps.core.storage;
+package io.sparkps.core.storage.tiers;
 
 import io.sparkps.core.config.TableSpec;
+import io.sparkps.core.storage.DenseShardStore;
+import io.sparkps.core.storage.Initializer;
+import io.sparkps.core.storage.ShardStore;
+import io.sparkps.core.storage.SparseShardStore;
+import io.sparkps.core.storage.StorageOptions;
+import io.sparkps.core.storage.chronicle.ChronicleShardStore;
 import io.sparkps.core.update.Updater;
 import io.sparkps.core.update.Updaters;
 import java.nio.file.Path;
