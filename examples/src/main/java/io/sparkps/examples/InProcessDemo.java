@@ -7,7 +7,7 @@ import io.sparkps.core.config.PsConfig;
 import io.sparkps.core.config.TableSpec;
 import io.sparkps.core.scheduler.PsScheduler;
 import io.sparkps.core.server.PsServer;
-import io.sparkps.core.storage.InitializerSpec;
+import io.sparkps.core.config.InitializerSpec;
 import io.sparkps.core.update.UpdaterSpec;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;

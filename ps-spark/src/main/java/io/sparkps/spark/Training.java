@@ -1,6 +1,6 @@
 package io.sparkps.spark;
 
-import static io.sparkps.core.config.Checks.requireArgument;
+import static io.sparkps.core.check.Checks.requireArgument;
 
 import io.sparkps.core.clock.Consistency;
 import io.sparkps.core.clock.RunStats;

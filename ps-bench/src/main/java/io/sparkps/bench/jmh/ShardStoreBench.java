@@ -1,7 +1,7 @@
 package io.sparkps.bench.jmh;
 
 import io.sparkps.core.storage.Initializer;
-import io.sparkps.core.storage.InitializerSpec;
+import io.sparkps.core.config.InitializerSpec;
 import io.sparkps.core.storage.SparseShardStore;
 import io.sparkps.core.update.SumUpdater;
 import java.util.Arrays;

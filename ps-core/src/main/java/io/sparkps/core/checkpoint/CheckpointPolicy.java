@@ -1,6 +1,6 @@
 package io.sparkps.core.checkpoint;
 
-import static io.sparkps.core.config.Checks.requireArgument;
+import static io.sparkps.core.check.Checks.requireArgument;
 
 /**
  * Where and how often the scheduler takes checkpoints: under {@code dir}, every

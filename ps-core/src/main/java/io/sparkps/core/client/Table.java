@@ -1,6 +1,6 @@
 package io.sparkps.core.client;
 
-import static io.sparkps.core.config.Checks.requireArgument;
+import static io.sparkps.core.check.Checks.requireArgument;
 
 import io.sparkps.core.config.TableSpec;
 import io.sparkps.core.partition.TableRoute;

@@ -1,6 +1,6 @@
 package io.sparkps.core.clock;
 
-import static io.sparkps.core.config.Checks.requireArgument;
+import static io.sparkps.core.check.Checks.requireArgument;
 
 import java.io.Serializable;
 

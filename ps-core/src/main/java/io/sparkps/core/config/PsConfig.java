@@ -1,7 +1,7 @@
 package io.sparkps.core.config;
 
-import static io.sparkps.core.config.Checks.requireArgument;
-import static io.sparkps.core.config.Checks.requireState;
+import static io.sparkps.core.check.Checks.requireArgument;
+import static io.sparkps.core.check.Checks.requireState;
 
 import java.io.Serializable;
 import java.time.Duration;

@@ -1,8 +1,7 @@
 package io.sparkps.core.config;
 
-import static io.sparkps.core.config.Checks.requireArgument;
+import static io.sparkps.core.check.Checks.requireArgument;
 
-import io.sparkps.core.storage.InitializerSpec;
 import io.sparkps.core.update.UpdaterSpec;
 import java.io.Serializable;
 import java.util.Objects;

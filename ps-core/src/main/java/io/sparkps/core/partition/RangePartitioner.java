@@ -1,6 +1,6 @@
 package io.sparkps.core.partition;
 
-import static io.sparkps.core.config.Checks.requireArgument;
+import static io.sparkps.core.check.Checks.requireArgument;
 
 /**
  * Splits keys {@code [0, numKeys)} into {@code numShards} contiguous ranges of near-equal size

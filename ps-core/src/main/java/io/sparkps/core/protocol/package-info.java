@@ -24,7 +24,7 @@
  *       (decoded through their validating factories).</li>
  *   <li>{@link io.sparkps.core.protocol.FrameDecoder}, {@link
  *       io.sparkps.core.protocol.MessageDecoder}, {@link io.sparkps.core.protocol.MessageEncoder}:
- *       the codec handlers {@code io.sparkps.core.transport.PsTransportContext} puts in every
+ *       the codec handlers the transport (its {@code PsTransportContext}) puts in every
  *       pipeline. The decoders report problems as {@link
  *       io.sparkps.core.protocol.FrameTooLargeException} and {@link
  *       io.sparkps.core.protocol.FrameDecodeException} (fatal: close the connection; body-only:

@@ -1,6 +1,6 @@
 package io.sparkps.core.server;
 
-import io.sparkps.core.config.Checks;
+import io.sparkps.core.check.Checks;
 import io.sparkps.core.protocol.CasMessage;
 import io.sparkps.core.protocol.CasResultMessage;
 import io.sparkps.core.protocol.ClearMessage;

@@ -1,5 +1,7 @@
 package io.sparkps.core.storage;
 
+import io.sparkps.core.config.InitializerSpec;
+
 import io.sparkps.core.partition.Hashing;
 import java.util.Arrays;
 import java.util.Objects;

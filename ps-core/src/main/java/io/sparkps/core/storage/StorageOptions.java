@@ -1,6 +1,6 @@
 package io.sparkps.core.storage;
 
-import static io.sparkps.core.config.Checks.requireArgument;
+import static io.sparkps.core.check.Checks.requireArgument;
 
 import java.nio.file.Path;
 import java.util.Objects;

@@ -33,3 +33,5 @@
  * memory. {@code Initializer}, {@code InitializerSpec} and {@code StorageOptions} are thread-safe.
  */
 package io.sparkps.core.storage;
+
+import io.sparkps.core.config.InitializerSpec;

@@ -1,6 +1,6 @@
 package io.sparkps.core.transport;
 
-import static io.sparkps.core.config.Checks.requireArgument;
+import static io.sparkps.core.check.Checks.requireArgument;
 
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;

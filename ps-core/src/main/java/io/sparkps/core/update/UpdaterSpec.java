@@ -1,6 +1,6 @@
 package io.sparkps.core.update;
 
-import static io.sparkps.core.config.Checks.requireArgument;
+import static io.sparkps.core.check.Checks.requireArgument;
 
 import java.io.Serializable;
 import java.util.Arrays;

@@ -16,7 +16,7 @@ import io.sparkps.core.config.TableSpec;
 import io.sparkps.core.config.Ticker;
 import io.sparkps.core.protocol.ErrorCode;
 import io.sparkps.core.protocol.PsRemoteException;
-import io.sparkps.core.storage.InitializerSpec;
+import io.sparkps.core.config.InitializerSpec;
 import io.sparkps.core.update.UpdaterSpec;
 import java.util.ArrayList;
 import java.util.Arrays;

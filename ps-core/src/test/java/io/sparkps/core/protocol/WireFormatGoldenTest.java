@@ -10,7 +10,7 @@ import io.sparkps.core.config.TableSpec;
 import io.sparkps.core.partition.RoutingTable;
 import io.sparkps.core.partition.ServerInfo;
 import io.sparkps.core.partition.TableRoute;
-import io.sparkps.core.storage.InitializerSpec;
+import io.sparkps.core.config.InitializerSpec;
 import io.sparkps.core.update.UpdaterSpec;
 import java.util.EnumSet;
 import java.util.List;

@@ -1,5 +1,7 @@
 package io.sparkps.core.storage;
 
+import io.sparkps.core.config.InitializerSpec;
+
 import io.sparkps.core.config.TableSpec;
 import io.sparkps.core.config.TableSpec.Storage;
 import io.sparkps.core.storage.tiers.ShardStores;

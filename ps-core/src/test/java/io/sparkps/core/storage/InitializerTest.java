@@ -1,5 +1,7 @@
 package io.sparkps.core.storage;
 
+import io.sparkps.core.config.InitializerSpec;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;

@@ -2,7 +2,7 @@ package io.sparkps.ml.classification;
 
 import io.sparkps.core.client.Rows;
 import io.sparkps.core.config.TableSpec;
-import io.sparkps.core.storage.InitializerSpec;
+import io.sparkps.core.config.InitializerSpec;
 import io.sparkps.ml.SparseExample;
 import io.sparkps.spark.DenseTableHandle;
 import io.sparkps.spark.PsContext;

@@ -12,7 +12,7 @@ import io.sparkps.core.config.TableSpec.Storage;
 import io.sparkps.core.partition.Hashing;
 import io.sparkps.core.storage.DenseShardStore;
 import io.sparkps.core.storage.Initializer;
-import io.sparkps.core.storage.InitializerSpec;
+import io.sparkps.core.config.InitializerSpec;
 import io.sparkps.core.storage.ModelStore;
 import io.sparkps.core.storage.ShardStore;
 import io.sparkps.core.storage.ShardStoreContract;

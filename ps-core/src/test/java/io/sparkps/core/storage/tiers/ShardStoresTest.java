@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sparkps.core.config.TableSpec;
 import io.sparkps.core.storage.DenseShardStore;
-import io.sparkps.core.storage.InitializerSpec;
+import io.sparkps.core.config.InitializerSpec;
 import io.sparkps.core.storage.ShardStore;
 import io.sparkps.core.storage.SparseShardStore;
 import io.sparkps.core.storage.StorageOptions;

@@ -1,4 +1,4 @@
-package io.sparkps.core.config;
+package io.sparkps.core.check;
 
 /**
  * The two validation helpers every builder and API entry point uses, so error messages
