@@ -11,10 +11,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,31 +26,47 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code scripts/ps-shell -i file.scala} runs a Scala script in the REPL with {@code spark} bound,
  * exits by itself, and fails (exit status 1) when the script does not compile or throws; the Scala
  * snippets of the docs run in it as written.
+ *
+ * <p>A REPL and its SparkSession take about 12 s to start, so every script that must pass runs in
+ * one shell ({@link #passingRun}): each part (the count script, the two example snippets, the
+ * docs' blocks) is a list of {@code -i} inputs preceded by an input that prints the part's marker.
+ * Each test checks the output between its part's marker and the next one (no error or uncaught
+ * exception there, its figures), then the exit status of the whole run. The parts use distinct
+ * table and run names, and a later part only redefines (shadows) names of earlier ones. A script
+ * that must fail runs in a shell of its own: the exit status is all it proves, and a second failing
+ * or passing script in the same run would decide it too.
  */
 class PsShellScriptTest {
 
+  /** Per shell start and per part: a REPL start took about 12 s, the longest part about 20 s. */
   private static final long TIMEOUT_SECONDS = 90;
 
-  @TempDir Path dir;
+  /** What each part's marker input prints (the input builds the text, so its source does not). */
+  private static final String MARKER = "ps-shell-test part: ";
+
+  /** What ps-shell takes for a compile error or an uncaught exception (see its last lines). */
+  private static final Pattern FAILURE =
+      Pattern.compile("(?m)^[^ \\n]+\\.scala:[0-9]+: error:|^  \\.\\.\\. [0-9]+ elided$");
+
+  @TempDir static Path dir;
+
+  private static Result passing;
+  private static AssertionError passingFailed;
 
   @Test
   void runsAScriptWithSparkBoundAndExits() throws Exception {
-    Path script = Files.writeString(dir.resolve("count.scala"),
-        "println(\"ps-shell-test count=\" + spark.range(10).count())\n"
-            + "println(\"ps-shell-test sum=\" + sc.parallelize(1 to 4, 2).map(_ * 10).sum().toInt)\n");
-    Result result = runShell(script);
-    assertEquals(0, result.exitCode, result.output);
-    assertTrue(result.output.contains("ps-shell-test count=10"), result.output);
-    assertTrue(result.output.contains("ps-shell-test sum=100"), result.output);
+    String out = passingPart("count");
+    assertEquals(0, passingRun().exitCode, passingRun().output);
+    assertTrue(out.contains("ps-shell-test count=10"), out);
+    assertTrue(out.contains("ps-shell-test sum=100"), out);
   }
 
   @Test
   void theExampleSnippetTrainsAModelWithThePsBound() throws Exception {
-    Result result = runShell(ProjectLayout.root().resolve("examples/shell/train-lr.scala"));
-    assertEquals(0, result.exitCode, result.output);
-    java.util.regex.Matcher m = java.util.regex.Pattern
-        .compile("ps-shell-lr logloss=([0-9.]+) auc=([0-9.]+) weights=([0-9]+)").matcher(result.output);
-    assertTrue(m.find(), result.output);
+    String out = passingPart("train-lr");
+    assertEquals(0, passingRun().exitCode, passingRun().output);
+    Matcher m = Pattern.compile("ps-shell-lr logloss=([0-9.]+) auc=([0-9.]+) weights=([0-9]+)").matcher(out);
+    assertTrue(m.find(), out);
     assertTrue(Double.parseDouble(m.group(1)) < 0.6, "held-out logloss " + m.group(1));
     assertTrue(Double.parseDouble(m.group(2)) > 0.75, "held-out AUC " + m.group(2));
     assertTrue(Long.parseLong(m.group(3)) > 1000, "weights on the servers: " + m.group(3));
@@ -54,19 +74,22 @@ class PsShellScriptTest {
 
   @Test
   void thePipelineSnippetFitsEvaluatesSavesAndLoads() throws Exception {
-    Result result = runShell(ProjectLayout.root().resolve("examples/shell/pipeline-lr.scala"));
-    assertEquals(0, result.exitCode, result.output);
-    java.util.regex.Matcher m = java.util.regex.Pattern
-        .compile("ps-shell-pipeline auc=([0-9.]+) reloaded=([0-9.]+)").matcher(result.output);
-    assertTrue(m.find(), result.output);
+    String out = passingPart("pipeline-lr");
+    assertEquals(0, passingRun().exitCode, passingRun().output);
+    Matcher m = Pattern.compile("ps-shell-pipeline auc=([0-9.]+) reloaded=([0-9.]+)").matcher(out);
+    assertTrue(m.find(), out);
     assertTrue(Double.parseDouble(m.group(1)) > 0.7, "held-out AUC " + m.group(1));
     assertEquals(m.group(1), m.group(2), "the reloaded pipeline scores the same");
   }
 
+  /**
+   * In a shell of its own: the exit status 1 must come from this script, and it would come from
+   * any failing script of the same run.
+   */
   @Test
   void failsWhenTheScriptDoesNotCompile() throws Exception {
     Path script = Files.writeString(dir.resolve("broken.scala"), "val n: Int = \"not a number\"\n");
-    Result result = runShell(script);
+    Result result = runShell(List.of(script), TIMEOUT_SECONDS);
     assertEquals(1, result.exitCode, result.output);
     assertTrue(result.output.contains("error: type mismatch"), result.output);
   }
@@ -80,21 +103,17 @@ class PsShellScriptTest {
    */
   @Test
   void theScalaSnippetsOfTheDocsRunInTheShellAsWritten() throws Exception {
-    List<Path> blocks = new ArrayList<>();
-    for (String doc : List.of("docs/spark.md", "docs/running.md")) {
-      blocks.addAll(scalaBlocks(ProjectLayout.root().resolve(doc)));
-    }
-    Result result = runShell(blocks);
-    String out = result.output;
-    assertEquals(0, result.exitCode, out);
-    assertTrue(out.contains("ps-shell: `ps` is bound"), out);
+    String out = passingPart("docs");
+    assertEquals(0, passingRun().exitCode, passingRun().output);
+    String preamble = passingRun().output.substring(0, passingRun().output.indexOf(MARKER));
+    assertTrue(preamble.contains("ps-shell: `ps` is bound"), preamble);
     assertFalse(out.contains("not found: value ps"), out);
     // spark.md: a handle made on the driver, captured in a closure of a later block, pulls in tasks
     assertTrue(out.contains("pulled on the executors: 1.0, 2.0, 3.0"), out);
     // spark.md: the Scala training form; 2 workers x 500 rows x 10 clocks into a sum table
     assertTrue(out.contains("run sums: FINISHED, sums 5000.0, 5000.0"), out);
     // spark.md: a closure over a non-serialisable object names it, not Spark's debugger's module error
-    assertTrue(java.util.regex.Pattern.compile(
+    assertTrue(Pattern.compile(
         "Task not serializable, caused by java\\.io\\.NotSerializableException: \\S*\\$Tally\\R"
             + "Serialization stack:").matcher(out).find(), out);
     assertFalse(out.contains("IllegalAccessException") || out.contains("GetBooleanAction"), out);
@@ -102,8 +121,60 @@ class PsShellScriptTest {
     assertTrue(out.contains("hits: 3.0, 3.0"), out);
   }
 
+  /**
+   * The output of one part of {@link #passingRun}, from its marker to the next marker, after
+   * checking that the part ran and printed no compile error or uncaught exception.
+   */
+  private static String passingPart(String name) throws Exception {
+    String all = passingRun().output;
+    int from = all.indexOf(MARKER + name + "\n");
+    assertTrue(from >= 0, "the part " + name + " did not start:\n" + all);
+    int to = all.indexOf(MARKER, from + MARKER.length());
+    String out = all.substring(from, to < 0 ? all.length() : to);
+    assertFalse(FAILURE.matcher(out).find(), "the part " + name + " failed:\n" + out);
+    return out;
+  }
+
+  /**
+   * One shell running every script that must pass, part after part, each part after an input
+   * that prints its marker; a last marker closes the last part. Started by the first test that
+   * needs it.
+   */
+  private static synchronized Result passingRun() throws Exception {
+    if (passingFailed != null) {
+      throw passingFailed;
+    }
+    if (passing == null) {
+      Map<String, List<Path>> parts = new LinkedHashMap<>();
+      parts.put("count", List.of(Files.writeString(dir.resolve("count.scala"),
+          "println(\"ps-shell-test count=\" + spark.range(10).count())\n"
+              + "println(\"ps-shell-test sum=\" + sc.parallelize(1 to 4, 2).map(_ * 10).sum().toInt)\n")));
+      parts.put("train-lr", List.of(ProjectLayout.root().resolve("examples/shell/train-lr.scala")));
+      parts.put("pipeline-lr", List.of(ProjectLayout.root().resolve("examples/shell/pipeline-lr.scala")));
+      List<Path> docs = new ArrayList<>();
+      for (String doc : List.of("docs/spark.md", "docs/running.md")) {
+        docs.addAll(scalaBlocks(ProjectLayout.root().resolve(doc)));
+      }
+      parts.put("docs", docs);
+      parts.put("end", List.of());
+      List<Path> scripts = new ArrayList<>();
+      for (Map.Entry<String, List<Path>> part : parts.entrySet()) {
+        scripts.add(Files.writeString(dir.resolve("marker-" + part.getKey() + ".scala"),
+            "println(\"" + MARKER.strip() + "\" + \" " + part.getKey() + "\")\n"));
+        scripts.addAll(part.getValue());
+      }
+      try {
+        passing = runShell(scripts, TIMEOUT_SECONDS * parts.size());
+      } catch (AssertionError e) {
+        passingFailed = e;
+        throw e;
+      }
+    }
+    return passing;
+  }
+
   /** Writes each {@code ```scala} block of {@code doc} to its own file in {@link #dir}. */
-  private List<Path> scalaBlocks(Path doc) throws IOException {
+  private static List<Path> scalaBlocks(Path doc) throws IOException {
     List<Path> files = new ArrayList<>();
     StringBuilder block = null;
     boolean inFence = false;
@@ -130,13 +201,11 @@ class PsShellScriptTest {
 
   private record Result(int exitCode, String output) {}
 
-  /** Runs the script with the classes just compiled (no user jar needed, no Maven run). */
-  private Result runShell(Path script) throws Exception {
-    return runShell(List.of(script));
-  }
-
-  /** Runs the scripts in order, each with its own {@code -i}. */
-  private Result runShell(List<Path> scripts) throws Exception {
+  /**
+   * Runs the scripts in order, each with its own {@code -i}, with the classes just compiled (no
+   * user jar needed, no Maven run).
+   */
+  private static Result runShell(List<Path> scripts, long timeoutSeconds) throws Exception {
     Path root = ProjectLayout.root();
     List<String> command = new ArrayList<>(List.of("bash", root.resolve("scripts/ps-shell").toString(),
         "--master", "local[2]", "--conf", "spark.ui.enabled=false", "--driver-memory", "1g"));
@@ -153,8 +222,8 @@ class PsShellScriptTest {
     process.getOutputStream().close();
     CompletableFuture<String> output = CompletableFuture.supplyAsync(() -> readAll(process.getInputStream()));
     try {
-      if (!process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-        throw new AssertionError("ps-shell did not exit within " + TIMEOUT_SECONDS + " s");
+      if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+        throw new AssertionError("ps-shell did not exit within " + timeoutSeconds + " s");
       }
       return new Result(process.exitValue(), output.get(10, TimeUnit.SECONDS));
     } catch (TimeoutException e) {
