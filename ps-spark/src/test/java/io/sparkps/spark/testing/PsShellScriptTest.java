@@ -94,6 +94,16 @@ class PsShellScriptTest {
     assertTrue(result.output.contains("error: type mismatch"), result.output);
   }
 
+  /** In a shell of its own, as {@link #failsWhenTheScriptDoesNotCompile}. */
+  @Test
+  void failsWhenTheScriptThrows() throws Exception {
+    Path script = Files.writeString(dir.resolve("throws.scala"),
+        "throw new IllegalStateException(\"ps-shell-test \" + \"uncaught\")\n");
+    Result result = runShell(List.of(script), TIMEOUT_SECONDS);
+    assertEquals(1, result.exitCode, result.output);
+    assertTrue(result.output.contains("java.lang.IllegalStateException: ps-shell-test uncaught"), result.output);
+  }
+
   /**
    * The {@code ```scala} blocks of docs/spark.md, then of docs/running.md, in order, each its own
    * {@code -i} file: each block is one REPL unit, as when pasted, so a closure in one block reaches
