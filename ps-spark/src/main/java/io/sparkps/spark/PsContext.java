@@ -11,6 +11,7 @@ import io.sparkps.core.protocol.ErrorCode;
 import io.sparkps.core.protocol.PsRemoteException;
 import io.sparkps.core.checkpoint.Manifest;
 import io.sparkps.core.scheduler.PsScheduler;
+import io.sparkps.core.transport.Await;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -323,19 +324,11 @@ public final class PsContext implements AutoCloseable {
     return runtime.scheduler.latestCheckpoint();
   }
 
+  /** Waits for a scheduler operation (checkpoint, restore) as every blocking call does: see {@link Await}. */
   private <T> T await(java.util.concurrent.CompletableFuture<T> f, String what) {
-    try {
-      return f.get(runtime.endpoint.config().clockTimeout().toMillis(), TimeUnit.MILLISECONDS);
-    } catch (TimeoutException e) {
-      throw new IllegalStateException(what + " did not finish within " + runtime.endpoint.config().clockTimeout()
-          + " (" + PsSparkConf.CLOCK_TIMEOUT + ")", e);
-    } catch (ExecutionException e) {
-      Throwable c = e.getCause();
-      throw c instanceof RuntimeException re ? re : new IllegalStateException(what + " failed: " + c, c);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted during " + what, e);
-    }
+    return Await.result(f, runtime.endpoint.config().clockTimeout(), what, "it may still complete; raise "
+        + PsSparkConf.CLOCK_TIMEOUT + " if it is only slow: a checkpoint also waits for running training runs to "
+        + "reach a clock boundary");
   }
 
   /** Statistics of a run: clocks, time blocked in clock(), skew. */
