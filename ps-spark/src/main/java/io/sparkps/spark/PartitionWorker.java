@@ -96,8 +96,8 @@ final class PartitionWorker<T> implements Serializable {
         return killed;
       }
       if (t instanceof PsInterruptedException || t instanceof InterruptedException) {
-        return new TaskKilledException("spark-ps training run " + run + " stopped: the task was interrupted ("
-            + t.getMessage() + ")");
+        return new TaskKilledException("spark-ps training run " + run + " stopped: "
+            + (t instanceof PsInterruptedException ? t.getMessage() : "the task was interrupted"));
       }
       boolean runFailed = t instanceof RunFailedException || t instanceof PsTransportException
           || t instanceof PsRemoteException r

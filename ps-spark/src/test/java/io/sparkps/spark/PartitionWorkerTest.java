@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sparkps.core.clock.RunFailedException;
 import io.sparkps.core.protocol.ErrorCode;
@@ -31,8 +30,9 @@ class PartitionWorkerTest {
         new InterruptedException());
     TaskKilledException k = ended(interrupted);
     assertNotNull(k);
-    assertTrue(k.reason().startsWith("spark-ps training run r stopped: the task was interrupted"), k.reason());
-    assertNotNull(ended(new IllegalStateException("user code", new InterruptedException("sleep interrupted"))),
+    assertEquals("spark-ps training run r stopped: interrupted while waiting for clock of worker 1", k.reason());
+    assertEquals("spark-ps training run r stopped: the task was interrupted",
+        ended(new IllegalStateException("user code", new InterruptedException("sleep interrupted"))).reason(),
         "an interrupt inside the user's code too");
     TaskKilledException bySpark = new TaskKilledException("stage cancelled");
     assertSame(bySpark, ended(new RuntimeException("wrapped", bySpark)), "Spark's own kill is kept as it is");
