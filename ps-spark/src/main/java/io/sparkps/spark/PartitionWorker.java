@@ -5,10 +5,15 @@ import io.sparkps.core.clock.Consistency;
 import io.sparkps.core.clock.RunFailedException;
 import io.sparkps.core.protocol.ErrorCode;
 import io.sparkps.core.protocol.PsRemoteException;
+import io.sparkps.core.transport.PsDeadlineException;
+import io.sparkps.core.transport.PsInterruptedException;
+import io.sparkps.core.transport.PsTimeoutException;
 import io.sparkps.core.transport.PsTransportException;
 import java.io.Serializable;
 import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.Iterator;
+import java.util.Set;
 import org.apache.spark.TaskContext;
 import org.apache.spark.TaskKilledException;
 
@@ -49,9 +54,15 @@ final class PartitionWorker<T> implements Serializable {
         fn.train(new WorkerContext(worker, numWorkers, runAttempt, task.attemptNumber(),
             task.stageAttemptNumber()), rows);
       } catch (Exception | Error e) {
-        TaskKilledException rolledBack = rolledBack(e);
-        if (rolledBack != null) {
-          throw rolledBack;  // the scheduler already failed the run: nothing to abort
+        try {
+          task.killTaskIfInterrupted();  // Spark killed the task: whatever failed since, it ends killed
+        } catch (TaskKilledException killed) {
+          killed.addSuppressed(e);
+          throw killed;  // closing the worker aborts the run, without waiting on an interrupted thread
+        }
+        TaskKilledException ended = endedAsKilled(run, e);
+        if (ended != null) {
+          throw ended;  // the scheduler already failed the run, or the thread was interrupted: nothing to abort
         }
         abort(worker, e);
         throw e;
@@ -62,19 +73,38 @@ final class PartitionWorker<T> implements Serializable {
   }
 
   /**
-   * A run the scheduler failed (a server or another worker was lost; it rolls the run back and
-   * train resubmits it) ends this task as killed, not failed: that is a handled fault, and Spark
-   * logs a failed task with its whole stack trace, a killed one in one line.
+   * The failures that end this task as killed, not failed, so Spark logs them in one line instead
+   * of with a whole stack trace; null for the others, which fail the task and abort the run.
+   * <ul>
+   *   <li>A run the scheduler failed (a server or another worker was lost; it rolls the run back
+   *       and train resubmits it), or a lost or unanswering server connection (the server died and
+   *       the scheduler recovers, or the network failed and the resubmitted run reconnects):
+   *       handled faults, the run goes on from its clocks.</li>
+   *   <li>An interrupt ({@link PsInterruptedException}, or an {@link InterruptedException} from
+   *       the user's code): someone wants the task to stop, as Spark does when it kills one; the
+   *       thread keeps its interrupt flag and the run is aborted by closing the worker, not by a
+   *       blocking call the interrupt would cut short.</li>
+   * </ul>
+   * A {@link PsDeadlineException} (a clock, pull or push waited longer than its timeout) is not
+   * among them: something is stuck, the task fails with that message and aborts the run, and
+   * train retries the run as for any failure. Package-private for tests.
    */
-  private TaskKilledException rolledBack(Throwable e) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      // A lost connection to a server: it died (the scheduler fails the run and recovers) or the
-      // network failed (the resubmitted run reconnects). Either way the run goes on from its clocks.
+  static TaskKilledException endedAsKilled(String run, Throwable e) {
+    Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+    for (Throwable t = e; t != null && seen.add(t); t = t.getCause()) {
+      if (t instanceof TaskKilledException killed) {
+        return killed;
+      }
+      if (t instanceof PsInterruptedException || t instanceof InterruptedException) {
+        return new TaskKilledException("spark-ps training run " + run + " stopped: "
+            + (t instanceof PsInterruptedException ? t.getMessage() : "the task was interrupted"));
+      }
       boolean runFailed = t instanceof RunFailedException || t instanceof PsTransportException
           || t instanceof PsRemoteException r
               && (r.code() == ErrorCode.RUN_FAILED || r.code() == ErrorCode.SERVER_DEAD);
       if (runFailed) {
-        String why = t instanceof PsTransportException ? "a parameter server connection was lost" : t.getMessage();
+        String why = t instanceof PsTimeoutException ? "a parameter server did not answer in time"
+            : t instanceof PsTransportException ? "a parameter server connection was lost" : t.getMessage();
         return new TaskKilledException("spark-ps training run " + run + " stopped: " + why);
       }
     }

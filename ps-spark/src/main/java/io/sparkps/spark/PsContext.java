@@ -11,14 +11,14 @@ import io.sparkps.core.protocol.ErrorCode;
 import io.sparkps.core.protocol.PsRemoteException;
 import io.sparkps.core.checkpoint.Manifest;
 import io.sparkps.core.scheduler.PsScheduler;
+import io.sparkps.core.transport.Await;
+import io.sparkps.core.transport.PsDeadlineException;
+import io.sparkps.core.transport.PsInterruptedException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.apache.spark.SparkContext;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -95,16 +95,12 @@ public final class PsContext implements AutoCloseable {
   private static void awaitServers(SparkContext sc, DriverRuntime rt) {
     int expected = ServerLauncher.expectedServers(sc);
     try {
-      rt.scheduler.awaitServers(expected).get(SERVER_WAIT_SECONDS, TimeUnit.SECONDS);
-    } catch (TimeoutException e) {
-      throw new IllegalStateException("only " + alive(rt.scheduler) + " of " + expected
+      Await.result(rt.scheduler.awaitServers(expected), java.time.Duration.ofSeconds(SERVER_WAIT_SECONDS),
+          "registration of " + expected + " parameter servers");
+    } catch (PsDeadlineException e) {
+      throw new PsDeadlineException("only " + alive(rt.scheduler) + " of " + expected
           + " parameter servers registered within " + SERVER_WAIT_SECONDS + " s; check the executor logs for "
-          + "'could not start its parameter server', and that executors have the spark-ps jar (--jars)", e);
-    } catch (ExecutionException e) {
-      throw new IllegalStateException("spark-ps stopped while waiting for servers: " + e.getCause(), e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while waiting for parameter servers", e);
+          + "'could not start its parameter server', and that executors have the spark-ps jar (--jars)", e.timeout(), e);
     }
   }
 
@@ -262,14 +258,15 @@ public final class PsContext implements AutoCloseable {
             TaskSlots.concurrentTasks(sc));
       }
       if (!TaskSlots.await(sc, workers, java.time.Duration.ofMillis(timeoutMs))) {
-        throw new IllegalStateException("training run " + run + " needs " + workers + " tasks running at once to "
+        throw new PsDeadlineException("training run " + run + " needs " + workers + " tasks running at once to "
             + "resume, but the executors offer " + TaskSlots.concurrentTasks(sc) + " task slots after waiting "
             + timeoutMs + " ms (" + PsSparkConf.TRAIN_SLOT_WAIT + "); its state is kept: call train again with the "
-            + "same run name once executors are back");
+            + "same run name once executors are back", java.time.Duration.ofMillis(timeoutMs), null);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while training run " + run + " waited for task slots", e);
+      throw new PsInterruptedException("interrupted while training run " + run + " waited for task slots (the "
+          + "thread's interrupt flag is set again; the run's state is kept: call train again to resume it)", e);
     }
   }
 
@@ -323,19 +320,11 @@ public final class PsContext implements AutoCloseable {
     return runtime.scheduler.latestCheckpoint();
   }
 
+  /** Waits for a scheduler operation (checkpoint, restore) as every blocking call does: see {@link Await}. */
   private <T> T await(java.util.concurrent.CompletableFuture<T> f, String what) {
-    try {
-      return f.get(runtime.endpoint.config().clockTimeout().toMillis(), TimeUnit.MILLISECONDS);
-    } catch (TimeoutException e) {
-      throw new IllegalStateException(what + " did not finish within " + runtime.endpoint.config().clockTimeout()
-          + " (" + PsSparkConf.CLOCK_TIMEOUT + ")", e);
-    } catch (ExecutionException e) {
-      Throwable c = e.getCause();
-      throw c instanceof RuntimeException re ? re : new IllegalStateException(what + " failed: " + c, c);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted during " + what, e);
-    }
+    return Await.result(f, runtime.endpoint.config().clockTimeout(), what, "it may still complete; raise "
+        + PsSparkConf.CLOCK_TIMEOUT + " if it is only slow: a checkpoint also waits for running training runs to "
+        + "reach a clock boundary");
   }
 
   /** Statistics of a run: clocks, time blocked in clock(), skew. */

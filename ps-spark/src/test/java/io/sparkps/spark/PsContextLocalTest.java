@@ -85,6 +85,24 @@ class PsContextLocalTest {
   }
 
   @Test
+  void aTaskInterruptedWhileWaitingEndsKilledAndTheRunIsResubmitted() {
+    SparseTableHandle sums = ps.sparseTable(TableSpec.sparse("interrupted-sums", 1));
+    int clocks = 8;
+    RunStats stats = ps.train(rdd(2, 10), "interrupted", Consistency.bsp(), (worker, rows) -> {
+      for (long c = worker.currentClock(); c < clocks; c++) {
+        worker.push(sums, new long[] {worker.id(), 7}, new float[] {1, 1});
+        if (worker.id() == 1 && worker.runAttempt() == 0 && c == 3) {
+          Thread.currentThread().interrupt();  // as Spark does when it kills a task
+        }
+        worker.clock();
+      }
+    });
+    assertEquals(RunClock.State.FINISHED, stats.state());
+    assertArrayEquals(new float[] {clocks, clocks, 2 * clocks}, sums.pull(new long[] {0, 1, 7}),
+        "each clock's push counted once despite the interrupt and replay");
+  }
+
+  @Test
   void aRecoveredRunEndsAtTheSameModelAsAFailureFreeOne() {
     float[] clean = fitLinearModel("fit-clean", false);
     float[] recovered = fitLinearModel("fit-recovered", true);

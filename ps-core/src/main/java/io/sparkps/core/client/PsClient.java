@@ -14,6 +14,7 @@ import io.sparkps.core.protocol.PsRemoteException;
 import io.sparkps.core.protocol.RoutingMessage;
 import io.sparkps.core.protocol.RoutingUpdateMessage;
 import io.sparkps.core.protocol.SubscribeRoutingMessage;
+import io.sparkps.core.transport.Await;
 import io.sparkps.core.transport.Connection;
 import io.sparkps.core.transport.PsTransportContext;
 import java.io.IOException;
@@ -42,6 +43,10 @@ public final class PsClient implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(PsClient.class);
 
+  /** What to do when a blocking call waits longer than the request timeout. */
+  static final String REQUEST_REMEDY =
+      "it may still complete; raise requestTimeout if the servers are only slow, or check that they are alive";
+
   private final PsConfig config;
   private final PsTransportContext transport;
   private final Connection scheduler;
@@ -60,10 +65,10 @@ public final class PsClient implements AutoCloseable {
     this.config = config;
     this.transport = new PsTransportContext(config, "ps-client");
     try {
-      this.scheduler = Blocking.get(transport.connect(host, port, (c, id, m) -> onSchedulerMessage(m)),
+      this.scheduler = Await.result(transport.connect(host, port, (c, id, m) -> onSchedulerMessage(m)),
           config.connectTimeout().plus(config.requestTimeout()), "connecting to the scheduler at " + host + ":" + port);
-      Message m = Blocking.get(scheduler.request(new SubscribeRoutingMessage()), config.requestTimeout(),
-          "subscribing to routing updates");
+      Message m = Await.result(scheduler.request(new SubscribeRoutingMessage()), config.requestTimeout(),
+          "subscribing to routing updates", REQUEST_REMEDY);
       applyRouting(((RoutingMessage) m).routing());
     } catch (UncheckedIOException e) {
       transport.close();
@@ -77,7 +82,10 @@ public final class PsClient implements AutoCloseable {
   /**
    * Connects to the scheduler at {@code host:port} and subscribes to routing updates.
    *
-   * @throws IOException when the scheduler cannot be reached or refuses the credentials
+   * @throws IOException when the scheduler cannot be reached or refuses the credentials (the
+   *     transport failure itself; every other outcome is unchecked, as {@link Await} says: a
+   *     {@code PsDeadlineException} if the wait itself ran out, a {@code PsInterruptedException}
+   *     if the calling thread was interrupted)
    */
   public static PsClient connect(PsConfig config, String host, int port) throws IOException {
     return new PsClient(config, host, port);
@@ -121,14 +129,16 @@ public final class PsClient implements AutoCloseable {
   /** Creates a dense table and returns its handle. */
   public DenseTable createDenseTable(TableSpec spec) {
     requireKind(spec, TableSpec.Kind.DENSE);
-    Blocking.get(createTableAsync(spec), config.requestTimeout(), "creating table " + spec.name());
+    Await.result(createTableAsync(spec), config.requestTimeout(), "creating table " + spec.name(),
+        REQUEST_REMEDY);
     return denseTable(spec.name());
   }
 
   /** Creates a sparse table and returns its handle. */
   public SparseTable createSparseTable(TableSpec spec) {
     requireKind(spec, TableSpec.Kind.SPARSE);
-    Blocking.get(createTableAsync(spec), config.requestTimeout(), "creating table " + spec.name());
+    Await.result(createTableAsync(spec), config.requestTimeout(), "creating table " + spec.name(),
+        REQUEST_REMEDY);
     return sparseTable(spec.name());
   }
 
@@ -148,8 +158,8 @@ public final class PsClient implements AutoCloseable {
 
   /** Drops a table and its data on every server. */
   public void dropTable(String name) {
-    Message m = Blocking.get(scheduler.request(new DropTableMessage(name)), config.requestTimeout(),
-        "dropping table " + name);
+    Message m = Await.result(scheduler.request(new DropTableMessage(name)), config.requestTimeout(),
+        "dropping table " + name, REQUEST_REMEDY);
     applyRouting(((RoutingMessage) m).routing());
   }
 
@@ -159,7 +169,7 @@ public final class PsClient implements AutoCloseable {
   }
 
   public void barrier(String name, int parties) {
-    Blocking.get(barrierAsync(name, parties), config.requestTimeout(), "barrier " + name);
+    Await.result(barrierAsync(name, parties), config.requestTimeout(), "barrier " + name);
   }
 
   // ---- used by table handles and workers ----

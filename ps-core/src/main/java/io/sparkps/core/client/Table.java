@@ -19,6 +19,7 @@ import io.sparkps.core.protocol.ScanChunkMessage;
 import io.sparkps.core.protocol.ScanMessage;
 import io.sparkps.core.protocol.SizeMessage;
 import io.sparkps.core.protocol.ValuesMessage;
+import io.sparkps.core.transport.Await;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -296,7 +297,8 @@ public abstract class Table {
   }
 
   <T> T await(CompletableFuture<T> f, String op) {
-    return Blocking.get(f, client.config().requestTimeout(), op + " on table " + name);
+    return Await.result(f, client.config().requestTimeout(), op + " on table " + name,
+        PsClient.REQUEST_REMEDY);
   }
 
   @Override

@@ -18,6 +18,7 @@ import io.sparkps.core.protocol.RegisterWorkerMessage;
 import io.sparkps.core.protocol.RunBarrierMessage;
 import io.sparkps.core.protocol.WorkerHeartbeatMessage;
 import io.sparkps.core.protocol.WorkerRegisteredMessage;
+import io.sparkps.core.transport.Await;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -45,6 +46,10 @@ import java.util.concurrent.ScheduledFuture;
  * be recognised. Heartbeats go out from the client's heartbeat thread while it is open.
  */
 public final class Worker implements AutoCloseable {
+
+  /** What to do when {@link #clock()} or {@link #barrier()} waits longer than the clock timeout. */
+  private static final String CLOCK_REMEDY = "a worker of the run is slow or stuck: raise clockTimeout if its "
+      + "clocks are that long, otherwise look for the worker that did not reach this clock";
 
   private final PsClient client;
   private final String run;
@@ -78,13 +83,13 @@ public final class Worker implements AutoCloseable {
     requireArgument(numWorkers >= 1, "a run needs workers: numWorkers=%s (>= 1)", numWorkers);
     requireArgument(worker >= 0 && worker < numWorkers, "worker id out of range: worker=%s ([0, %s))",
         worker, numWorkers);
-    WorkerRegisteredMessage r = (WorkerRegisteredMessage) Blocking.get(
+    WorkerRegisteredMessage r = (WorkerRegisteredMessage) Await.result(
         client.control(new RegisterWorkerMessage(run, worker, numWorkers, consistency.staleness()),
             client.config().requestTimeout()), client.config().requestTimeout(),
-        "registering worker " + worker + " of run " + run);
+        "registering worker " + worker + " of run " + run, PsClient.REQUEST_REMEDY);
     // Connect up front: with every connection open, pushes leave in the order they are made,
     // which is what lets servers recognise replays by (clock, seq).
-    Blocking.get(client.connectAll(), client.config().connectTimeout(), "connecting to the servers");
+    Await.result(client.connectAll(), client.config().connectTimeout(), "connecting to the servers");
     return new Worker(client, run, r.runId(), worker, r.clock(), r.epoch());
   }
 
@@ -111,7 +116,8 @@ public final class Worker implements AutoCloseable {
   }
 
   public void push(Table table, long[] keys, float[] values) {
-    Blocking.get(pushAsync(table, keys, values), client.config().requestTimeout(), "push by worker " + id);
+    Await.result(pushAsync(table, keys, values), client.config().requestTimeout(), "push by worker " + id,
+        PsClient.REQUEST_REMEDY);
   }
 
   /**
@@ -141,7 +147,8 @@ public final class Worker implements AutoCloseable {
 
   /** Blocking {@link #clockAsync()}, bounded by the clock timeout. */
   public long clock() {
-    return Blocking.get(clockAsync(), client.config().clockTimeout(), "clock of worker " + id + " in run " + run);
+    return Await.result(clockAsync(), client.config().clockTimeout(), "clock of worker " + id + " in run " + run,
+        CLOCK_REMEDY);
   }
 
   /** Waits for this worker's pushes, then for every unfinished worker of the run to arrive. */
@@ -162,7 +169,8 @@ public final class Worker implements AutoCloseable {
   }
 
   public void barrier() {
-    Blocking.get(barrierAsync(), client.config().clockTimeout(), "barrier of worker " + id + " in run " + run);
+    Await.result(barrierAsync(), client.config().clockTimeout(), "barrier of worker " + id + " in run " + run,
+        CLOCK_REMEDY);
   }
 
   /**
@@ -186,9 +194,10 @@ public final class Worker implements AutoCloseable {
       }
       pending = drainOutstanding();
     }
-    Blocking.get(CompletableFuture.allOf(pending.toArray(new CompletableFuture<?>[0]))
+    Await.result(CompletableFuture.allOf(pending.toArray(new CompletableFuture<?>[0]))
         .thenCompose(v -> client.control(new FinishWorkerMessage(runId, id), client.config().requestTimeout())),
-        client.config().requestTimeout(), "finishing worker " + id + " of run " + run);
+        client.config().requestTimeout(), "finishing worker " + id + " of run " + run,
+        PsClient.REQUEST_REMEDY);
     synchronized (this) {
       finished = true;
     }
@@ -197,8 +206,9 @@ public final class Worker implements AutoCloseable {
 
   /** Fails the whole run: every worker waiting in it is released with {@link RunFailedException}. */
   public void abort(String reason) {
-    Blocking.get(client.control(new AbortRunMessage(runId, id, "worker " + id + ": " + reason),
-        client.config().requestTimeout()), client.config().requestTimeout(), "aborting run " + run);
+    Await.result(client.control(new AbortRunMessage(runId, id, "worker " + id + ": " + reason),
+        client.config().requestTimeout()), client.config().requestTimeout(), "aborting run " + run,
+        PsClient.REQUEST_REMEDY);
   }
 
   /**

@@ -11,7 +11,6 @@ import io.sparkps.core.protocol.CreateShardMessage;
 import io.sparkps.core.protocol.DropShardMessage;
 import io.sparkps.core.protocol.ErrorCode;
 import io.sparkps.core.protocol.ErrorMapping;
-import io.sparkps.core.transport.PsTimeoutException;
 import io.sparkps.core.protocol.FenceRunMessage;
 import io.sparkps.core.protocol.HeartbeatMessage;
 import io.sparkps.core.protocol.Message;
@@ -23,22 +22,23 @@ import io.sparkps.core.protocol.ShardRequest;
 import io.sparkps.core.storage.ShardStore;
 import io.sparkps.core.storage.StorageOptions;
 import io.sparkps.core.storage.tiers.ShardStores;
+import io.sparkps.core.transport.Await;
 import io.sparkps.core.transport.Connection;
+import io.sparkps.core.transport.PsTimeoutException;
 import io.sparkps.core.transport.PsTransportContext;
 import io.sparkps.core.transport.RequestHandler;
 import io.sparkps.core.transport.TransportServer;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.util.concurrent.CompletableFuture;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -87,10 +87,10 @@ public final class PsServer implements AutoCloseable {
     try {
       bound = transport.createServer(config.host(), port, handler);
       toScheduler = await(transport.connect(schedulerHost, schedulerPort, handler),
-          "connect to scheduler at " + schedulerHost + ":" + schedulerPort);
+          "connecting to the scheduler at " + schedulerHost + ":" + schedulerPort);
       long registeringAt = ticker.read();
       Message reply = await(toScheduler.request(new RegisterServerMessage(bound.host(), bound.port())),
-          "register with scheduler at " + schedulerHost + ":" + schedulerPort);
+          "registering with the scheduler at " + schedulerHost + ":" + schedulerPort);
       this.serverId = ((RegisteredMessage) reply).serverId();
       this.lease = new ServerLease(ticker, config.heartbeatTimeout(), registeringAt);
     } catch (IOException | RuntimeException e) {
@@ -113,11 +113,26 @@ public final class PsServer implements AutoCloseable {
    * Binds a server on {@code config.host()} and {@code port} (0 picks a free port), registers it
    * with the scheduler and starts heartbeats.
    *
-   * @throws IOException when the port cannot be bound or the scheduler cannot be reached
+   * <p>Failures follow {@link Await}'s policy, with one conversion at this edge: a transport
+   * failure, which {@link Await} reports as {@link UncheckedIOException}, is thrown as the
+   * {@link IOException} itself.
+   *
+   * @throws IOException when the port cannot be bound or the scheduler cannot be reached (refused,
+   *     closed, or did not answer within the connection's deadline: {@code PsTimeoutException})
+   * @throws PsRemoteException when the scheduler refused the registration
+   * @throws io.sparkps.core.transport.PsDeadlineException when start-up as a whole took longer than
+   *     connectTimeout + requestTimeout
+   * @throws io.sparkps.core.transport.PsInterruptedException when the calling thread was
+   *     interrupted (its interrupt flag is set again)
    */
   public static PsServer start(PsConfig config, int port, String schedulerHost, int schedulerPort)
       throws IOException {
-    PsServer server = new PsServer(config, port, schedulerHost, schedulerPort);
+    PsServer server;
+    try {
+      server = new PsServer(config, port, schedulerHost, schedulerPort);
+    } catch (UncheckedIOException e) {
+      throw e.getCause();
+    }
     server.startHeartbeats();
     LOG.info("Parameter server {} listening on {}:{} (native transport: {})", server.serverId,
         server.host(), server.port(), server.transport.nativeTransport());
@@ -384,25 +399,10 @@ public final class PsServer implements AutoCloseable {
     return ((long) tableId << 32) | (shard & 0xffffffffL);
   }
 
-  private <T> T await(java.util.concurrent.CompletableFuture<T> f, String what) throws IOException {
-    try {
-      return f.get(config.connectTimeout().toMillis() + config.requestTimeout().toMillis(),
-          TimeUnit.MILLISECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException("interrupted while waiting to " + what, e);
-    } catch (TimeoutException e) {
-      throw new IOException("timed out waiting to " + what, e);
-    } catch (ExecutionException e) {
-      Throwable c = ErrorMapping.unwrap(e);
-      if (c instanceof IOException io) {
-        throw io;
-      }
-      if (c instanceof RuntimeException re) {
-        throw re;
-      }
-      throw new IOException("failed to " + what + ": " + c, c);
-    }
+  /** Waits for a step of start-up: connecting and registering are each bounded by their own deadline too. */
+  private <T> T await(CompletableFuture<T> f, String what) {
+    return Await.result(f, config.connectTimeout().plus(config.requestTimeout()), what,
+        "check that the scheduler at that address is alive and reachable, or raise connectTimeout/requestTimeout");
   }
 
   /**

@@ -28,6 +28,14 @@
  * and the connection is closed; a body that fails to decode is answered with MALFORMED_FRAME
  * under its own request id and the connection stays open. Stack traces are logged, never sent.
  *
+ * <h2>Waiting</h2>
+ * {@link io.sparkps.core.transport.Await#result} is the one blocking wait for a future, used by
+ * the client, the server and the Spark driver. Each outcome has its own type: a remote error is a
+ * {@code PsRemoteException}; a failed connection an {@link java.io.UncheckedIOException} around
+ * the {@code PsTransportException}; the wait's own deadline a {@link
+ * io.sparkps.core.transport.PsDeadlineException}; an interrupt a {@link
+ * io.sparkps.core.transport.PsInterruptedException}, with the interrupt flag set again.
+ *
  * <h2>Threading</h2>
  * Netty event loops run decoding, dispatch and {@link io.sparkps.core.transport.RequestHandler}
  * calls: handlers must not block, and must hand real work to their own executors. Request and
