@@ -23,13 +23,19 @@ public final class TrainingJobs extends SparkListener implements AutoCloseable {
   private final SparkContext sc;
   private final ConcurrentLinkedQueue<String> descriptions = new ConcurrentLinkedQueue<>();
   private final AtomicInteger failedTasks = new AtomicInteger();
+  /** Stages of the jobs started since {@link #watch}: an earlier job's killed tasks report late. */
+  private final java.util.Set<Integer> stages = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   private TrainingJobs(SparkContext sc) {
     this.sc = sc;
   }
 
-  /** Starts counting from now. */
-  public static TrainingJobs watch(SparkContext sc) {
+  /**
+   * Starts counting from now: jobs started from now on, and their tasks. (Tasks an earlier job's
+   * failure killed may report their end after that job failed, so tasks are counted by stage.)
+   */
+  public static TrainingJobs watch(SparkContext sc) throws TimeoutException {
+    sc.listenerBus().waitUntilEmpty();
     TrainingJobs jobs = new TrainingJobs(sc);
     sc.addSparkListener(jobs);
     return jobs;
@@ -37,6 +43,7 @@ public final class TrainingJobs extends SparkListener implements AutoCloseable {
 
   @Override
   public void onJobStart(SparkListenerJobStart start) {
+    start.stageInfos().foreach(info -> stages.add(info.stageId()));
     String d = start.properties() == null ? null : start.properties().getProperty("spark.job.description");
     if (d != null && d.startsWith(PREFIX)) {
       descriptions.add(d);
@@ -46,7 +53,7 @@ public final class TrainingJobs extends SparkListener implements AutoCloseable {
   @Override
   public void onTaskEnd(SparkListenerTaskEnd end) {
     TaskEndReason reason = end.reason();
-    if (!(reason instanceof org.apache.spark.Success$)) {
+    if (stages.contains(end.stageId()) && !(reason instanceof org.apache.spark.Success$)) {
       failedTasks.incrementAndGet();
     }
   }
