@@ -4,6 +4,7 @@ import io.sparkps.core.checkpoint.CheckpointFiles;
 import io.sparkps.core.checkpoint.CheckpointLayout;
 import io.sparkps.core.checkpoint.CheckpointPolicy;
 import io.sparkps.core.checkpoint.Manifest;
+import io.sparkps.core.clock.Effects;
 import io.sparkps.core.clock.RunClock;
 import io.sparkps.core.clock.RunFailedException;
 import io.sparkps.core.config.PsConfig;
@@ -58,6 +59,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -66,7 +68,9 @@ import org.slf4j.LoggerFactory;
  * The scheduler: registry of servers with heartbeat-based death detection, the table catalogue,
  * the versioned routing table (pushed to subscribed clients on every change), and named barriers.
  * Runs in the Spark driver, or anywhere for tests. Thread-safe: all state is guarded by one lock,
- * held briefly and never across I/O.
+ * held briefly. Under it only state changes and decisions are made: the futures to complete and
+ * the messages to send are collected in an {@link Effects} and run after the lock is released, and
+ * every reply or send checks that the lock is not held ({@link #io}). Time comes from the ticker.
  */
 public final class PsScheduler implements AutoCloseable {
 
@@ -101,6 +105,10 @@ public final class PsScheduler implements AutoCloseable {
   private boolean recoverAgain;
   /** Failed recoveries in a row, for the retry backoff. Guarded by lock. */
   private int recoveryRetries;
+
+  /** Replies, sends and closes so far, and those made under the lock (a bug, see {@link #io}); for tests. */
+  final AtomicLong ioCalls = new AtomicLong();
+  final AtomicLong ioUnderLock = new AtomicLong();
 
   private record ServerWaiter(int count, CompletableFuture<RoutingTable> future) {}
 
@@ -188,9 +196,11 @@ public final class PsScheduler implements AutoCloseable {
     for (int id : silent) {
       declareDead(id, "no heartbeat for more than " + config.heartbeatTimeout());
     }
+    Effects effects = new Effects(lock);
     synchronized (lock) {
-      runs.failSilentWorkers(ticker.read(), config.heartbeatTimeout());
+      runs.failSilentWorkers(ticker.read(), config.heartbeatTimeout(), effects);
     }
+    effects.run();
     return silent;
   }
 
@@ -223,14 +233,16 @@ public final class PsScheduler implements AutoCloseable {
 
   void registerServer(Connection c, long requestId, RegisterServerMessage m) {
     ServerInfo info;
+    Effects effects = new Effects(lock);
     synchronized (lock) {
       info = servers.register(m.host(), m.port(), c, ticker.read());
       c.attach(info.id());
-      bumpVersion();
-      completeServerWaiters();
+      bumpVersion(effects);
+      completeServerWaiters(effects);
     }
+    effects.run();
     LOG.info("Server {} registered at {}", info.id(), info.address());
-    c.reply(requestId, new RegisteredMessage(info.id()));
+    reply(c, requestId, new RegisteredMessage(info.id()));
     recoverLostShards();  // shards orphaned while no server was alive find an owner now
   }
 
@@ -251,11 +263,11 @@ public final class PsScheduler implements AutoCloseable {
       subscribers.add(c);
       current = routing;
     }
-    c.reply(requestId, new RoutingMessage(current));
+    reply(c, requestId, new RoutingMessage(current));
   }
 
   void getRouting(Connection c, long requestId) {
-    c.reply(requestId, new RoutingMessage(routing()));
+    reply(c, requestId, new RoutingMessage(routing()));
   }
 
   void barrier(Connection c, long requestId, BarrierMessage m) {
@@ -264,18 +276,13 @@ public final class PsScheduler implements AutoCloseable {
       released = barriers.arrive(m.name(), m.parties(), c, requestId);
     }
     for (Barriers.Waiter w : released) {
-      w.connection().reply(w.requestId(), new OkMessage());
+      reply(w.connection(), w.requestId(), new OkMessage());
     }
   }
 
   void createTable(Connection c, long requestId, TableSpec spec) {
-    createTable(spec, 0, shard -> "").whenComplete((now, err) -> {
-      if (err != null) {
-        c.replyFailure(requestId, err);
-      } else {
-        c.reply(requestId, new RoutingMessage(now));
-      }
-    });
+    createTable(spec, 0, shard -> "").whenComplete((now, err) -> answer(c, requestId, err,
+        now == null ? null : new RoutingMessage(now)));
   }
 
   /**
@@ -321,11 +328,13 @@ public final class PsScheduler implements AutoCloseable {
             + ErrorMapping.messageOf(err));
       }
       RoutingTable now;
+      Effects effects = new Effects(lock);
       synchronized (lock) {
         pendingTables.remove(spec.name());
         tables.put(spec.name(), route);
-        now = bumpVersion();
+        now = bumpVersion(effects);
       }
+      effects.run();
       LOG.info("Created {} on servers {}", spec, java.util.Arrays.toString(owners));
       return now;
     });
@@ -334,14 +343,16 @@ public final class PsScheduler implements AutoCloseable {
   void dropTable(Connection c, long requestId, DropTableMessage m) {
     TableRoute route;
     RoutingTable now;
+    Effects effects = new Effects(lock);
     synchronized (lock) {
       route = tables.remove(m.name());
       if (route == null) {
         throw new PsRemoteException(ErrorCode.UNKNOWN_TABLE, "no table to drop: name=" + m.name());
       }
-      now = bumpVersion();
+      now = bumpVersion(effects);
     }
-    dropShards(route).whenComplete((v, err) -> c.reply(requestId, new RoutingMessage(now)));
+    effects.run();
+    dropShards(route).whenComplete((v, err) -> reply(c, requestId, new RoutingMessage(now)));
   }
 
   void registerWorker(Connection c, long requestId, RegisterWorkerMessage m) {
@@ -360,31 +371,35 @@ public final class PsScheduler implements AutoCloseable {
         try {
           registerWorker(c, requestId, m);
         } catch (RuntimeException e) {
-          c.replyFailure(requestId, e);
+          answer(c, requestId, e, null);
         }
       });
       return;
     }
-    c.reply(requestId, reply);
+    reply(c, requestId, reply);
   }
 
   void clock(Connection c, long requestId, ClockMessage m) {
     CompletableFuture<Long> gate;
+    Effects effects = new Effects(lock);
     synchronized (lock) {
       RunClock run = runs.run(m.runId());
       if (m.clock() > run.maxClock() && checkpointDue(m.clock())) {
-        startCheckpoint(List.of(), run, m.clock());
+        startCheckpoint(List.of(), run, m.clock(), effects);
       }
-      gate = run.advance(m.worker(), m.clock(), ticker.read());
+      gate = run.advance(m.worker(), m.clock(), ticker.read(), effects);
     }
+    effects.run();  // opens the gates of the workers this clock released
     gate.whenComplete((min, err) -> answer(c, requestId, err, new CountMessage(min == null ? -1 : min)));
   }
 
   void runBarrier(Connection c, long requestId, RunBarrierMessage m) {
     CompletableFuture<Void> done;
+    Effects effects = new Effects(lock);
     synchronized (lock) {
-      done = runs.run(m.runId()).barrier(m.worker(), ticker.read());
+      done = runs.run(m.runId()).barrier(m.worker(), ticker.read(), effects);
     }
+    effects.run();
     done.whenComplete((v, err) -> answer(c, requestId, err, new OkMessage()));
   }
 
@@ -395,43 +410,74 @@ public final class PsScheduler implements AutoCloseable {
   }
 
   void finishWorker(Connection c, long requestId, FinishWorkerMessage m) {
+    Effects effects = new Effects(lock);
     synchronized (lock) {
-      runs.finish(c, m.runId(), m.worker(), ticker.read());
+      runs.finish(c, m.runId(), m.worker(), ticker.read(), effects);
       if (runs.run(m.runId()).state() == RunClock.State.FINISHED && checkpointDue(0)) {
-        startCheckpoint(List.of(), null, 0);  // a finished run's tables: the next run starts from here
+        startCheckpoint(List.of(), null, 0, effects);  // a finished run's tables: the next run starts from here
       }
     }
-    c.reply(requestId, new OkMessage());
+    effects.run();
+    reply(c, requestId, new OkMessage());
   }
 
   void abortRun(Connection c, long requestId, AbortRunMessage m) {
+    Effects effects = new Effects(lock);
     synchronized (lock) {
       RunClock run = runs.run(m.runId());
       if (m.worker() < 0 || run.isActive(m.worker())) {
-        run.fail("aborted: " + m.reason());
+        run.fail("aborted: " + m.reason(), effects);
       } else {
         LOG.debug("Ignoring abort of run {} from worker {}, no longer registered: {}", run.name(), m.worker(),
             m.reason());
       }
     }
-    c.reply(requestId, new OkMessage());
+    effects.run();
+    reply(c, requestId, new OkMessage());
   }
 
-  private static void answer(Connection c, long requestId, Throwable err, Message ok) {
+  /** Answers with {@code ok}, or with the error when {@code err} is set. */
+  private void answer(Connection c, long requestId, Throwable err, Message ok) {
     if (err == null) {
-      c.reply(requestId, ok);
+      reply(c, requestId, ok);
     } else {
+      io("a failure reply");
       c.replyFailure(requestId, err);
     }
   }
 
+  private void reply(Connection c, long requestId, Message m) {
+    io("a reply");
+    c.reply(requestId, m);
+  }
+
+  /**
+   * Every reply, send and close passes here: none may happen while this thread holds the lock
+   * (it would block every other request behind one connection). A violation is a bug: it is
+   * logged and counted (tests assert none), and the I/O still happens so no peer is left waiting.
+   */
+  private void io(String what) {
+    ioCalls.incrementAndGet();
+    if (Thread.holdsLock(lock)) {
+      ioUnderLock.incrementAndGet();
+      LOG.error("Bug: {} while holding the scheduler's lock", what, new IllegalStateException("I/O under the lock"));
+    }
+  }
+
+  /** Whether the calling thread holds the scheduler's lock; for tests. */
+  boolean holdsLock() {
+    return Thread.holdsLock(lock);
+  }
+
   void connectionClosed(Connection c) {
     Object id = c.attachment();
+    Effects effects = new Effects(lock);
     synchronized (lock) {
       subscribers.remove(c);
       barriers.forget(c);
-      runs.connectionClosed(c);
+      runs.connectionClosed(c, effects);
     }
+    effects.run();
     if (id instanceof Integer serverId && !closed.get()) {
       declareDead(serverId, "its connection to the scheduler closed");
     }
@@ -463,6 +509,9 @@ public final class PsScheduler implements AutoCloseable {
    * usable) if a server or worker fails meanwhile or the file system refuses.
    */
   public CompletableFuture<Manifest> checkpoint(String... tableNames) {
+    CompletableFuture<?> busy;
+    CompletableFuture<Manifest> started;
+    Effects effects = new Effects(lock);
     synchronized (lock) {
       if (checkpointer.policy().isEmpty()) {
         return CompletableFuture.failedFuture(new IllegalStateException("no checkpoint directory configured; "
@@ -474,12 +523,12 @@ public final class PsScheduler implements AutoCloseable {
               "cannot checkpoint table " + name + ": no such table (tables: " + tables.keySet() + ")"));
         }
       }
-      if (checkpointInProgress != null || recovering != null) {
-        CompletableFuture<?> busy = checkpointInProgress != null ? checkpointInProgress : recovering;
-        return busy.handle((v, err) -> null).thenCompose(v -> checkpoint(tableNames));
-      }
-      return startCheckpoint(List.of(tableNames), null, 0);
+      busy = checkpointInProgress != null ? checkpointInProgress : recovering;
+      started = busy != null ? null : startCheckpoint(List.of(tableNames), null, 0, effects);
     }
+    effects.run();
+    // Chained after unlocking: a busy future completed meanwhile runs the retry on this thread.
+    return busy != null ? busy.handle((v, err) -> null).thenCompose(v -> checkpoint(tableNames)) : started;
   }
 
   /**
@@ -535,30 +584,33 @@ public final class PsScheduler implements AutoCloseable {
    * Starts a checkpoint: holds every running run at its next boundary ({@code run} at
    * {@code clock}), and once all are held, has the servers write. Holds lock.
    */
-  private CompletableFuture<Manifest> startCheckpoint(List<String> names, RunClock run, long clock) {
+  private CompletableFuture<Manifest> startCheckpoint(List<String> names, RunClock run, long clock,
+      Effects effects) {
     CompletableFuture<Manifest> result = new CompletableFuture<>();
     checkpointInProgress = result;
     List<RunClock> held = runs.inState(RunClock.State.RUNNING);
     List<CompletableFuture<Manifest.RunCut>> cuts = new ArrayList<>();
     for (RunClock r : held) {
       long at = r == run ? clock : r.maxClock() + 1;
-      cuts.add(r.holdAt(at).thenApply(c -> new Manifest.RunCut(r.name(), r.id(), c)));
+      cuts.add(r.holdAt(at, effects).thenApply(c -> new Manifest.RunCut(r.name(), r.id(), c)));
     }
-    long started = System.nanoTime();
+    long started = ticker.read();
     CompletableFuture.allOf(cuts.toArray(new CompletableFuture<?>[0]))
         .thenComposeAsync(v -> writeCheckpoint(names, cuts.stream().map(CompletableFuture::join).toList()), background)
         .whenComplete((manifest, err) -> {
+          Effects released = new Effects(lock);
           synchronized (lock) {
             long now = ticker.read();
-            held.forEach(r -> r.releaseHold(now));
+            held.forEach(r -> r.releaseHold(now, released));
             checkpointInProgress = null;
           }
+          released.run();
           if (err != null) {
             LOG.warn("Checkpoint failed; earlier checkpoints stay usable: {}", ErrorMapping.messageOf(err));
             result.completeExceptionally(ErrorMapping.unwrap(err));
           } else {
             LOG.info("Checkpoint {} written: {} tables, {} bytes, runs {}, in {} ms", manifest.id(),
-                manifest.tables().size(), manifest.bytes(), manifest.runs(), (System.nanoTime() - started) / 1_000_000);
+                manifest.tables().size(), manifest.bytes(), manifest.runs(), (ticker.read() - started) / 1_000_000);
             result.complete(manifest);
           }
         });
@@ -597,7 +649,7 @@ public final class PsScheduler implements AutoCloseable {
         config.clockTimeout())));
     return CompletableFuture.allOf(writes.toArray(new CompletableFuture<?>[0])).thenApplyAsync(v -> {
       long bytes = writes.stream().mapToLong(w -> ((CountMessage) w.join()).count()).sum();
-      Manifest manifest = new Manifest(a.id(), System.currentTimeMillis(), routingVersion, bytes, cuts, entries);
+      Manifest manifest = new Manifest(a.id(), ticker.wallMillis(), routingVersion, bytes, cuts, entries);
       try {
         checkpointer.complete(a, manifest);
       } catch (IOException e) {
@@ -627,6 +679,7 @@ public final class PsScheduler implements AutoCloseable {
     CompletableFuture<Void> done;
     List<FenceRunMessage> fences;
     int[] fenced;
+    Effects effects = new Effects(lock);
     synchronized (lock) {
       if (closed.get()) {
         return;
@@ -649,12 +702,13 @@ public final class PsScheduler implements AutoCloseable {
       // A shard that starts empty lost every push before the cut, so the runs replay from 0:
       // restored shards drop the replays up to the cut by their marks, surviving ones all of them.
       boolean anyEmpty = moves.stream().anyMatch(mv -> mv.source().isEmpty());
-      fences = rollBackRuns(anyEmpty ? Optional.empty() : ckpt);
+      fences = rollBackRuns(anyEmpty ? Optional.empty() : ckpt, effects);
       fenced = alive;
       recovering = new CompletableFuture<>();
       done = recovering;
     }
-    long started = System.nanoTime();
+    effects.run();  // fails the waiters of the rolled-back runs
+    long started = ticker.read();
     long empty = moves.stream().filter(mv -> mv.source().isEmpty()).count();
     LOG.info("Recovering {} shards: {} from checkpoint {}, {} empty{}", moves.size(), moves.size() - empty,
         ckpt.map(Checkpointer.Latest::dir).orElse("(none)"), empty,
@@ -693,6 +747,8 @@ public final class PsScheduler implements AutoCloseable {
       boolean again;
       int moved = 0;
       int failed = 0;
+      List<Throwable> errors = created.stream().map(f -> f.handle((m, e) -> e).join()).toList();
+      Effects published = new Effects(lock);
       synchronized (lock) {
         Map<String, int[]> owners = new HashMap<>();
         for (int i = 0; i < moves.size(); i++) {
@@ -701,7 +757,7 @@ public final class PsScheduler implements AutoCloseable {
           if (current == null || current.tableId() != mv.route().tableId()) {
             continue;  // dropped meanwhile
           }
-          Throwable error = created.get(i).handle((m, e) -> e).join();
+          Throwable error = errors.get(i);
           if (error != null) {
             LOG.error("Moving shard {} of table {} to server {} failed; it is retried", mv.shard(),
                 mv.route().spec().name(), mv.owner(), ErrorMapping.unwrap(error));
@@ -713,7 +769,7 @@ public final class PsScheduler implements AutoCloseable {
         }
         owners.forEach((name, o) -> tables.put(name, new TableRoute(tables.get(name).tableId(),
             tables.get(name).spec(), o)));
-        bumpVersion();
+        bumpVersion(published);
         recovering = null;
         again = recoverAgain;
         recoverAgain = false;
@@ -723,7 +779,8 @@ public final class PsScheduler implements AutoCloseable {
           recoveryRetries = 0;
         }
       }
-      LOG.info("Recovered {} of {} shards in {} ms", moved, moves.size(), (System.nanoTime() - started) / 1_000_000);
+      published.run();
+      LOG.info("Recovered {} of {} shards in {} ms", moved, moves.size(), (ticker.read() - started) / 1_000_000);
       done.complete(null);
       if (again) {
         recoverLostShards();
@@ -764,11 +821,12 @@ public final class PsScheduler implements AutoCloseable {
    * checkpoint, or for a run it does not hold); returns the fences that keep pushes from before
    * the rollback out. Holds lock.
    */
-  private List<FenceRunMessage> rollBackRuns(Optional<Checkpointer.Latest> ckpt) {
+  private List<FenceRunMessage> rollBackRuns(Optional<Checkpointer.Latest> ckpt, Effects effects) {
     List<FenceRunMessage> fences = new ArrayList<>();
     for (RunClock run : runs.inState(RunClock.State.RUNNING, RunClock.State.FAILED)) {
       long resume = ckpt.flatMap(c -> c.manifest().run(run.id())).map(Manifest.RunCut::clock).orElse(0L);
-      run.fail("a parameter server was lost; its shards are restored and the run resumes from clock " + resume);
+      run.fail("a parameter server was lost; its shards are restored and the run resumes from clock " + resume,
+          effects);
       run.rollBack(resume);
       fences.add(new FenceRunMessage(run.id(), run.epoch()));
       LOG.info("Run {} rolled back to clock {} (epoch {})", run.name(), resume, run.epoch());
@@ -799,6 +857,7 @@ public final class PsScheduler implements AutoCloseable {
       return CompletableFuture.failedFuture(new PsRemoteException(ErrorCode.SERVER_DEAD,
           "server " + serverId + " is not connected"));
     }
+    io("a request to server " + serverId);
     return conn.request(m, timeout);
   }
 
@@ -822,13 +881,15 @@ public final class PsScheduler implements AutoCloseable {
 
   private void declareDead(int serverId, String why) {
     Connection conn;
+    Effects effects = new Effects(lock);
     synchronized (lock) {
       if (!servers.markDead(serverId)) {
         return;
       }
       conn = servers.connection(serverId);
-      bumpVersion();
+      bumpVersion(effects);
     }
+    effects.run();
     boolean leaving = stopping.get() || closed.get();
     if (leaving) {
       LOG.info("Server {} left: the deployment is stopping ({})", serverId, why);
@@ -838,6 +899,7 @@ public final class PsScheduler implements AutoCloseable {
           + "checkpoint, and running training runs roll back to it", serverId, why);
     }
     if (conn != null) {
+      io("closing server " + serverId + "'s connection");
       conn.close();
     }
     if (!leaving) {
@@ -845,21 +907,29 @@ public final class PsScheduler implements AutoCloseable {
     }
   }
 
-  /** Rebuilds the routing table under a new version and sends it to every subscriber. Holds lock. */
-  private RoutingTable bumpVersion() {
+  /**
+   * Rebuilds the routing table under a new version; {@code effects} sends it to every subscriber.
+   * Holds lock.
+   */
+  private RoutingTable bumpVersion(Effects effects) {
     routing = new RoutingTable(routing.version() + 1, servers.infos(), new ArrayList<>(tables.values()));
     RoutingUpdateMessage update = new RoutingUpdateMessage(routing);
-    for (Connection s : subscribers) {
-      s.sendOneWay(update);
+    for (Connection s : List.copyOf(subscribers)) {
+      effects.add(() -> {
+        io("a routing update");
+        s.sendOneWay(update);
+      });
     }
     return routing;
   }
 
-  private void completeServerWaiters() {
+  /** Hands the waiters for enough live servers to {@code effects}. Holds lock. */
+  private void completeServerWaiters(Effects effects) {
     int alive = servers.aliveIds().length;
+    RoutingTable now = routing;
     serverWaiters.removeIf(w -> {
       if (alive >= w.count()) {
-        w.future().complete(routing);
+        effects.complete(w.future(), now);
         return true;
       }
       return false;
@@ -876,19 +946,22 @@ public final class PsScheduler implements AutoCloseable {
     background.shutdownNow();
     listener.close();
     List<Connection> conns;
+    Effects effects = new Effects(lock);
     synchronized (lock) {
       conns = servers.connections();
-      serverWaiters.forEach(w -> w.future().completeExceptionally(
+      serverWaiters.forEach(w -> effects.fail(w.future(),
           new IllegalStateException("scheduler closed before " + w.count() + " servers registered")));
       serverWaiters.clear();
       // Whoever waits on a checkpoint or a recovery gets an answer instead of its timeout.
       if (checkpointInProgress != null) {
-        checkpointInProgress.completeExceptionally(new IllegalStateException("scheduler closed during a checkpoint"));
+        effects.fail(checkpointInProgress, new IllegalStateException("scheduler closed during a checkpoint"));
       }
       if (recovering != null) {
-        recovering.complete(null);
+        effects.complete(recovering, null);
       }
     }
+    effects.run();
+    io("closing the servers' connections");
     conns.forEach(Connection::close);
     transport.close();
     LOG.info("Parameter-server scheduler stopped");

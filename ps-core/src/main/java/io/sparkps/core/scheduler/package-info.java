@@ -4,8 +4,10 @@
  * owns the table catalogue and the versioned routing table it pushes to subscribed clients, and
  * runs named barriers.
  *
- * <p>Threading: requests arrive on I/O threads; all state sits behind one lock held briefly and
- * never across I/O. Waiting (table creation, barriers) is done by answering the request later,
- * never by blocking a thread.
+ * <p>Threading: requests arrive on I/O threads; all state sits behind one lock held briefly.
+ * Under it only state changes and decisions are made: futures to complete and messages to send are
+ * collected in an {@link io.sparkps.core.clock.Effects} and run after unlocking. Waiting (table
+ * creation, barriers, clock gates) is done by answering the request later, never by blocking a
+ * thread.
  */
 package io.sparkps.core.scheduler;
