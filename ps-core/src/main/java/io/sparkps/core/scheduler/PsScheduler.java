@@ -33,7 +33,6 @@ import io.sparkps.core.protocol.RegisterServerMessage;
 import io.sparkps.core.protocol.RegisterWorkerMessage;
 import io.sparkps.core.protocol.RegisteredMessage;
 import io.sparkps.core.protocol.RoutingMessage;
-import io.sparkps.core.protocol.RoutingUpdateMessage;
 import io.sparkps.core.protocol.RunBarrierMessage;
 import io.sparkps.core.protocol.WorkerHeartbeatMessage;
 import io.sparkps.core.protocol.WorkerRegisteredMessage;
@@ -91,12 +90,11 @@ public final class PsScheduler implements AutoCloseable {
   private final ServerRegistry servers = new ServerRegistry();
   private final Map<String, TableRoute> tables = new LinkedHashMap<>();
   private final Set<String> pendingTables = new HashSet<>();
-  private final Set<Connection> subscribers = new HashSet<>();
+  private final RoutingPublisher routing = new RoutingPublisher(this::io);
   private final Barriers barriers = new Barriers();
   private final List<ServerWaiter> serverWaiters = new ArrayList<>();
   private final TrainingRuns runs = new TrainingRuns();
   private int nextTableId = 1;
-  private RoutingTable routing = RoutingTable.empty();
   private final Checkpointer checkpointer = new Checkpointer();
   /** Checkpoint writing, restores and recovery bookkeeping: file I/O kept off I/O threads and the lock. */
   private final ExecutorService background;
@@ -165,7 +163,7 @@ public final class PsScheduler implements AutoCloseable {
   /** The current routing table. */
   public RoutingTable routing() {
     synchronized (lock) {
-      return routing;
+      return routing.current();
     }
   }
 
@@ -174,7 +172,7 @@ public final class PsScheduler implements AutoCloseable {
     synchronized (lock) {
       CompletableFuture<RoutingTable> f = new CompletableFuture<>();
       if (servers.aliveIds().length >= count) {
-        f.complete(routing);
+        f.complete(routing.current());
       } else {
         serverWaiters.add(new ServerWaiter(count, f));
       }
@@ -260,8 +258,7 @@ public final class PsScheduler implements AutoCloseable {
   void subscribe(Connection c, long requestId) {
     RoutingTable current;
     synchronized (lock) {
-      subscribers.add(c);
-      current = routing;
+      current = routing.subscribe(c);
     }
     reply(c, requestId, new RoutingMessage(current));
   }
@@ -473,7 +470,7 @@ public final class PsScheduler implements AutoCloseable {
     Object id = c.attachment();
     Effects effects = new Effects(lock);
     synchronized (lock) {
-      subscribers.remove(c);
+      routing.unsubscribe(c);
       barriers.forget(c);
       runs.connectionClosed(c, effects);
     }
@@ -632,7 +629,7 @@ public final class PsScheduler implements AutoCloseable {
     Map<Integer, Set<Integer>> tablesByServer = new LinkedHashMap<>();
     long routingVersion;
     synchronized (lock) {
-      routingVersion = routing.version();
+      routingVersion = routing.current().version();
       for (TableRoute route : tables.values()) {
         if (!names.isEmpty() && !names.contains(route.spec().name())) {
           continue;
@@ -907,26 +904,15 @@ public final class PsScheduler implements AutoCloseable {
     }
   }
 
-  /**
-   * Rebuilds the routing table under a new version; {@code effects} sends it to every subscriber.
-   * Holds lock.
-   */
+  /** Publishes the servers and tables as the next routing version; {@code effects} sends it. Holds lock. */
   private RoutingTable bumpVersion(Effects effects) {
-    routing = new RoutingTable(routing.version() + 1, servers.infos(), new ArrayList<>(tables.values()));
-    RoutingUpdateMessage update = new RoutingUpdateMessage(routing);
-    for (Connection s : List.copyOf(subscribers)) {
-      effects.add(() -> {
-        io("a routing update");
-        s.sendOneWay(update);
-      });
-    }
-    return routing;
+    return routing.publish(servers.infos(), tables.values(), effects);
   }
 
   /** Hands the waiters for enough live servers to {@code effects}. Holds lock. */
   private void completeServerWaiters(Effects effects) {
     int alive = servers.aliveIds().length;
-    RoutingTable now = routing;
+    RoutingTable now = routing.current();
     serverWaiters.removeIf(w -> {
       if (alive >= w.count()) {
         effects.complete(w.future(), now);
