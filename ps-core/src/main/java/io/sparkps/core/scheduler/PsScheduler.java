@@ -39,7 +39,6 @@ import io.sparkps.core.protocol.WorkerRegisteredMessage;
 import io.sparkps.core.transport.Connection;
 import io.sparkps.core.transport.PsTransportContext;
 import io.sparkps.core.transport.TransportServer;
-import io.sparkps.core.update.Updaters;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -88,13 +87,11 @@ public final class PsScheduler implements AutoCloseable {
 
   private final Object lock = new Object();
   private final ServerRegistry servers = new ServerRegistry();
-  private final Map<String, TableRoute> tables = new LinkedHashMap<>();
-  private final Set<String> pendingTables = new HashSet<>();
+  private final TableCatalog tables = new TableCatalog();
   private final RoutingPublisher routing = new RoutingPublisher(this::io);
   private final Barriers barriers = new Barriers();
   private final List<ServerWaiter> serverWaiters = new ArrayList<>();
   private final TrainingRuns runs = new TrainingRuns();
-  private int nextTableId = 1;
   private final Checkpointer checkpointer = new Checkpointer();
   /** Checkpoint writing, restores and recovery bookkeeping: file I/O kept off I/O threads and the lock. */
   private final ExecutorService background;
@@ -290,12 +287,8 @@ public final class PsScheduler implements AutoCloseable {
     int tableId;
     int[] owners;
     synchronized (lock) {
-      if (tables.containsKey(spec.name()) || pendingTables.contains(spec.name())) {
-        return CompletableFuture.failedFuture(new PsRemoteException(ErrorCode.DUPLICATE_TABLE,
-            "a table with this name exists: name=" + spec.name() + "; drop it first or pick another name"));
-      }
       try {
-        checkUpdater(spec);
+        tables.checkNew(spec);
       } catch (PsRemoteException e) {
         return CompletableFuture.failedFuture(e);
       }
@@ -306,8 +299,7 @@ public final class PsScheduler implements AutoCloseable {
       }
       owners = shards > 0 ? ShardPlacement.roundRobin(alive, shards)
           : ShardPlacement.shardOwners(spec, alive, config.shardThreads());
-      tableId = nextTableId++;
-      pendingTables.add(spec.name());
+      tableId = tables.reserve(spec.name());
     }
     TableRoute route = new TableRoute(tableId, spec, owners);
     List<CompletableFuture<Message>> created = new ArrayList<>();
@@ -317,7 +309,7 @@ public final class PsScheduler implements AutoCloseable {
     return CompletableFuture.allOf(created.toArray(new CompletableFuture<?>[0])).handle((v, err) -> {
       if (err != null) {
         synchronized (lock) {
-          pendingTables.remove(spec.name());
+          tables.abandoned(spec.name());
         }
         dropShards(route);
         LOG.warn("Creating table {} failed: {}", spec.name(), ErrorMapping.messageOf(err));
@@ -327,8 +319,7 @@ public final class PsScheduler implements AutoCloseable {
       RoutingTable now;
       Effects effects = new Effects(lock);
       synchronized (lock) {
-        pendingTables.remove(spec.name());
-        tables.put(spec.name(), route);
+        tables.created(route);
         now = bumpVersion(effects);
       }
       effects.run();
@@ -515,9 +506,9 @@ public final class PsScheduler implements AutoCloseable {
             + "set spark.ps.checkpoint.dir (or SparkContext.setCheckpointDir), or call configureCheckpoints"));
       }
       for (String name : tableNames) {
-        if (!tables.containsKey(name)) {
+        if (!tables.contains(name)) {
           return CompletableFuture.failedFuture(new PsRemoteException(ErrorCode.UNKNOWN_TABLE,
-              "cannot checkpoint table " + name + ": no such table (tables: " + tables.keySet() + ")"));
+              "cannot checkpoint table " + name + ": no such table (tables: " + tables.names() + ")"));
         }
       }
       busy = checkpointInProgress != null ? checkpointInProgress : recovering;
@@ -549,7 +540,7 @@ public final class PsScheduler implements AutoCloseable {
       Manifest manifest = found.manifest();
       synchronized (lock) {
         for (Manifest.TableEntry t : manifest.tables()) {
-          if (tables.containsKey(t.name())) {
+          if (tables.contains(t.name())) {
             throw new PsRemoteException(ErrorCode.DUPLICATE_TABLE, "cannot restore table " + t.name()
                 + " from " + found.dir() + ": a table with this name exists; drop it first");
           }
@@ -630,7 +621,7 @@ public final class PsScheduler implements AutoCloseable {
     long routingVersion;
     synchronized (lock) {
       routingVersion = routing.current().version();
-      for (TableRoute route : tables.values()) {
+      for (TableRoute route : tables.routes()) {
         if (!names.isEmpty() && !names.contains(route.spec().name())) {
           continue;
         }
@@ -686,7 +677,7 @@ public final class PsScheduler implements AutoCloseable {
         return;
       }
       int[] alive = servers.aliveIds();
-      ShardPlacement.Plan plan = ShardPlacement.moves(tables.values(), alive, servers::isAlive, ckpt);
+      ShardPlacement.Plan plan = ShardPlacement.moves(tables.routes(), alive, servers::isAlive, ckpt);
       moves.addAll(plan.moves());
       int orphans = plan.orphans();
       if (orphans > 0) {
@@ -764,8 +755,7 @@ public final class PsScheduler implements AutoCloseable {
           owners.computeIfAbsent(current.spec().name(), k -> current.shardOwners())[mv.shard()] = mv.owner();
           moved++;
         }
-        owners.forEach((name, o) -> tables.put(name, new TableRoute(tables.get(name).tableId(),
-            tables.get(name).spec(), o)));
+        owners.forEach(tables::moveShards);
         bumpVersion(published);
         recovering = null;
         again = recoverAgain;
@@ -833,14 +823,6 @@ public final class PsScheduler implements AutoCloseable {
 
   // ---- internals ----
 
-  private static void checkUpdater(TableSpec spec) {
-    try {
-      Updaters.create(spec.updater());
-    } catch (IllegalArgumentException e) {
-      throw new PsRemoteException(ErrorCode.UNKNOWN_UPDATER, e.getMessage());
-    }
-  }
-
   private CompletableFuture<Message> send(int serverId, Message m) {
     return send(serverId, m, config.requestTimeout());
   }
@@ -906,7 +888,7 @@ public final class PsScheduler implements AutoCloseable {
 
   /** Publishes the servers and tables as the next routing version; {@code effects} sends it. Holds lock. */
   private RoutingTable bumpVersion(Effects effects) {
-    return routing.publish(servers.infos(), tables.values(), effects);
+    return routing.publish(servers.infos(), tables.routes(), effects);
   }
 
   /** Hands the waiters for enough live servers to {@code effects}. Holds lock. */
