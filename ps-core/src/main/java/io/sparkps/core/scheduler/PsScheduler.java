@@ -6,7 +6,6 @@ import io.sparkps.core.checkpoint.CheckpointPolicy;
 import io.sparkps.core.checkpoint.Manifest;
 import io.sparkps.core.clock.Effects;
 import io.sparkps.core.clock.RunClock;
-import io.sparkps.core.clock.RunFailedException;
 import io.sparkps.core.config.PsConfig;
 import io.sparkps.core.config.TableSpec;
 import io.sparkps.core.config.Ticker;
@@ -16,14 +15,12 @@ import io.sparkps.core.partition.TableRoute;
 import io.sparkps.core.protocol.AbortRunMessage;
 import io.sparkps.core.protocol.BarrierMessage;
 import io.sparkps.core.protocol.CheckpointShardsMessage;
-import io.sparkps.core.protocol.ClearMessage;
 import io.sparkps.core.protocol.ClockMessage;
 import io.sparkps.core.protocol.CountMessage;
 import io.sparkps.core.protocol.DropShardMessage;
 import io.sparkps.core.protocol.DropTableMessage;
 import io.sparkps.core.protocol.ErrorCode;
 import io.sparkps.core.protocol.ErrorMapping;
-import io.sparkps.core.protocol.FenceRunMessage;
 import io.sparkps.core.protocol.FinishWorkerMessage;
 import io.sparkps.core.protocol.HeartbeatMessage;
 import io.sparkps.core.protocol.Message;
@@ -42,7 +39,6 @@ import io.sparkps.core.transport.TransportServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -53,7 +49,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -73,8 +68,6 @@ import org.slf4j.LoggerFactory;
 public final class PsScheduler implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(PsScheduler.class);
-  /** Retries of failed shard moves in a row before waiting for the next server to come or go. */
-  static final int MAX_RECOVERY_RETRIES = 8;
 
   private final PsConfig config;
   private final Ticker ticker;
@@ -95,11 +88,8 @@ public final class PsScheduler implements AutoCloseable {
   private final Checkpointer checkpointer = new Checkpointer();
   /** Checkpoint writing, restores and recovery bookkeeping: file I/O kept off I/O threads and the lock. */
   private final ExecutorService background;
+  private final ShardRecovery recovery;
   private CompletableFuture<Manifest> checkpointInProgress;
-  private CompletableFuture<Void> recovering;
-  private boolean recoverAgain;
-  /** Failed recoveries in a row, for the retry backoff. Guarded by lock. */
-  private int recoveryRetries;
 
   /** Replies, sends and closes so far, and those made under the lock (a bug, see {@link #io}); for tests. */
   final AtomicLong ioCalls = new AtomicLong();
@@ -121,6 +111,8 @@ public final class PsScheduler implements AutoCloseable {
       t.setDaemon(true);
       return t;
     });
+    this.recovery = new ShardRecovery(lock, config, ticker, timer, closed, servers, tables, runs, checkpointer,
+        this::bumpVersion, this::send);
     try {
       this.listener = transport.createServer(config.host(), port, new SchedulerHandler(this));
     } catch (IOException | RuntimeException e) {
@@ -238,7 +230,7 @@ public final class PsScheduler implements AutoCloseable {
     effects.run();
     LOG.info("Server {} registered at {}", info.id(), info.address());
     reply(c, requestId, new RegisteredMessage(info.id()));
-    recoverLostShards();  // shards orphaned while no server was alive find an owner now
+    recovery.recover();  // shards orphaned while no server was alive find an owner now
   }
 
   /** Records a server's heartbeat; false when the server is unknown or was declared dead. */
@@ -350,7 +342,7 @@ public final class PsScheduler implements AutoCloseable {
       // While shards are being recovered, workers wait: they must resume from the rolled-back
       // clock against restored shards. While a checkpoint is cut, a new run waits: its pushes
       // would land inside the cut.
-      wait = recovering != null ? recovering
+      wait = recovery.inProgress() != null ? recovery.inProgress()
           : checkpointInProgress != null && !runs.exists(m.run()) ? checkpointInProgress : null;
       reply = wait == null ? runs.register(c, m, ticker.read()) : null;
     }
@@ -511,7 +503,7 @@ public final class PsScheduler implements AutoCloseable {
               "cannot checkpoint table " + name + ": no such table (tables: " + tables.names() + ")"));
         }
       }
-      busy = checkpointInProgress != null ? checkpointInProgress : recovering;
+      busy = checkpointInProgress != null ? checkpointInProgress : recovery.inProgress();
       started = busy != null ? null : startCheckpoint(List.of(tableNames), null, 0, effects);
     }
     effects.run();
@@ -565,7 +557,7 @@ public final class PsScheduler implements AutoCloseable {
   private boolean checkpointDue(long clock) {
     CheckpointPolicy p = checkpointer.policy().orElse(null);
     return p != null && p.automatic() && clock % p.everyClocks() == 0 && checkpointInProgress == null
-        && recovering == null && !tables.isEmpty();
+        && recovery.inProgress() == null && !tables.isEmpty();
   }
 
   /**
@@ -653,174 +645,6 @@ public final class PsScheduler implements AutoCloseable {
     }, background);
   }
 
-  /**
-   * Moves the shards of dead servers to live ones, restoring each from the latest checkpoint when
-   * that checkpoint holds the shard's table with the same layout (otherwise the shard starts
-   * empty), and rolls unfinished training runs back: to the checkpoint's cut when every moved
-   * shard is restored from it, to clock 0 when any starts empty. Workers re-register and replay
-   * from there; exactly-once marks keep restored and surviving shards from applying a replay
-   * twice. Registrations wait until it is done.
-   */
-  private void recoverLostShards() {
-    List<ShardPlacement.Move> moves = new ArrayList<>();
-    Optional<Checkpointer.Latest> ckpt = checkpointer.latest();
-    CompletableFuture<Void> done;
-    List<FenceRunMessage> fences;
-    int[] fenced;
-    Effects effects = new Effects(lock);
-    synchronized (lock) {
-      if (closed.get()) {
-        return;
-      }
-      if (recovering != null) {
-        recoverAgain = true;
-        return;
-      }
-      int[] alive = servers.aliveIds();
-      ShardPlacement.Plan plan = ShardPlacement.moves(tables.routes(), alive, servers::isAlive, ckpt);
-      moves.addAll(plan.moves());
-      int orphans = plan.orphans();
-      if (orphans > 0) {
-        LOG.error("{} shards have no live server to move to; they wait for a new server to register", orphans);
-      }
-      if (moves.isEmpty()) {
-        recoveryRetries = 0;
-        return;
-      }
-      // A shard that starts empty lost every push before the cut, so the runs replay from 0:
-      // restored shards drop the replays up to the cut by their marks, surviving ones all of them.
-      boolean anyEmpty = moves.stream().anyMatch(mv -> mv.source().isEmpty());
-      fences = rollBackRuns(anyEmpty ? Optional.empty() : ckpt, effects);
-      fenced = alive;
-      recovering = new CompletableFuture<>();
-      done = recovering;
-    }
-    effects.run();  // fails the waiters of the rolled-back runs
-    long started = ticker.read();
-    long empty = moves.stream().filter(mv -> mv.source().isEmpty()).count();
-    LOG.info("Recovering {} shards: {} from checkpoint {}, {} empty{}", moves.size(), moves.size() - empty,
-        ckpt.map(Checkpointer.Latest::dir).orElse("(none)"), empty,
-        empty > 0 ? " (no checkpoint of their table: unfinished runs replay from clock 0)" : "");
-    // Fence first: once a restored shard exists, no push from before the rollback may reach it.
-    // A moved shard is created only after its new owner confirmed every fence; a server that
-    // missed one receives nothing, and the move is retried.
-    Map<Integer, CompletableFuture<Void>> fencedBy = new HashMap<>();
-    for (int server : fenced) {
-      List<CompletableFuture<Message>> sent = new ArrayList<>();
-      for (FenceRunMessage f : fences) {
-        sent.add(send(server, f));
-      }
-      CompletableFuture<Void> all = CompletableFuture.allOf(sent.toArray(new CompletableFuture<?>[0]));
-      all.whenComplete((v, err) -> {
-        if (err != null) {
-          LOG.warn("Server {} did not confirm the run fences; it receives no moved shard this round", server,
-              ErrorMapping.unwrap(err));
-        }
-      });
-      fencedBy.put(server, all);
-    }
-    List<CompletableFuture<Message>> created = new ArrayList<>();
-    for (ShardPlacement.Move mv : moves) {
-      CompletableFuture<Message> c = fencedBy.getOrDefault(mv.owner(), CompletableFuture.completedFuture(null))
-          .thenCompose(ok -> send(mv.owner(), ShardPlacement.createShard(mv.route(), mv.shard(), mv.source()),
-              config.clockTimeout()));
-      if (mv.source().isEmpty()) {
-        // No checkpoint: the shard starts empty even if a persisted file of it reopened, since
-        // its push marks are gone and the run replays from clock 0.
-        c = c.thenCompose(ok -> send(mv.owner(), new ClearMessage(mv.route().tableId(), mv.shard())));
-      }
-      created.add(c);
-    }
-    CompletableFuture.allOf(created.toArray(new CompletableFuture<?>[0])).whenComplete((v, err) -> {
-      boolean again;
-      int moved = 0;
-      int failed = 0;
-      List<Throwable> errors = created.stream().map(f -> f.handle((m, e) -> e).join()).toList();
-      Effects published = new Effects(lock);
-      synchronized (lock) {
-        Map<String, int[]> owners = new HashMap<>();
-        for (int i = 0; i < moves.size(); i++) {
-          ShardPlacement.Move mv = moves.get(i);
-          TableRoute current = tables.get(mv.route().spec().name());
-          if (current == null || current.tableId() != mv.route().tableId()) {
-            continue;  // dropped meanwhile
-          }
-          Throwable error = errors.get(i);
-          if (error != null) {
-            LOG.error("Moving shard {} of table {} to server {} failed; it is retried", mv.shard(),
-                mv.route().spec().name(), mv.owner(), ErrorMapping.unwrap(error));
-            failed++;
-            continue;
-          }
-          owners.computeIfAbsent(current.spec().name(), k -> current.shardOwners())[mv.shard()] = mv.owner();
-          moved++;
-        }
-        owners.forEach(tables::moveShards);
-        bumpVersion(published);
-        recovering = null;
-        again = recoverAgain;
-        recoverAgain = false;
-        if (failed > 0) {
-          scheduleRecoveryRetry();
-        } else {
-          recoveryRetries = 0;
-        }
-      }
-      published.run();
-      LOG.info("Recovered {} of {} shards in {} ms", moved, moves.size(), (ticker.read() - started) / 1_000_000);
-      done.complete(null);
-      if (again) {
-        recoverLostShards();
-      }
-    });
-  }
-
-  /**
-   * Plans another recovery after a failed move: after heartbeatInterval, doubling with each
-   * failure up to heartbeatTimeout, at most {@link #MAX_RECOVERY_RETRIES} times in a row. After
-   * that the shards wait for the next server to register or die, which recovers again. Holds
-   * lock.
-   */
-  private void scheduleRecoveryRetry() {
-    if (closed.get()) {
-      return;
-    }
-    if (recoveryRetries >= MAX_RECOVERY_RETRIES) {
-      LOG.error("Giving up moving lost shards after {} retries; they move when a server registers or is lost",
-          recoveryRetries);
-      recoveryRetries = 0;
-      return;
-    }
-    long base = config.heartbeatInterval().toNanos();
-    long delay = Math.min(config.heartbeatTimeout().toNanos(), base << Math.min(recoveryRetries, 20));
-    recoveryRetries++;
-    LOG.warn("Retrying the failed shard moves in {} ms (retry {} of {})", delay / 1_000_000, recoveryRetries,
-        MAX_RECOVERY_RETRIES);
-    try {
-      timer.schedule(this::recoverLostShards, delay, TimeUnit.NANOSECONDS);
-    } catch (RejectedExecutionException e) {
-      LOG.debug("Not retrying shard moves: the scheduler is closing", e);
-    }
-  }
-
-  /**
-   * Fails unfinished runs and moves their workers back to the checkpoint's cut (0 without a
-   * checkpoint, or for a run it does not hold); returns the fences that keep pushes from before
-   * the rollback out. Holds lock.
-   */
-  private List<FenceRunMessage> rollBackRuns(Optional<Checkpointer.Latest> ckpt, Effects effects) {
-    List<FenceRunMessage> fences = new ArrayList<>();
-    for (RunClock run : runs.inState(RunClock.State.RUNNING, RunClock.State.FAILED)) {
-      long resume = ckpt.flatMap(c -> c.manifest().run(run.id())).map(Manifest.RunCut::clock).orElse(0L);
-      run.fail("a parameter server was lost; its shards are restored and the run resumes from clock " + resume,
-          effects);
-      run.rollBack(resume);
-      fences.add(new FenceRunMessage(run.id(), run.epoch()));
-      LOG.info("Run {} rolled back to clock {} (epoch {})", run.name(), resume, run.epoch());
-    }
-    return fences;
-  }
-
   // ---- internals ----
 
   private CompletableFuture<Message> send(int serverId, Message m) {
@@ -882,7 +706,7 @@ public final class PsScheduler implements AutoCloseable {
       conn.close();
     }
     if (!leaving) {
-      recoverLostShards();
+      recovery.recover();
     }
   }
 
@@ -924,9 +748,7 @@ public final class PsScheduler implements AutoCloseable {
       if (checkpointInProgress != null) {
         effects.fail(checkpointInProgress, new IllegalStateException("scheduler closed during a checkpoint"));
       }
-      if (recovering != null) {
-        effects.complete(recovering, null);
-      }
+      recovery.close(effects);
     }
     effects.run();
     io("closing the servers' connections");
