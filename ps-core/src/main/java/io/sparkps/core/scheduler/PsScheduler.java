@@ -1,7 +1,5 @@
 package io.sparkps.core.scheduler;
 
-import io.sparkps.core.checkpoint.CheckpointFiles;
-import io.sparkps.core.checkpoint.CheckpointLayout;
 import io.sparkps.core.checkpoint.CheckpointPolicy;
 import io.sparkps.core.checkpoint.Manifest;
 import io.sparkps.core.clock.Effects;
@@ -14,7 +12,6 @@ import io.sparkps.core.partition.ServerInfo;
 import io.sparkps.core.partition.TableRoute;
 import io.sparkps.core.protocol.AbortRunMessage;
 import io.sparkps.core.protocol.BarrierMessage;
-import io.sparkps.core.protocol.CheckpointShardsMessage;
 import io.sparkps.core.protocol.ClockMessage;
 import io.sparkps.core.protocol.CountMessage;
 import io.sparkps.core.protocol.DropShardMessage;
@@ -37,13 +34,9 @@ import io.sparkps.core.transport.Connection;
 import io.sparkps.core.transport.PsTransportContext;
 import io.sparkps.core.transport.TransportServer;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -89,7 +82,7 @@ public final class PsScheduler implements AutoCloseable {
   /** Checkpoint writing, restores and recovery bookkeeping: file I/O kept off I/O threads and the lock. */
   private final ExecutorService background;
   private final ShardRecovery recovery;
-  private CompletableFuture<Manifest> checkpointInProgress;
+  private final CheckpointCoordinator checkpoints;
 
   /** Replies, sends and closes so far, and those made under the lock (a bug, see {@link #io}); for tests. */
   final AtomicLong ioCalls = new AtomicLong();
@@ -113,6 +106,8 @@ public final class PsScheduler implements AutoCloseable {
     });
     this.recovery = new ShardRecovery(lock, config, ticker, timer, closed, servers, tables, runs, checkpointer,
         this::bumpVersion, this::send);
+    this.checkpoints = new CheckpointCoordinator(lock, config, ticker, background, tables, runs, routing, checkpointer,
+        recovery, this::send, this::createTable);
     try {
       this.listener = transport.createServer(config.host(), port, new SchedulerHandler(this));
     } catch (IOException | RuntimeException e) {
@@ -343,7 +338,7 @@ public final class PsScheduler implements AutoCloseable {
       // clock against restored shards. While a checkpoint is cut, a new run waits: its pushes
       // would land inside the cut.
       wait = recovery.inProgress() != null ? recovery.inProgress()
-          : checkpointInProgress != null && !runs.exists(m.run()) ? checkpointInProgress : null;
+          : checkpoints.inProgress() != null && !runs.exists(m.run()) ? checkpoints.inProgress() : null;
       reply = wait == null ? runs.register(c, m, ticker.read()) : null;
     }
     if (wait != null) {
@@ -364,8 +359,8 @@ public final class PsScheduler implements AutoCloseable {
     Effects effects = new Effects(lock);
     synchronized (lock) {
       RunClock run = runs.run(m.runId());
-      if (m.clock() > run.maxClock() && checkpointDue(m.clock())) {
-        startCheckpoint(List.of(), run, m.clock(), effects);
+      if (m.clock() > run.maxClock() && checkpoints.due(m.clock())) {
+        checkpoints.start(List.of(), run, m.clock(), effects);
       }
       gate = run.advance(m.worker(), m.clock(), ticker.read(), effects);
     }
@@ -393,8 +388,8 @@ public final class PsScheduler implements AutoCloseable {
     Effects effects = new Effects(lock);
     synchronized (lock) {
       runs.finish(c, m.runId(), m.worker(), ticker.read(), effects);
-      if (runs.run(m.runId()).state() == RunClock.State.FINISHED && checkpointDue(0)) {
-        startCheckpoint(List.of(), null, 0, effects);  // a finished run's tables: the next run starts from here
+      if (runs.run(m.runId()).state() == RunClock.State.FINISHED && checkpoints.due(0)) {
+        checkpoints.start(List.of(), null, 0, effects);  // a finished run's tables: the next run starts from here
       }
     }
     effects.run();
@@ -463,186 +458,40 @@ public final class PsScheduler implements AutoCloseable {
     }
   }
 
-  // ---- checkpoints and recovery ----
+  // ---- checkpoints (CheckpointCoordinator) ----
 
   /** Sets where checkpoints go and how often they are taken automatically. */
   public void configureCheckpoints(CheckpointPolicy policy) {
-    checkpointer.configure(Objects.requireNonNull(policy, "policy"));
-    LOG.info("Checkpoints under {}{}", policy.dir(), policy.automatic()
-        ? " every " + policy.everyClocks() + " clocks and at the end of each run" : " on demand");
+    checkpoints.configure(policy);
   }
 
   public Optional<CheckpointPolicy> checkpointPolicy() {
-    return checkpointer.policy();
+    return checkpoints.policy();
   }
 
   /** The checkpoint recovery rolls lost shards back to: the newest taken or restored. */
   public Optional<Manifest> latestCheckpoint() {
-    return checkpointer.latest().map(Checkpointer.Latest::manifest);
+    return checkpoints.latest();
   }
 
   /**
    * Takes a checkpoint of the named tables (none named: all tables) as a consistent cut: each
-   * running training run is held at its next clock boundary (every worker has reported it, none
-   * pushes beyond it), the servers write their shards in parallel, the manifest is written last,
-   * then the runs continue. Completes with the manifest; fails (leaving earlier checkpoints
-   * usable) if a server or worker fails meanwhile or the file system refuses.
+   * running training run is held at its next clock boundary, the servers write their shards in
+   * parallel, the manifest is written last, then the runs continue. Completes with the manifest;
+   * fails (leaving earlier checkpoints usable) if a server or worker fails meanwhile or the file
+   * system refuses.
    */
   public CompletableFuture<Manifest> checkpoint(String... tableNames) {
-    CompletableFuture<?> busy;
-    CompletableFuture<Manifest> started;
-    Effects effects = new Effects(lock);
-    synchronized (lock) {
-      if (checkpointer.policy().isEmpty()) {
-        return CompletableFuture.failedFuture(new IllegalStateException("no checkpoint directory configured; "
-            + "set spark.ps.checkpoint.dir (or SparkContext.setCheckpointDir), or call configureCheckpoints"));
-      }
-      for (String name : tableNames) {
-        if (!tables.contains(name)) {
-          return CompletableFuture.failedFuture(new PsRemoteException(ErrorCode.UNKNOWN_TABLE,
-              "cannot checkpoint table " + name + ": no such table (tables: " + tables.names() + ")"));
-        }
-      }
-      busy = checkpointInProgress != null ? checkpointInProgress : recovery.inProgress();
-      started = busy != null ? null : startCheckpoint(List.of(tableNames), null, 0, effects);
-    }
-    effects.run();
-    // Chained after unlocking: a busy future completed meanwhile runs the retry on this thread.
-    return busy != null ? busy.handle((v, err) -> null).thenCompose(v -> checkpoint(tableNames)) : started;
+    return checkpoints.checkpoint(tableNames);
   }
 
   /**
    * Loads a checkpoint into this (new) deployment: {@code path} is a checkpoint directory or a
-   * checkpoint root (its newest complete checkpoint is used). Each table is created with the
-   * checkpoint's shard count and its shards are read by the servers that host them. Tables with
-   * the same names must not exist. Completes with the checkpoint's manifest.
+   * checkpoint root (its newest complete checkpoint is used). Tables with the same names must not
+   * exist. Completes with the checkpoint's manifest.
    */
   public CompletableFuture<Manifest> restore(String path) {
-    return CompletableFuture.supplyAsync(() -> {
-      try {
-        CheckpointFiles files = CheckpointFiles.forPath(path);
-        String dir = CheckpointLayout.resolve(files, path).orElseThrow(() ->
-            new IllegalArgumentException("no complete checkpoint at or under " + path
-                + " (a checkpoint is a ckpt-NNNNNNNN directory holding a MANIFEST)"));
-        return new Checkpointer.Latest(dir, CheckpointLayout.readManifest(files, dir));
-      } catch (IOException e) {
-        throw new UncheckedIOException("reading checkpoint " + path + ": " + e.getMessage(), e);
-      }
-    }, background).thenCompose(found -> {
-      Manifest manifest = found.manifest();
-      synchronized (lock) {
-        for (Manifest.TableEntry t : manifest.tables()) {
-          if (tables.contains(t.name())) {
-            throw new PsRemoteException(ErrorCode.DUPLICATE_TABLE, "cannot restore table " + t.name()
-                + " from " + found.dir() + ": a table with this name exists; drop it first");
-          }
-        }
-      }
-      CheckpointFiles files = CheckpointFiles.forPath(found.dir());
-      List<CompletableFuture<RoutingTable>> created = new ArrayList<>();
-      for (Manifest.TableEntry t : manifest.tables()) {
-        created.add(createTable(t.spec(), t.shards(),
-            shard -> CheckpointLayout.shardFile(files, found.dir(), t.tableId(), shard)));
-      }
-      return CompletableFuture.allOf(created.toArray(new CompletableFuture<?>[0])).thenApply(v -> {
-        checkpointer.restored(found.dir(), manifest);
-        LOG.info("Restored {} tables from checkpoint {} ({} bytes)", manifest.tables().size(), found.dir(),
-            manifest.bytes());
-        return manifest;
-      });
-    });
-  }
-
-  /** Whether a clock boundary (0 = a run's end) calls for an automatic checkpoint. Holds lock. */
-  private boolean checkpointDue(long clock) {
-    CheckpointPolicy p = checkpointer.policy().orElse(null);
-    return p != null && p.automatic() && clock % p.everyClocks() == 0 && checkpointInProgress == null
-        && recovery.inProgress() == null && !tables.isEmpty();
-  }
-
-  /**
-   * Starts a checkpoint: holds every running run at its next boundary ({@code run} at
-   * {@code clock}), and once all are held, has the servers write. Holds lock.
-   */
-  private CompletableFuture<Manifest> startCheckpoint(List<String> names, RunClock run, long clock,
-      Effects effects) {
-    CompletableFuture<Manifest> result = new CompletableFuture<>();
-    checkpointInProgress = result;
-    List<RunClock> held = runs.inState(RunClock.State.RUNNING);
-    List<CompletableFuture<Manifest.RunCut>> cuts = new ArrayList<>();
-    for (RunClock r : held) {
-      long at = r == run ? clock : r.maxClock() + 1;
-      cuts.add(r.holdAt(at, effects).thenApply(c -> new Manifest.RunCut(r.name(), r.id(), c)));
-    }
-    long started = ticker.read();
-    CompletableFuture.allOf(cuts.toArray(new CompletableFuture<?>[0]))
-        .thenComposeAsync(v -> writeCheckpoint(names, cuts.stream().map(CompletableFuture::join).toList()), background)
-        .whenComplete((manifest, err) -> {
-          Effects released = new Effects(lock);
-          synchronized (lock) {
-            long now = ticker.read();
-            held.forEach(r -> r.releaseHold(now, released));
-            checkpointInProgress = null;
-          }
-          released.run();
-          if (err != null) {
-            LOG.warn("Checkpoint failed; earlier checkpoints stay usable: {}", ErrorMapping.messageOf(err));
-            result.completeExceptionally(ErrorMapping.unwrap(err));
-          } else {
-            LOG.info("Checkpoint {} written: {} tables, {} bytes, runs {}, in {} ms", manifest.id(),
-                manifest.tables().size(), manifest.bytes(), manifest.runs(), (ticker.read() - started) / 1_000_000);
-            result.complete(manifest);
-          }
-        });
-    return result;
-  }
-
-  /** Has every server write its shards of the tables, then writes the manifest. Runs on background. */
-  private CompletableFuture<Manifest> writeCheckpoint(List<String> names, List<Manifest.RunCut> cuts) {
-    Checkpointer.Allocated a;
-    try {
-      a = checkpointer.allocate();
-    } catch (IOException e) {
-      LOG.error("Cannot list the checkpoint directory {}", checkpointer.policy().map(CheckpointPolicy::dir)
-          .orElse("(none)"), e);
-      return CompletableFuture.failedFuture(new PsRemoteException(ErrorCode.CHECKPOINT_FAILED,
-          "cannot list the checkpoint directory: " + e.getMessage(), e));
-    }
-    List<Manifest.TableEntry> entries = new ArrayList<>();
-    Map<Integer, Set<Integer>> tablesByServer = new LinkedHashMap<>();
-    long routingVersion;
-    synchronized (lock) {
-      routingVersion = routing.current().version();
-      for (TableRoute route : tables.routes()) {
-        if (!names.isEmpty() && !names.contains(route.spec().name())) {
-          continue;
-        }
-        entries.add(new Manifest.TableEntry(route.spec().name(), route.tableId(), route.numShards(), route.spec()));
-        for (int owner : route.shardOwners()) {
-          tablesByServer.computeIfAbsent(owner, k -> new HashSet<>()).add(route.tableId());
-        }
-      }
-    }
-    List<CompletableFuture<Message>> writes = new ArrayList<>();
-    tablesByServer.forEach((server, ids) -> writes.add(send(server,
-        new CheckpointShardsMessage(a.dir(), ids.stream().mapToInt(Integer::intValue).toArray()),
-        config.clockTimeout())));
-    return CompletableFuture.allOf(writes.toArray(new CompletableFuture<?>[0])).thenApplyAsync(v -> {
-      long bytes = writes.stream().mapToLong(w -> ((CountMessage) w.join()).count()).sum();
-      Manifest manifest = new Manifest(a.id(), ticker.wallMillis(), routingVersion, bytes, cuts, entries);
-      try {
-        checkpointer.complete(a, manifest);
-      } catch (IOException e) {
-        LOG.error("Writing the manifest of checkpoint {} failed", a.dir(), e);
-        throw new PsRemoteException(ErrorCode.CHECKPOINT_FAILED, "writing the manifest of " + a.dir() + " failed: "
-            + e.getMessage(), e);
-      }
-      return manifest;
-    }, background).whenCompleteAsync((m, err) -> {
-      if (err != null) {
-        checkpointer.abandon(a);
-      }
-    }, background);
+    return checkpoints.restore(path);
   }
 
   // ---- internals ----
@@ -745,9 +594,7 @@ public final class PsScheduler implements AutoCloseable {
           new IllegalStateException("scheduler closed before " + w.count() + " servers registered")));
       serverWaiters.clear();
       // Whoever waits on a checkpoint or a recovery gets an answer instead of its timeout.
-      if (checkpointInProgress != null) {
-        effects.fail(checkpointInProgress, new IllegalStateException("scheduler closed during a checkpoint"));
-      }
+      checkpoints.close(effects);
       recovery.close(effects);
     }
     effects.run();
