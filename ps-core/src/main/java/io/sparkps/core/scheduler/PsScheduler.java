@@ -14,7 +14,6 @@ import io.sparkps.core.protocol.AbortRunMessage;
 import io.sparkps.core.protocol.BarrierMessage;
 import io.sparkps.core.protocol.ClockMessage;
 import io.sparkps.core.protocol.CountMessage;
-import io.sparkps.core.protocol.DropShardMessage;
 import io.sparkps.core.protocol.DropTableMessage;
 import io.sparkps.core.protocol.ErrorCode;
 import io.sparkps.core.protocol.ErrorMapping;
@@ -35,7 +34,6 @@ import io.sparkps.core.transport.PsTransportContext;
 import io.sparkps.core.transport.TransportServer;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -72,11 +70,12 @@ public final class PsScheduler implements AutoCloseable {
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private final Object lock = new Object();
-  private final ServerRegistry servers = new ServerRegistry();
+  private final ServerLinks links;
+  /** {@code links}' registry. Guarded by lock. */
+  private final ServerRegistry servers;
   private final TableCatalog tables = new TableCatalog();
   private final RoutingPublisher routing = new RoutingPublisher(this::io);
   private final Barriers barriers = new Barriers();
-  private final List<ServerWaiter> serverWaiters = new ArrayList<>();
   private final TrainingRuns runs = new TrainingRuns();
   private final Checkpointer checkpointer = new Checkpointer();
   /** Checkpoint writing, restores and recovery bookkeeping: file I/O kept off I/O threads and the lock. */
@@ -88,12 +87,12 @@ public final class PsScheduler implements AutoCloseable {
   final AtomicLong ioCalls = new AtomicLong();
   final AtomicLong ioUnderLock = new AtomicLong();
 
-  private record ServerWaiter(int count, CompletableFuture<RoutingTable> future) {}
-
   private PsScheduler(PsConfig config, int port, Ticker ticker) throws IOException {
     this.config = config;
     this.ticker = ticker;
     this.transport = new PsTransportContext(config, "ps-scheduler");
+    this.links = new ServerLinks(lock, config, this::io);
+    this.servers = links.registry();
     this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "ps-scheduler-heartbeat-check");
       t.setDaemon(true);
@@ -105,9 +104,9 @@ public final class PsScheduler implements AutoCloseable {
       return t;
     });
     this.recovery = new ShardRecovery(lock, config, ticker, timer, closed, servers, tables, runs, checkpointer,
-        this::bumpVersion, this::send);
+        this::bumpVersion, links::send);
     this.checkpoints = new CheckpointCoordinator(lock, config, ticker, background, tables, runs, routing, checkpointer,
-        recovery, this::send, this::createTable);
+        recovery, links::send, this::createTable);
     try {
       this.listener = transport.createServer(config.host(), port, new SchedulerHandler(this));
     } catch (IOException | RuntimeException e) {
@@ -154,13 +153,7 @@ public final class PsScheduler implements AutoCloseable {
   /** Completes with the routing table once at least {@code count} servers are alive. */
   public CompletableFuture<RoutingTable> awaitServers(int count) {
     synchronized (lock) {
-      CompletableFuture<RoutingTable> f = new CompletableFuture<>();
-      if (servers.aliveIds().length >= count) {
-        f.complete(routing.current());
-      } else {
-        serverWaiters.add(new ServerWaiter(count, f));
-      }
-      return f;
+      return links.await(count, routing.current());
     }
   }
 
@@ -220,7 +213,7 @@ public final class PsScheduler implements AutoCloseable {
       info = servers.register(m.host(), m.port(), c, ticker.read());
       c.attach(info.id());
       bumpVersion(effects);
-      completeServerWaiters(effects);
+      links.releaseWaiters(routing.current(), effects);
     }
     effects.run();
     LOG.info("Server {} registered at {}", info.id(), info.address());
@@ -291,14 +284,14 @@ public final class PsScheduler implements AutoCloseable {
     TableRoute route = new TableRoute(tableId, spec, owners);
     List<CompletableFuture<Message>> created = new ArrayList<>();
     for (int shard = 0; shard < owners.length; shard++) {
-      created.add(send(owners[shard], ShardPlacement.createShard(route, shard, source.apply(shard)), config.clockTimeout()));
+      created.add(links.send(owners[shard], ShardPlacement.createShard(route, shard, source.apply(shard)), config.clockTimeout()));
     }
     return CompletableFuture.allOf(created.toArray(new CompletableFuture<?>[0])).handle((v, err) -> {
       if (err != null) {
         synchronized (lock) {
           tables.abandoned(spec.name());
         }
-        dropShards(route);
+        links.dropShards(route);
         LOG.warn("Creating table {} failed: {}", spec.name(), ErrorMapping.messageOf(err));
         throw new PsRemoteException(ErrorMapping.codeOf(err), "creating table " + spec.name() + " failed: "
             + ErrorMapping.messageOf(err));
@@ -327,7 +320,7 @@ public final class PsScheduler implements AutoCloseable {
       now = bumpVersion(effects);
     }
     effects.run();
-    dropShards(route).whenComplete((v, err) -> reply(c, requestId, new RoutingMessage(now)));
+    links.dropShards(route).whenComplete((v, err) -> reply(c, requestId, new RoutingMessage(now)));
   }
 
   void registerWorker(Connection c, long requestId, RegisterWorkerMessage m) {
@@ -496,41 +489,6 @@ public final class PsScheduler implements AutoCloseable {
 
   // ---- internals ----
 
-  private CompletableFuture<Message> send(int serverId, Message m) {
-    return send(serverId, m, config.requestTimeout());
-  }
-
-  private CompletableFuture<Message> send(int serverId, Message m, java.time.Duration timeout) {
-    Connection conn;
-    synchronized (lock) {
-      conn = servers.connection(serverId);
-    }
-    if (conn == null || !conn.isActive()) {
-      return CompletableFuture.failedFuture(new PsRemoteException(ErrorCode.SERVER_DEAD,
-          "server " + serverId + " is not connected"));
-    }
-    io("a request to server " + serverId);
-    return conn.request(m, timeout);
-  }
-
-  private CompletableFuture<Void> dropShards(TableRoute route) {
-    Set<Integer> owners = new HashSet<>();
-    for (int owner : route.shardOwners()) {
-      owners.add(owner);
-    }
-    List<CompletableFuture<Message>> drops = new ArrayList<>();
-    for (int owner : owners) {
-      // A dead owner has nothing left to drop: failures here are logged, not propagated.
-      drops.add(send(owner, new DropShardMessage(route.tableId())).whenComplete((v, err) -> {
-        if (err != null) {
-          LOG.debug("Dropping table {} on server {}: {}", route.spec().name(), owner, err.toString());
-        }
-      }));
-    }
-    return CompletableFuture.allOf(drops.toArray(new CompletableFuture<?>[0]))
-        .handle((v, err) -> null);
-  }
-
   private void declareDead(int serverId, String why) {
     Connection conn;
     Effects effects = new Effects(lock);
@@ -564,19 +522,6 @@ public final class PsScheduler implements AutoCloseable {
     return routing.publish(servers.infos(), tables.routes(), effects);
   }
 
-  /** Hands the waiters for enough live servers to {@code effects}. Holds lock. */
-  private void completeServerWaiters(Effects effects) {
-    int alive = servers.aliveIds().length;
-    RoutingTable now = routing.current();
-    serverWaiters.removeIf(w -> {
-      if (alive >= w.count()) {
-        effects.complete(w.future(), now);
-        return true;
-      }
-      return false;
-    });
-  }
-
   /** Stops accepting requests, closes every connection and the port. Idempotent. */
   @Override
   public void close() {
@@ -590,9 +535,7 @@ public final class PsScheduler implements AutoCloseable {
     Effects effects = new Effects(lock);
     synchronized (lock) {
       conns = servers.connections();
-      serverWaiters.forEach(w -> effects.fail(w.future(),
-          new IllegalStateException("scheduler closed before " + w.count() + " servers registered")));
-      serverWaiters.clear();
+      links.close(effects);
       // Whoever waits on a checkpoint or a recovery gets an answer instead of its timeout.
       checkpoints.close(effects);
       recovery.close(effects);
