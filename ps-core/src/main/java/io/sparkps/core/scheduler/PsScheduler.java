@@ -3,7 +3,6 @@ package io.sparkps.core.scheduler;
 import io.sparkps.core.checkpoint.CheckpointPolicy;
 import io.sparkps.core.checkpoint.Manifest;
 import io.sparkps.core.clock.Effects;
-import io.sparkps.core.clock.RunClock;
 import io.sparkps.core.config.PsConfig;
 import io.sparkps.core.config.TableSpec;
 import io.sparkps.core.config.Ticker;
@@ -13,7 +12,6 @@ import io.sparkps.core.partition.TableRoute;
 import io.sparkps.core.protocol.AbortRunMessage;
 import io.sparkps.core.protocol.BarrierMessage;
 import io.sparkps.core.protocol.ClockMessage;
-import io.sparkps.core.protocol.CountMessage;
 import io.sparkps.core.protocol.DropTableMessage;
 import io.sparkps.core.protocol.ErrorCode;
 import io.sparkps.core.protocol.ErrorMapping;
@@ -28,7 +26,6 @@ import io.sparkps.core.protocol.RegisteredMessage;
 import io.sparkps.core.protocol.RoutingMessage;
 import io.sparkps.core.protocol.RunBarrierMessage;
 import io.sparkps.core.protocol.WorkerHeartbeatMessage;
-import io.sparkps.core.protocol.WorkerRegisteredMessage;
 import io.sparkps.core.transport.Connection;
 import io.sparkps.core.transport.PsTransportContext;
 import io.sparkps.core.transport.TransportServer;
@@ -51,10 +48,12 @@ import org.slf4j.LoggerFactory;
 /**
  * The scheduler: registry of servers with heartbeat-based death detection, the table catalogue,
  * the versioned routing table (pushed to subscribed clients on every change), and named barriers.
+ * A facade over its rooms: {@link ServerLinks}, {@link TableCatalog}, {@link RoutingPublisher},
+ * {@link ClockService}, {@link CheckpointCoordinator}, {@link ShardRecovery}, {@link Barriers}.
  * Runs in the Spark driver, or anywhere for tests. Thread-safe: all state is guarded by one lock,
  * held briefly. Under it only state changes and decisions are made: the futures to complete and
  * the messages to send are collected in an {@link Effects} and run after the lock is released, and
- * every reply or send checks that the lock is not held ({@link #io}). Time comes from the ticker.
+ * every reply or send checks that the lock is not held ({@link Outbox}). Time comes from the ticker.
  */
 public final class PsScheduler implements AutoCloseable {
 
@@ -70,11 +69,15 @@ public final class PsScheduler implements AutoCloseable {
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private final Object lock = new Object();
+  private final Outbox outbox = new Outbox(lock);
+  /** Replies, sends and closes so far, and those made under the lock (a bug, see {@link Outbox}); for tests. */
+  final AtomicLong ioCalls = outbox.calls;
+  final AtomicLong ioUnderLock = outbox.underLock;
   private final ServerLinks links;
   /** {@code links}' registry. Guarded by lock. */
   private final ServerRegistry servers;
   private final TableCatalog tables = new TableCatalog();
-  private final RoutingPublisher routing = new RoutingPublisher(this::io);
+  private final RoutingPublisher routing = new RoutingPublisher(outbox::check);
   private final Barriers barriers = new Barriers();
   private final TrainingRuns runs = new TrainingRuns();
   private final Checkpointer checkpointer = new Checkpointer();
@@ -82,16 +85,13 @@ public final class PsScheduler implements AutoCloseable {
   private final ExecutorService background;
   private final ShardRecovery recovery;
   private final CheckpointCoordinator checkpoints;
-
-  /** Replies, sends and closes so far, and those made under the lock (a bug, see {@link #io}); for tests. */
-  final AtomicLong ioCalls = new AtomicLong();
-  final AtomicLong ioUnderLock = new AtomicLong();
+  private final ClockService clocks;
 
   private PsScheduler(PsConfig config, int port, Ticker ticker) throws IOException {
     this.config = config;
     this.ticker = ticker;
     this.transport = new PsTransportContext(config, "ps-scheduler");
-    this.links = new ServerLinks(lock, config, this::io);
+    this.links = new ServerLinks(lock, config, outbox::check);
     this.servers = links.registry();
     this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "ps-scheduler-heartbeat-check");
@@ -107,6 +107,7 @@ public final class PsScheduler implements AutoCloseable {
         this::bumpVersion, links::send);
     this.checkpoints = new CheckpointCoordinator(lock, config, ticker, background, tables, runs, routing, checkpointer,
         recovery, links::send, this::createTable);
+    this.clocks = new ClockService(lock, ticker, runs, checkpoints, recovery, outbox);
     try {
       this.listener = transport.createServer(config.host(), port, new SchedulerHandler(this));
     } catch (IOException | RuntimeException e) {
@@ -324,112 +325,35 @@ public final class PsScheduler implements AutoCloseable {
   }
 
   void registerWorker(Connection c, long requestId, RegisterWorkerMessage m) {
-    WorkerRegisteredMessage reply;
-    CompletableFuture<?> wait;
-    synchronized (lock) {
-      // While shards are being recovered, workers wait: they must resume from the rolled-back
-      // clock against restored shards. While a checkpoint is cut, a new run waits: its pushes
-      // would land inside the cut.
-      wait = recovery.inProgress() != null ? recovery.inProgress()
-          : checkpoints.inProgress() != null && !runs.exists(m.run()) ? checkpoints.inProgress() : null;
-      reply = wait == null ? runs.register(c, m, ticker.read()) : null;
-    }
-    if (wait != null) {
-      wait.handle((v, err) -> null).thenRun(() -> {
-        try {
-          registerWorker(c, requestId, m);
-        } catch (RuntimeException e) {
-          answer(c, requestId, e, null);
-        }
-      });
-      return;
-    }
-    reply(c, requestId, reply);
+    clocks.registerWorker(c, requestId, m);
   }
 
   void clock(Connection c, long requestId, ClockMessage m) {
-    CompletableFuture<Long> gate;
-    Effects effects = new Effects(lock);
-    synchronized (lock) {
-      RunClock run = runs.run(m.runId());
-      if (m.clock() > run.maxClock() && checkpoints.due(m.clock())) {
-        checkpoints.start(List.of(), run, m.clock(), effects);
-      }
-      gate = run.advance(m.worker(), m.clock(), ticker.read(), effects);
-    }
-    effects.run();  // opens the gates of the workers this clock released
-    gate.whenComplete((min, err) -> answer(c, requestId, err, new CountMessage(min == null ? -1 : min)));
+    clocks.clock(c, requestId, m);
   }
 
   void runBarrier(Connection c, long requestId, RunBarrierMessage m) {
-    CompletableFuture<Void> done;
-    Effects effects = new Effects(lock);
-    synchronized (lock) {
-      done = runs.run(m.runId()).barrier(m.worker(), ticker.read(), effects);
-    }
-    effects.run();
-    done.whenComplete((v, err) -> answer(c, requestId, err, new OkMessage()));
+    clocks.runBarrier(c, requestId, m);
   }
 
   void workerHeartbeat(WorkerHeartbeatMessage m) {
-    synchronized (lock) {
-      runs.heard(m.runId(), m.worker(), ticker.read());
-    }
+    clocks.workerHeartbeat(m);
   }
 
   void finishWorker(Connection c, long requestId, FinishWorkerMessage m) {
-    Effects effects = new Effects(lock);
-    synchronized (lock) {
-      runs.finish(c, m.runId(), m.worker(), ticker.read(), effects);
-      if (runs.run(m.runId()).state() == RunClock.State.FINISHED && checkpoints.due(0)) {
-        checkpoints.start(List.of(), null, 0, effects);  // a finished run's tables: the next run starts from here
-      }
-    }
-    effects.run();
-    reply(c, requestId, new OkMessage());
+    clocks.finishWorker(c, requestId, m);
   }
 
   void abortRun(Connection c, long requestId, AbortRunMessage m) {
-    Effects effects = new Effects(lock);
-    synchronized (lock) {
-      RunClock run = runs.run(m.runId());
-      if (m.worker() < 0 || run.isActive(m.worker())) {
-        run.fail("aborted: " + m.reason(), effects);
-      } else {
-        LOG.debug("Ignoring abort of run {} from worker {}, no longer registered: {}", run.name(), m.worker(),
-            m.reason());
-      }
-    }
-    effects.run();
-    reply(c, requestId, new OkMessage());
-  }
-
-  /** Answers with {@code ok}, or with the error when {@code err} is set. */
-  private void answer(Connection c, long requestId, Throwable err, Message ok) {
-    if (err == null) {
-      reply(c, requestId, ok);
-    } else {
-      io("a failure reply");
-      c.replyFailure(requestId, err);
-    }
+    clocks.abortRun(c, requestId, m);
   }
 
   private void reply(Connection c, long requestId, Message m) {
-    io("a reply");
-    c.reply(requestId, m);
+    outbox.reply(c, requestId, m);
   }
 
-  /**
-   * Every reply, send and close passes here: none may happen while this thread holds the lock
-   * (it would block every other request behind one connection). A violation is a bug: it is
-   * logged and counted (tests assert none), and the I/O still happens so no peer is left waiting.
-   */
-  private void io(String what) {
-    ioCalls.incrementAndGet();
-    if (Thread.holdsLock(lock)) {
-      ioUnderLock.incrementAndGet();
-      LOG.error("Bug: {} while holding the scheduler's lock", what, new IllegalStateException("I/O under the lock"));
-    }
+  private void answer(Connection c, long requestId, Throwable err, Message ok) {
+    outbox.answer(c, requestId, err, ok);
   }
 
   /** Whether the calling thread holds the scheduler's lock; for tests. */
@@ -509,7 +433,7 @@ public final class PsScheduler implements AutoCloseable {
           + "checkpoint, and running training runs roll back to it", serverId, why);
     }
     if (conn != null) {
-      io("closing server " + serverId + "'s connection");
+      outbox.check("closing server " + serverId + "'s connection");
       conn.close();
     }
     if (!leaving) {
@@ -541,7 +465,7 @@ public final class PsScheduler implements AutoCloseable {
       recovery.close(effects);
     }
     effects.run();
-    io("closing the servers' connections");
+    outbox.check("closing the servers' connections");
     conns.forEach(Connection::close);
     transport.close();
     LOG.info("Parameter-server scheduler stopped");
