@@ -13,7 +13,9 @@ import java.util.concurrent.CompletableFuture;
  * The scheduler's state for one training run: each worker's clock, the gate that holds a worker
  * until the slowest is within the staleness bound, the run's barrier, liveness and statistics.
  * Waiting is a future completed when the minimum clock advances: nothing polls or sleeps. Time is
- * passed in by the caller (the scheduler's ticker). Not thread-safe: the scheduler guards it.
+ * passed in by the caller (the scheduler's ticker). A future someone may already wait on is never
+ * completed here: its completion goes into the caller's {@link Effects}, run once the caller's
+ * lock is released. Not thread-safe: the scheduler guards it.
  *
  * <p>Clocks start at 0. A worker calling {@code clock()} reports {@code c + 1} after finishing
  * clock {@code c} and waits until every unfinished worker has reported at least
@@ -56,6 +58,8 @@ public final class RunClock {
   /** Rollbacks so far: pushes carry the epoch their worker registered in. */
   private int epoch;
   private CompletableFuture<Long> cut;
+  /** Whether {@link #cut}'s completion was handed to the caller's effects. */
+  private boolean cutReached;
   private final List<Waiter> held = new ArrayList<>();
 
   public RunClock(String name, long id, int numWorkers, Consistency consistency) {
@@ -121,9 +125,10 @@ public final class RunClock {
   /**
    * Records that {@code worker} finished clock {@code clock - 1} and completes the returned future
    * (with the minimum clock) once the gate opens. Re-reporting a clock already reached (a retried
-   * task replaying) is allowed; skipping ahead is not.
+   * task replaying) is allowed; skipping ahead is not. The gates this opens for other workers, and
+   * a cut it completes, are completed by {@code effects}.
    */
-  public CompletableFuture<Long> advance(int worker, long clock, long now) {
+  public CompletableFuture<Long> advance(int worker, long clock, long now, Effects effects) {
     checkWorker(worker);
     if (state != State.RUNNING || !registered[worker]) {
       return CompletableFuture.failedFuture(notRunning(worker));
@@ -141,13 +146,13 @@ public final class RunClock {
       held.add(new Waiter(worker, required, now, gate));
       parked[worker]++;
     } else if (min >= required) {
-      gate.complete(min);
+      gate = CompletableFuture.completedFuture(min);  // new, nobody waits on it yet
     } else {
       waiters.add(new Waiter(worker, required, now, gate));
       parked[worker]++;
     }
-    release(min, now);
-    completeCutIfReached();
+    release(min, now, effects);
+    completeCutIfReached(effects);
     return gate;
   }
 
@@ -161,19 +166,20 @@ public final class RunClock {
    * @throws IllegalStateException when a cut is already pending, or a worker is already past
    *     {@code clock} (it may be pushing clock {@code clock}'s updates)
    */
-  public CompletableFuture<Long> holdAt(long clock) {
+  public CompletableFuture<Long> holdAt(long clock, Effects effects) {
     requireState(holdClock < 0, "run %s already holds its workers at clock %s", name, holdClock);
     requireState(clock > maxClock(), "run %s cannot cut at clock %s: a worker is at clock %s", name, clock,
         maxClock());
     holdClock = clock;
     cut = new CompletableFuture<>();
+    cutReached = false;
     CompletableFuture<Long> result = cut;
-    completeCutIfReached();
+    completeCutIfReached(effects);
     return result;
   }
 
   /** Lets the workers held at the cut continue (the checkpoint is written or abandoned). */
-  public void releaseHold(long now) {
+  public void releaseHold(long now, Effects effects) {
     if (holdClock < 0) {
       return;
     }
@@ -181,7 +187,7 @@ public final class RunClock {
     cut = null;
     waiters.addAll(held);
     held.clear();
-    release(minClock(), now);
+    release(minClock(), now, effects);
   }
 
   /**
@@ -214,7 +220,7 @@ public final class RunClock {
   }
 
   /** Completes when all workers of the run have arrived (finished workers excepted). */
-  public CompletableFuture<Void> barrier(int worker, long now) {
+  public CompletableFuture<Void> barrier(int worker, long now, Effects effects) {
     checkWorker(worker);
     if (state != State.RUNNING || !registered[worker]) {
       return CompletableFuture.failedFuture(notRunning(worker));
@@ -223,12 +229,12 @@ public final class RunClock {
     CompletableFuture<Void> f = new CompletableFuture<>();
     atBarrier[worker] = true;
     barrierWaiters.add(f);
-    releaseBarrierIfComplete();
+    releaseBarrierIfComplete(effects);
     return f;
   }
 
   /** A worker finished its part of the run normally: it no longer gates the others. */
-  public void finish(int worker, long now) {
+  public void finish(int worker, long now, Effects effects) {
     checkWorker(worker);
     finished[worker] = true;
     registered[worker] = false;
@@ -239,13 +245,13 @@ public final class RunClock {
     if (allDone && state == State.RUNNING) {
       state = State.FINISHED;
     }
-    release(minClock(), now);
-    releaseBarrierIfComplete();
-    completeCutIfReached();
+    release(minClock(), now, effects);
+    releaseBarrierIfComplete(effects);
+    completeCutIfReached(effects);
   }
 
   /** Fails the run: every waiter is released with {@link RunFailedException}; workers must re-register. */
-  public void fail(String reason) {
+  public void fail(String reason, Effects effects) {
     if (state != State.RUNNING) {
       return;
     }
@@ -260,14 +266,14 @@ public final class RunClock {
     waiters.clear();
     held.clear();
     if (cut != null) {
-      cut.completeExceptionally(e);
+      effects.fail(cut, e);
     }
     holdClock = -1;
     cut = null;
     List<CompletableFuture<Void>> atBarrierNow = new ArrayList<>(barrierWaiters);
     barrierWaiters.clear();
-    gated.forEach(w -> w.future.completeExceptionally(e));
-    atBarrierNow.forEach(f -> f.completeExceptionally(e));
+    gated.forEach(w -> effects.fail(w.future, e));
+    atBarrierNow.forEach(f -> effects.fail(f, e));
   }
 
   /** Whether the worker is registered and has not finished: its loss fails the run. */
@@ -317,22 +323,23 @@ public final class RunClock {
     return min;
   }
 
-  private void release(long min, long now) {
+  private void release(long min, long now, Effects effects) {
     while (!waiters.isEmpty() && waiters.peek().requiredMin <= min) {
       Waiter w = waiters.poll();
       blockedNanos[w.worker] += now - w.sinceNanos;
       parked[w.worker]--;
-      w.future.complete(min);
+      effects.complete(w.future, min);
     }
   }
 
-  private void completeCutIfReached() {
-    if (cut != null && !cut.isDone() && (state == State.FINISHED || minClock() >= holdClock)) {
-      cut.complete(holdClock);
+  private void completeCutIfReached(Effects effects) {
+    if (cut != null && !cutReached && (state == State.FINISHED || minClock() >= holdClock)) {
+      cutReached = true;
+      effects.complete(cut, holdClock);
     }
   }
 
-  private void releaseBarrierIfComplete() {
+  private void releaseBarrierIfComplete(Effects effects) {
     for (int w = 0; w < numWorkers; w++) {
       if (!atBarrier[w] && !finished[w]) {
         return;
@@ -341,7 +348,7 @@ public final class RunClock {
     Arrays.fill(atBarrier, false);
     List<CompletableFuture<Void>> released = new ArrayList<>(barrierWaiters);
     barrierWaiters.clear();
-    released.forEach(f -> f.complete(null));
+    released.forEach(f -> effects.complete(f, null));
   }
 
   private void sampleSkew(long now, long min) {

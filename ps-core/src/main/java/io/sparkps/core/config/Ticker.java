@@ -11,7 +11,15 @@ public interface Ticker {
   /** Monotonic nanoseconds; only differences are meaningful. */
   long read();
 
-  /** The one place production code reads the system's monotonic clock. */
+  /**
+   * Wall-clock milliseconds since the epoch, for timestamps people read (a checkpoint's creation
+   * time), never for timeouts. A fake ticker overrides it when a test needs a fixed value.
+   */
+  default long wallMillis() {
+    return System.currentTimeMillis();
+  }
+
+  /** The one place production code reads the system's monotonic clock ({@link #wallMillis} the wall clock). */
   static Ticker systemTicker() {
     return System::nanoTime;
   }

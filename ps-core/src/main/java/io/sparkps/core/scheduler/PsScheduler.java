@@ -1,11 +1,8 @@
 package io.sparkps.core.scheduler;
 
-import io.sparkps.core.checkpoint.CheckpointFiles;
-import io.sparkps.core.checkpoint.CheckpointLayout;
 import io.sparkps.core.checkpoint.CheckpointPolicy;
 import io.sparkps.core.checkpoint.Manifest;
-import io.sparkps.core.clock.RunClock;
-import io.sparkps.core.clock.RunFailedException;
+import io.sparkps.core.clock.Effects;
 import io.sparkps.core.config.PsConfig;
 import io.sparkps.core.config.TableSpec;
 import io.sparkps.core.config.Ticker;
@@ -14,15 +11,10 @@ import io.sparkps.core.partition.ServerInfo;
 import io.sparkps.core.partition.TableRoute;
 import io.sparkps.core.protocol.AbortRunMessage;
 import io.sparkps.core.protocol.BarrierMessage;
-import io.sparkps.core.protocol.CheckpointShardsMessage;
-import io.sparkps.core.protocol.ClearMessage;
 import io.sparkps.core.protocol.ClockMessage;
-import io.sparkps.core.protocol.CountMessage;
-import io.sparkps.core.protocol.DropShardMessage;
 import io.sparkps.core.protocol.DropTableMessage;
 import io.sparkps.core.protocol.ErrorCode;
 import io.sparkps.core.protocol.ErrorMapping;
-import io.sparkps.core.protocol.FenceRunMessage;
 import io.sparkps.core.protocol.FinishWorkerMessage;
 import io.sparkps.core.protocol.HeartbeatMessage;
 import io.sparkps.core.protocol.Message;
@@ -32,32 +24,23 @@ import io.sparkps.core.protocol.RegisterServerMessage;
 import io.sparkps.core.protocol.RegisterWorkerMessage;
 import io.sparkps.core.protocol.RegisteredMessage;
 import io.sparkps.core.protocol.RoutingMessage;
-import io.sparkps.core.protocol.RoutingUpdateMessage;
 import io.sparkps.core.protocol.RunBarrierMessage;
 import io.sparkps.core.protocol.WorkerHeartbeatMessage;
-import io.sparkps.core.protocol.WorkerRegisteredMessage;
 import io.sparkps.core.transport.Connection;
 import io.sparkps.core.transport.PsTransportContext;
 import io.sparkps.core.transport.TransportServer;
-import io.sparkps.core.update.Updaters;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -65,14 +48,16 @@ import org.slf4j.LoggerFactory;
 /**
  * The scheduler: registry of servers with heartbeat-based death detection, the table catalogue,
  * the versioned routing table (pushed to subscribed clients on every change), and named barriers.
+ * A facade over its rooms: {@link ServerLinks}, {@link TableCatalog}, {@link RoutingPublisher},
+ * {@link ClockService}, {@link CheckpointCoordinator}, {@link ShardRecovery}, {@link Barriers}.
  * Runs in the Spark driver, or anywhere for tests. Thread-safe: all state is guarded by one lock,
- * held briefly and never across I/O.
+ * held briefly. Under it only state changes and decisions are made: the futures to complete and
+ * the messages to send are collected in an {@link Effects} and run after the lock is released, and
+ * every reply or send checks that the lock is not held ({@link Outbox}). Time comes from the ticker.
  */
 public final class PsScheduler implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(PsScheduler.class);
-  /** Retries of failed shard moves in a row before waiting for the next server to come or go. */
-  static final int MAX_RECOVERY_RETRIES = 8;
 
   private final PsConfig config;
   private final Ticker ticker;
@@ -84,30 +69,30 @@ public final class PsScheduler implements AutoCloseable {
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private final Object lock = new Object();
-  private final ServerRegistry servers = new ServerRegistry();
-  private final Map<String, TableRoute> tables = new LinkedHashMap<>();
-  private final Set<String> pendingTables = new HashSet<>();
-  private final Set<Connection> subscribers = new HashSet<>();
+  private final Outbox outbox = new Outbox(lock);
+  /** Replies, sends and closes so far, and those made under the lock (a bug, see {@link Outbox}); for tests. */
+  final AtomicLong ioCalls = outbox.calls;
+  final AtomicLong ioUnderLock = outbox.underLock;
+  private final ServerLinks links;
+  /** {@code links}' registry. Guarded by lock. */
+  private final ServerRegistry servers;
+  private final TableCatalog tables = new TableCatalog();
+  private final RoutingPublisher routing = new RoutingPublisher(outbox::check);
   private final Barriers barriers = new Barriers();
-  private final List<ServerWaiter> serverWaiters = new ArrayList<>();
   private final TrainingRuns runs = new TrainingRuns();
-  private int nextTableId = 1;
-  private RoutingTable routing = RoutingTable.empty();
   private final Checkpointer checkpointer = new Checkpointer();
   /** Checkpoint writing, restores and recovery bookkeeping: file I/O kept off I/O threads and the lock. */
   private final ExecutorService background;
-  private CompletableFuture<Manifest> checkpointInProgress;
-  private CompletableFuture<Void> recovering;
-  private boolean recoverAgain;
-  /** Failed recoveries in a row, for the retry backoff. Guarded by lock. */
-  private int recoveryRetries;
-
-  private record ServerWaiter(int count, CompletableFuture<RoutingTable> future) {}
+  private final ShardRecovery recovery;
+  private final CheckpointCoordinator checkpoints;
+  private final ClockService clocks;
 
   private PsScheduler(PsConfig config, int port, Ticker ticker) throws IOException {
     this.config = config;
     this.ticker = ticker;
     this.transport = new PsTransportContext(config, "ps-scheduler");
+    this.links = new ServerLinks(lock, config, outbox::check);
+    this.servers = links.registry();
     this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "ps-scheduler-heartbeat-check");
       t.setDaemon(true);
@@ -118,6 +103,11 @@ public final class PsScheduler implements AutoCloseable {
       t.setDaemon(true);
       return t;
     });
+    this.recovery = new ShardRecovery(lock, config, ticker, timer, closed, servers, tables, runs, checkpointer,
+        this::bumpVersion, links::send);
+    this.checkpoints = new CheckpointCoordinator(lock, config, ticker, background, tables, runs, routing, checkpointer,
+        recovery, links::send, this::createTable);
+    this.clocks = new ClockService(lock, ticker, runs, checkpoints, recovery, outbox);
     try {
       this.listener = transport.createServer(config.host(), port, new SchedulerHandler(this));
     } catch (IOException | RuntimeException e) {
@@ -157,20 +147,14 @@ public final class PsScheduler implements AutoCloseable {
   /** The current routing table. */
   public RoutingTable routing() {
     synchronized (lock) {
-      return routing;
+      return routing.current();
     }
   }
 
   /** Completes with the routing table once at least {@code count} servers are alive. */
   public CompletableFuture<RoutingTable> awaitServers(int count) {
     synchronized (lock) {
-      CompletableFuture<RoutingTable> f = new CompletableFuture<>();
-      if (servers.aliveIds().length >= count) {
-        f.complete(routing);
-      } else {
-        serverWaiters.add(new ServerWaiter(count, f));
-      }
-      return f;
+      return links.await(count, routing.current());
     }
   }
 
@@ -188,9 +172,11 @@ public final class PsScheduler implements AutoCloseable {
     for (int id : silent) {
       declareDead(id, "no heartbeat for more than " + config.heartbeatTimeout());
     }
+    Effects effects = new Effects(lock);
     synchronized (lock) {
-      runs.failSilentWorkers(ticker.read(), config.heartbeatTimeout());
+      runs.failSilentWorkers(ticker.read(), config.heartbeatTimeout(), effects);
     }
+    effects.run();
     return silent;
   }
 
@@ -223,15 +209,17 @@ public final class PsScheduler implements AutoCloseable {
 
   void registerServer(Connection c, long requestId, RegisterServerMessage m) {
     ServerInfo info;
+    Effects effects = new Effects(lock);
     synchronized (lock) {
       info = servers.register(m.host(), m.port(), c, ticker.read());
       c.attach(info.id());
-      bumpVersion();
-      completeServerWaiters();
+      bumpVersion(effects);
+      links.releaseWaiters(routing.current(), effects);
     }
+    effects.run();
     LOG.info("Server {} registered at {}", info.id(), info.address());
-    c.reply(requestId, new RegisteredMessage(info.id()));
-    recoverLostShards();  // shards orphaned while no server was alive find an owner now
+    reply(c, requestId, new RegisteredMessage(info.id()));
+    recovery.recover();  // shards orphaned while no server was alive find an owner now
   }
 
   /** Records a server's heartbeat; false when the server is unknown or was declared dead. */
@@ -248,14 +236,13 @@ public final class PsScheduler implements AutoCloseable {
   void subscribe(Connection c, long requestId) {
     RoutingTable current;
     synchronized (lock) {
-      subscribers.add(c);
-      current = routing;
+      current = routing.subscribe(c);
     }
-    c.reply(requestId, new RoutingMessage(current));
+    reply(c, requestId, new RoutingMessage(current));
   }
 
   void getRouting(Connection c, long requestId) {
-    c.reply(requestId, new RoutingMessage(routing()));
+    reply(c, requestId, new RoutingMessage(routing()));
   }
 
   void barrier(Connection c, long requestId, BarrierMessage m) {
@@ -264,18 +251,13 @@ public final class PsScheduler implements AutoCloseable {
       released = barriers.arrive(m.name(), m.parties(), c, requestId);
     }
     for (Barriers.Waiter w : released) {
-      w.connection().reply(w.requestId(), new OkMessage());
+      reply(w.connection(), w.requestId(), new OkMessage());
     }
   }
 
   void createTable(Connection c, long requestId, TableSpec spec) {
-    createTable(spec, 0, shard -> "").whenComplete((now, err) -> {
-      if (err != null) {
-        c.replyFailure(requestId, err);
-      } else {
-        c.reply(requestId, new RoutingMessage(now));
-      }
-    });
+    createTable(spec, 0, shard -> "").whenComplete((now, err) -> answer(c, requestId, err,
+        now == null ? null : new RoutingMessage(now)));
   }
 
   /**
@@ -286,12 +268,8 @@ public final class PsScheduler implements AutoCloseable {
     int tableId;
     int[] owners;
     synchronized (lock) {
-      if (tables.containsKey(spec.name()) || pendingTables.contains(spec.name())) {
-        return CompletableFuture.failedFuture(new PsRemoteException(ErrorCode.DUPLICATE_TABLE,
-            "a table with this name exists: name=" + spec.name() + "; drop it first or pick another name"));
-      }
       try {
-        checkUpdater(spec);
+        tables.checkNew(spec);
       } catch (PsRemoteException e) {
         return CompletableFuture.failedFuture(e);
       }
@@ -302,30 +280,30 @@ public final class PsScheduler implements AutoCloseable {
       }
       owners = shards > 0 ? ShardPlacement.roundRobin(alive, shards)
           : ShardPlacement.shardOwners(spec, alive, config.shardThreads());
-      tableId = nextTableId++;
-      pendingTables.add(spec.name());
+      tableId = tables.reserve(spec.name());
     }
     TableRoute route = new TableRoute(tableId, spec, owners);
     List<CompletableFuture<Message>> created = new ArrayList<>();
     for (int shard = 0; shard < owners.length; shard++) {
-      created.add(send(owners[shard], ShardPlacement.createShard(route, shard, source.apply(shard)), config.clockTimeout()));
+      created.add(links.send(owners[shard], ShardPlacement.createShard(route, shard, source.apply(shard)), config.clockTimeout()));
     }
     return CompletableFuture.allOf(created.toArray(new CompletableFuture<?>[0])).handle((v, err) -> {
       if (err != null) {
         synchronized (lock) {
-          pendingTables.remove(spec.name());
+          tables.abandoned(spec.name());
         }
-        dropShards(route);
+        links.dropShards(route);
         LOG.warn("Creating table {} failed: {}", spec.name(), ErrorMapping.messageOf(err));
         throw new PsRemoteException(ErrorMapping.codeOf(err), "creating table " + spec.name() + " failed: "
             + ErrorMapping.messageOf(err));
       }
       RoutingTable now;
+      Effects effects = new Effects(lock);
       synchronized (lock) {
-        pendingTables.remove(spec.name());
-        tables.put(spec.name(), route);
-        now = bumpVersion();
+        tables.created(route);
+        now = bumpVersion(effects);
       }
+      effects.run();
       LOG.info("Created {} on servers {}", spec, java.util.Arrays.toString(owners));
       return now;
     });
@@ -334,501 +312,118 @@ public final class PsScheduler implements AutoCloseable {
   void dropTable(Connection c, long requestId, DropTableMessage m) {
     TableRoute route;
     RoutingTable now;
+    Effects effects = new Effects(lock);
     synchronized (lock) {
       route = tables.remove(m.name());
       if (route == null) {
         throw new PsRemoteException(ErrorCode.UNKNOWN_TABLE, "no table to drop: name=" + m.name());
       }
-      now = bumpVersion();
+      now = bumpVersion(effects);
     }
-    dropShards(route).whenComplete((v, err) -> c.reply(requestId, new RoutingMessage(now)));
+    effects.run();
+    links.dropShards(route).whenComplete((v, err) -> reply(c, requestId, new RoutingMessage(now)));
   }
 
   void registerWorker(Connection c, long requestId, RegisterWorkerMessage m) {
-    WorkerRegisteredMessage reply;
-    CompletableFuture<?> wait;
-    synchronized (lock) {
-      // While shards are being recovered, workers wait: they must resume from the rolled-back
-      // clock against restored shards. While a checkpoint is cut, a new run waits: its pushes
-      // would land inside the cut.
-      wait = recovering != null ? recovering
-          : checkpointInProgress != null && !runs.exists(m.run()) ? checkpointInProgress : null;
-      reply = wait == null ? runs.register(c, m, ticker.read()) : null;
-    }
-    if (wait != null) {
-      wait.handle((v, err) -> null).thenRun(() -> {
-        try {
-          registerWorker(c, requestId, m);
-        } catch (RuntimeException e) {
-          c.replyFailure(requestId, e);
-        }
-      });
-      return;
-    }
-    c.reply(requestId, reply);
+    clocks.registerWorker(c, requestId, m);
   }
 
   void clock(Connection c, long requestId, ClockMessage m) {
-    CompletableFuture<Long> gate;
-    synchronized (lock) {
-      RunClock run = runs.run(m.runId());
-      if (m.clock() > run.maxClock() && checkpointDue(m.clock())) {
-        startCheckpoint(List.of(), run, m.clock());
-      }
-      gate = run.advance(m.worker(), m.clock(), ticker.read());
-    }
-    gate.whenComplete((min, err) -> answer(c, requestId, err, new CountMessage(min == null ? -1 : min)));
+    clocks.clock(c, requestId, m);
   }
 
   void runBarrier(Connection c, long requestId, RunBarrierMessage m) {
-    CompletableFuture<Void> done;
-    synchronized (lock) {
-      done = runs.run(m.runId()).barrier(m.worker(), ticker.read());
-    }
-    done.whenComplete((v, err) -> answer(c, requestId, err, new OkMessage()));
+    clocks.runBarrier(c, requestId, m);
   }
 
   void workerHeartbeat(WorkerHeartbeatMessage m) {
-    synchronized (lock) {
-      runs.heard(m.runId(), m.worker(), ticker.read());
-    }
+    clocks.workerHeartbeat(m);
   }
 
   void finishWorker(Connection c, long requestId, FinishWorkerMessage m) {
-    synchronized (lock) {
-      runs.finish(c, m.runId(), m.worker(), ticker.read());
-      if (runs.run(m.runId()).state() == RunClock.State.FINISHED && checkpointDue(0)) {
-        startCheckpoint(List.of(), null, 0);  // a finished run's tables: the next run starts from here
-      }
-    }
-    c.reply(requestId, new OkMessage());
+    clocks.finishWorker(c, requestId, m);
   }
 
   void abortRun(Connection c, long requestId, AbortRunMessage m) {
-    synchronized (lock) {
-      RunClock run = runs.run(m.runId());
-      if (m.worker() < 0 || run.isActive(m.worker())) {
-        run.fail("aborted: " + m.reason());
-      } else {
-        LOG.debug("Ignoring abort of run {} from worker {}, no longer registered: {}", run.name(), m.worker(),
-            m.reason());
-      }
-    }
-    c.reply(requestId, new OkMessage());
+    clocks.abortRun(c, requestId, m);
   }
 
-  private static void answer(Connection c, long requestId, Throwable err, Message ok) {
-    if (err == null) {
-      c.reply(requestId, ok);
-    } else {
-      c.replyFailure(requestId, err);
-    }
+  private void reply(Connection c, long requestId, Message m) {
+    outbox.reply(c, requestId, m);
+  }
+
+  private void answer(Connection c, long requestId, Throwable err, Message ok) {
+    outbox.answer(c, requestId, err, ok);
+  }
+
+  /** Whether the calling thread holds the scheduler's lock; for tests. */
+  boolean holdsLock() {
+    return Thread.holdsLock(lock);
   }
 
   void connectionClosed(Connection c) {
     Object id = c.attachment();
+    Effects effects = new Effects(lock);
     synchronized (lock) {
-      subscribers.remove(c);
+      routing.unsubscribe(c);
       barriers.forget(c);
-      runs.connectionClosed(c);
+      runs.connectionClosed(c, effects);
     }
+    effects.run();
     if (id instanceof Integer serverId && !closed.get()) {
       declareDead(serverId, "its connection to the scheduler closed");
     }
   }
 
-  // ---- checkpoints and recovery ----
+  // ---- checkpoints (CheckpointCoordinator) ----
 
   /** Sets where checkpoints go and how often they are taken automatically. */
   public void configureCheckpoints(CheckpointPolicy policy) {
-    checkpointer.configure(Objects.requireNonNull(policy, "policy"));
-    LOG.info("Checkpoints under {}{}", policy.dir(), policy.automatic()
-        ? " every " + policy.everyClocks() + " clocks and at the end of each run" : " on demand");
+    checkpoints.configure(policy);
   }
 
   public Optional<CheckpointPolicy> checkpointPolicy() {
-    return checkpointer.policy();
+    return checkpoints.policy();
   }
 
   /** The checkpoint recovery rolls lost shards back to: the newest taken or restored. */
   public Optional<Manifest> latestCheckpoint() {
-    return checkpointer.latest().map(Checkpointer.Latest::manifest);
+    return checkpoints.latest();
   }
 
   /**
    * Takes a checkpoint of the named tables (none named: all tables) as a consistent cut: each
-   * running training run is held at its next clock boundary (every worker has reported it, none
-   * pushes beyond it), the servers write their shards in parallel, the manifest is written last,
-   * then the runs continue. Completes with the manifest; fails (leaving earlier checkpoints
-   * usable) if a server or worker fails meanwhile or the file system refuses.
+   * running training run is held at its next clock boundary, the servers write their shards in
+   * parallel, the manifest is written last, then the runs continue. Completes with the manifest;
+   * fails (leaving earlier checkpoints usable) if a server or worker fails meanwhile or the file
+   * system refuses.
    */
   public CompletableFuture<Manifest> checkpoint(String... tableNames) {
-    synchronized (lock) {
-      if (checkpointer.policy().isEmpty()) {
-        return CompletableFuture.failedFuture(new IllegalStateException("no checkpoint directory configured; "
-            + "set spark.ps.checkpoint.dir (or SparkContext.setCheckpointDir), or call configureCheckpoints"));
-      }
-      for (String name : tableNames) {
-        if (!tables.containsKey(name)) {
-          return CompletableFuture.failedFuture(new PsRemoteException(ErrorCode.UNKNOWN_TABLE,
-              "cannot checkpoint table " + name + ": no such table (tables: " + tables.keySet() + ")"));
-        }
-      }
-      if (checkpointInProgress != null || recovering != null) {
-        CompletableFuture<?> busy = checkpointInProgress != null ? checkpointInProgress : recovering;
-        return busy.handle((v, err) -> null).thenCompose(v -> checkpoint(tableNames));
-      }
-      return startCheckpoint(List.of(tableNames), null, 0);
-    }
+    return checkpoints.checkpoint(tableNames);
   }
 
   /**
    * Loads a checkpoint into this (new) deployment: {@code path} is a checkpoint directory or a
-   * checkpoint root (its newest complete checkpoint is used). Each table is created with the
-   * checkpoint's shard count and its shards are read by the servers that host them. Tables with
-   * the same names must not exist. Completes with the checkpoint's manifest.
+   * checkpoint root (its newest complete checkpoint is used). Tables with the same names must not
+   * exist. Completes with the checkpoint's manifest.
    */
   public CompletableFuture<Manifest> restore(String path) {
-    return CompletableFuture.supplyAsync(() -> {
-      try {
-        CheckpointFiles files = CheckpointFiles.forPath(path);
-        String dir = CheckpointLayout.resolve(files, path).orElseThrow(() ->
-            new IllegalArgumentException("no complete checkpoint at or under " + path
-                + " (a checkpoint is a ckpt-NNNNNNNN directory holding a MANIFEST)"));
-        return new Checkpointer.Latest(dir, CheckpointLayout.readManifest(files, dir));
-      } catch (IOException e) {
-        throw new UncheckedIOException("reading checkpoint " + path + ": " + e.getMessage(), e);
-      }
-    }, background).thenCompose(found -> {
-      Manifest manifest = found.manifest();
-      synchronized (lock) {
-        for (Manifest.TableEntry t : manifest.tables()) {
-          if (tables.containsKey(t.name())) {
-            throw new PsRemoteException(ErrorCode.DUPLICATE_TABLE, "cannot restore table " + t.name()
-                + " from " + found.dir() + ": a table with this name exists; drop it first");
-          }
-        }
-      }
-      CheckpointFiles files = CheckpointFiles.forPath(found.dir());
-      List<CompletableFuture<RoutingTable>> created = new ArrayList<>();
-      for (Manifest.TableEntry t : manifest.tables()) {
-        created.add(createTable(t.spec(), t.shards(),
-            shard -> CheckpointLayout.shardFile(files, found.dir(), t.tableId(), shard)));
-      }
-      return CompletableFuture.allOf(created.toArray(new CompletableFuture<?>[0])).thenApply(v -> {
-        checkpointer.restored(found.dir(), manifest);
-        LOG.info("Restored {} tables from checkpoint {} ({} bytes)", manifest.tables().size(), found.dir(),
-            manifest.bytes());
-        return manifest;
-      });
-    });
-  }
-
-  /** Whether a clock boundary (0 = a run's end) calls for an automatic checkpoint. Holds lock. */
-  private boolean checkpointDue(long clock) {
-    CheckpointPolicy p = checkpointer.policy().orElse(null);
-    return p != null && p.automatic() && clock % p.everyClocks() == 0 && checkpointInProgress == null
-        && recovering == null && !tables.isEmpty();
-  }
-
-  /**
-   * Starts a checkpoint: holds every running run at its next boundary ({@code run} at
-   * {@code clock}), and once all are held, has the servers write. Holds lock.
-   */
-  private CompletableFuture<Manifest> startCheckpoint(List<String> names, RunClock run, long clock) {
-    CompletableFuture<Manifest> result = new CompletableFuture<>();
-    checkpointInProgress = result;
-    List<RunClock> held = runs.inState(RunClock.State.RUNNING);
-    List<CompletableFuture<Manifest.RunCut>> cuts = new ArrayList<>();
-    for (RunClock r : held) {
-      long at = r == run ? clock : r.maxClock() + 1;
-      cuts.add(r.holdAt(at).thenApply(c -> new Manifest.RunCut(r.name(), r.id(), c)));
-    }
-    long started = System.nanoTime();
-    CompletableFuture.allOf(cuts.toArray(new CompletableFuture<?>[0]))
-        .thenComposeAsync(v -> writeCheckpoint(names, cuts.stream().map(CompletableFuture::join).toList()), background)
-        .whenComplete((manifest, err) -> {
-          synchronized (lock) {
-            long now = ticker.read();
-            held.forEach(r -> r.releaseHold(now));
-            checkpointInProgress = null;
-          }
-          if (err != null) {
-            LOG.warn("Checkpoint failed; earlier checkpoints stay usable: {}", ErrorMapping.messageOf(err));
-            result.completeExceptionally(ErrorMapping.unwrap(err));
-          } else {
-            LOG.info("Checkpoint {} written: {} tables, {} bytes, runs {}, in {} ms", manifest.id(),
-                manifest.tables().size(), manifest.bytes(), manifest.runs(), (System.nanoTime() - started) / 1_000_000);
-            result.complete(manifest);
-          }
-        });
-    return result;
-  }
-
-  /** Has every server write its shards of the tables, then writes the manifest. Runs on background. */
-  private CompletableFuture<Manifest> writeCheckpoint(List<String> names, List<Manifest.RunCut> cuts) {
-    Checkpointer.Allocated a;
-    try {
-      a = checkpointer.allocate();
-    } catch (IOException e) {
-      LOG.error("Cannot list the checkpoint directory {}", checkpointer.policy().map(CheckpointPolicy::dir)
-          .orElse("(none)"), e);
-      return CompletableFuture.failedFuture(new PsRemoteException(ErrorCode.CHECKPOINT_FAILED,
-          "cannot list the checkpoint directory: " + e.getMessage(), e));
-    }
-    List<Manifest.TableEntry> entries = new ArrayList<>();
-    Map<Integer, Set<Integer>> tablesByServer = new LinkedHashMap<>();
-    long routingVersion;
-    synchronized (lock) {
-      routingVersion = routing.version();
-      for (TableRoute route : tables.values()) {
-        if (!names.isEmpty() && !names.contains(route.spec().name())) {
-          continue;
-        }
-        entries.add(new Manifest.TableEntry(route.spec().name(), route.tableId(), route.numShards(), route.spec()));
-        for (int owner : route.shardOwners()) {
-          tablesByServer.computeIfAbsent(owner, k -> new HashSet<>()).add(route.tableId());
-        }
-      }
-    }
-    List<CompletableFuture<Message>> writes = new ArrayList<>();
-    tablesByServer.forEach((server, ids) -> writes.add(send(server,
-        new CheckpointShardsMessage(a.dir(), ids.stream().mapToInt(Integer::intValue).toArray()),
-        config.clockTimeout())));
-    return CompletableFuture.allOf(writes.toArray(new CompletableFuture<?>[0])).thenApplyAsync(v -> {
-      long bytes = writes.stream().mapToLong(w -> ((CountMessage) w.join()).count()).sum();
-      Manifest manifest = new Manifest(a.id(), System.currentTimeMillis(), routingVersion, bytes, cuts, entries);
-      try {
-        checkpointer.complete(a, manifest);
-      } catch (IOException e) {
-        LOG.error("Writing the manifest of checkpoint {} failed", a.dir(), e);
-        throw new PsRemoteException(ErrorCode.CHECKPOINT_FAILED, "writing the manifest of " + a.dir() + " failed: "
-            + e.getMessage(), e);
-      }
-      return manifest;
-    }, background).whenCompleteAsync((m, err) -> {
-      if (err != null) {
-        checkpointer.abandon(a);
-      }
-    }, background);
-  }
-
-  /**
-   * Moves the shards of dead servers to live ones, restoring each from the latest checkpoint when
-   * that checkpoint holds the shard's table with the same layout (otherwise the shard starts
-   * empty), and rolls unfinished training runs back: to the checkpoint's cut when every moved
-   * shard is restored from it, to clock 0 when any starts empty. Workers re-register and replay
-   * from there; exactly-once marks keep restored and surviving shards from applying a replay
-   * twice. Registrations wait until it is done.
-   */
-  private void recoverLostShards() {
-    List<ShardPlacement.Move> moves = new ArrayList<>();
-    Optional<Checkpointer.Latest> ckpt = checkpointer.latest();
-    CompletableFuture<Void> done;
-    List<FenceRunMessage> fences;
-    int[] fenced;
-    synchronized (lock) {
-      if (closed.get()) {
-        return;
-      }
-      if (recovering != null) {
-        recoverAgain = true;
-        return;
-      }
-      int[] alive = servers.aliveIds();
-      ShardPlacement.Plan plan = ShardPlacement.moves(tables.values(), alive, servers::isAlive, ckpt);
-      moves.addAll(plan.moves());
-      int orphans = plan.orphans();
-      if (orphans > 0) {
-        LOG.error("{} shards have no live server to move to; they wait for a new server to register", orphans);
-      }
-      if (moves.isEmpty()) {
-        recoveryRetries = 0;
-        return;
-      }
-      // A shard that starts empty lost every push before the cut, so the runs replay from 0:
-      // restored shards drop the replays up to the cut by their marks, surviving ones all of them.
-      boolean anyEmpty = moves.stream().anyMatch(mv -> mv.source().isEmpty());
-      fences = rollBackRuns(anyEmpty ? Optional.empty() : ckpt);
-      fenced = alive;
-      recovering = new CompletableFuture<>();
-      done = recovering;
-    }
-    long started = System.nanoTime();
-    long empty = moves.stream().filter(mv -> mv.source().isEmpty()).count();
-    LOG.info("Recovering {} shards: {} from checkpoint {}, {} empty{}", moves.size(), moves.size() - empty,
-        ckpt.map(Checkpointer.Latest::dir).orElse("(none)"), empty,
-        empty > 0 ? " (no checkpoint of their table: unfinished runs replay from clock 0)" : "");
-    // Fence first: once a restored shard exists, no push from before the rollback may reach it.
-    // A moved shard is created only after its new owner confirmed every fence; a server that
-    // missed one receives nothing, and the move is retried.
-    Map<Integer, CompletableFuture<Void>> fencedBy = new HashMap<>();
-    for (int server : fenced) {
-      List<CompletableFuture<Message>> sent = new ArrayList<>();
-      for (FenceRunMessage f : fences) {
-        sent.add(send(server, f));
-      }
-      CompletableFuture<Void> all = CompletableFuture.allOf(sent.toArray(new CompletableFuture<?>[0]));
-      all.whenComplete((v, err) -> {
-        if (err != null) {
-          LOG.warn("Server {} did not confirm the run fences; it receives no moved shard this round", server,
-              ErrorMapping.unwrap(err));
-        }
-      });
-      fencedBy.put(server, all);
-    }
-    List<CompletableFuture<Message>> created = new ArrayList<>();
-    for (ShardPlacement.Move mv : moves) {
-      CompletableFuture<Message> c = fencedBy.getOrDefault(mv.owner(), CompletableFuture.completedFuture(null))
-          .thenCompose(ok -> send(mv.owner(), ShardPlacement.createShard(mv.route(), mv.shard(), mv.source()),
-              config.clockTimeout()));
-      if (mv.source().isEmpty()) {
-        // No checkpoint: the shard starts empty even if a persisted file of it reopened, since
-        // its push marks are gone and the run replays from clock 0.
-        c = c.thenCompose(ok -> send(mv.owner(), new ClearMessage(mv.route().tableId(), mv.shard())));
-      }
-      created.add(c);
-    }
-    CompletableFuture.allOf(created.toArray(new CompletableFuture<?>[0])).whenComplete((v, err) -> {
-      boolean again;
-      int moved = 0;
-      int failed = 0;
-      synchronized (lock) {
-        Map<String, int[]> owners = new HashMap<>();
-        for (int i = 0; i < moves.size(); i++) {
-          ShardPlacement.Move mv = moves.get(i);
-          TableRoute current = tables.get(mv.route().spec().name());
-          if (current == null || current.tableId() != mv.route().tableId()) {
-            continue;  // dropped meanwhile
-          }
-          Throwable error = created.get(i).handle((m, e) -> e).join();
-          if (error != null) {
-            LOG.error("Moving shard {} of table {} to server {} failed; it is retried", mv.shard(),
-                mv.route().spec().name(), mv.owner(), ErrorMapping.unwrap(error));
-            failed++;
-            continue;
-          }
-          owners.computeIfAbsent(current.spec().name(), k -> current.shardOwners())[mv.shard()] = mv.owner();
-          moved++;
-        }
-        owners.forEach((name, o) -> tables.put(name, new TableRoute(tables.get(name).tableId(),
-            tables.get(name).spec(), o)));
-        bumpVersion();
-        recovering = null;
-        again = recoverAgain;
-        recoverAgain = false;
-        if (failed > 0) {
-          scheduleRecoveryRetry();
-        } else {
-          recoveryRetries = 0;
-        }
-      }
-      LOG.info("Recovered {} of {} shards in {} ms", moved, moves.size(), (System.nanoTime() - started) / 1_000_000);
-      done.complete(null);
-      if (again) {
-        recoverLostShards();
-      }
-    });
-  }
-
-  /**
-   * Plans another recovery after a failed move: after heartbeatInterval, doubling with each
-   * failure up to heartbeatTimeout, at most {@link #MAX_RECOVERY_RETRIES} times in a row. After
-   * that the shards wait for the next server to register or die, which recovers again. Holds
-   * lock.
-   */
-  private void scheduleRecoveryRetry() {
-    if (closed.get()) {
-      return;
-    }
-    if (recoveryRetries >= MAX_RECOVERY_RETRIES) {
-      LOG.error("Giving up moving lost shards after {} retries; they move when a server registers or is lost",
-          recoveryRetries);
-      recoveryRetries = 0;
-      return;
-    }
-    long base = config.heartbeatInterval().toNanos();
-    long delay = Math.min(config.heartbeatTimeout().toNanos(), base << Math.min(recoveryRetries, 20));
-    recoveryRetries++;
-    LOG.warn("Retrying the failed shard moves in {} ms (retry {} of {})", delay / 1_000_000, recoveryRetries,
-        MAX_RECOVERY_RETRIES);
-    try {
-      timer.schedule(this::recoverLostShards, delay, TimeUnit.NANOSECONDS);
-    } catch (RejectedExecutionException e) {
-      LOG.debug("Not retrying shard moves: the scheduler is closing", e);
-    }
-  }
-
-  /**
-   * Fails unfinished runs and moves their workers back to the checkpoint's cut (0 without a
-   * checkpoint, or for a run it does not hold); returns the fences that keep pushes from before
-   * the rollback out. Holds lock.
-   */
-  private List<FenceRunMessage> rollBackRuns(Optional<Checkpointer.Latest> ckpt) {
-    List<FenceRunMessage> fences = new ArrayList<>();
-    for (RunClock run : runs.inState(RunClock.State.RUNNING, RunClock.State.FAILED)) {
-      long resume = ckpt.flatMap(c -> c.manifest().run(run.id())).map(Manifest.RunCut::clock).orElse(0L);
-      run.fail("a parameter server was lost; its shards are restored and the run resumes from clock " + resume);
-      run.rollBack(resume);
-      fences.add(new FenceRunMessage(run.id(), run.epoch()));
-      LOG.info("Run {} rolled back to clock {} (epoch {})", run.name(), resume, run.epoch());
-    }
-    return fences;
+    return checkpoints.restore(path);
   }
 
   // ---- internals ----
 
-  private static void checkUpdater(TableSpec spec) {
-    try {
-      Updaters.create(spec.updater());
-    } catch (IllegalArgumentException e) {
-      throw new PsRemoteException(ErrorCode.UNKNOWN_UPDATER, e.getMessage());
-    }
-  }
-
-  private CompletableFuture<Message> send(int serverId, Message m) {
-    return send(serverId, m, config.requestTimeout());
-  }
-
-  private CompletableFuture<Message> send(int serverId, Message m, java.time.Duration timeout) {
-    Connection conn;
-    synchronized (lock) {
-      conn = servers.connection(serverId);
-    }
-    if (conn == null || !conn.isActive()) {
-      return CompletableFuture.failedFuture(new PsRemoteException(ErrorCode.SERVER_DEAD,
-          "server " + serverId + " is not connected"));
-    }
-    return conn.request(m, timeout);
-  }
-
-  private CompletableFuture<Void> dropShards(TableRoute route) {
-    Set<Integer> owners = new HashSet<>();
-    for (int owner : route.shardOwners()) {
-      owners.add(owner);
-    }
-    List<CompletableFuture<Message>> drops = new ArrayList<>();
-    for (int owner : owners) {
-      // A dead owner has nothing left to drop: failures here are logged, not propagated.
-      drops.add(send(owner, new DropShardMessage(route.tableId())).whenComplete((v, err) -> {
-        if (err != null) {
-          LOG.debug("Dropping table {} on server {}: {}", route.spec().name(), owner, err.toString());
-        }
-      }));
-    }
-    return CompletableFuture.allOf(drops.toArray(new CompletableFuture<?>[0]))
-        .handle((v, err) -> null);
-  }
-
   private void declareDead(int serverId, String why) {
     Connection conn;
+    Effects effects = new Effects(lock);
     synchronized (lock) {
       if (!servers.markDead(serverId)) {
         return;
       }
       conn = servers.connection(serverId);
-      bumpVersion();
+      bumpVersion(effects);
     }
+    effects.run();
     boolean leaving = stopping.get() || closed.get();
     if (leaving) {
       LOG.info("Server {} left: the deployment is stopping ({})", serverId, why);
@@ -838,32 +433,17 @@ public final class PsScheduler implements AutoCloseable {
           + "checkpoint, and running training runs roll back to it", serverId, why);
     }
     if (conn != null) {
+      outbox.check("closing server " + serverId + "'s connection");
       conn.close();
     }
     if (!leaving) {
-      recoverLostShards();
+      recovery.recover();
     }
   }
 
-  /** Rebuilds the routing table under a new version and sends it to every subscriber. Holds lock. */
-  private RoutingTable bumpVersion() {
-    routing = new RoutingTable(routing.version() + 1, servers.infos(), new ArrayList<>(tables.values()));
-    RoutingUpdateMessage update = new RoutingUpdateMessage(routing);
-    for (Connection s : subscribers) {
-      s.sendOneWay(update);
-    }
-    return routing;
-  }
-
-  private void completeServerWaiters() {
-    int alive = servers.aliveIds().length;
-    serverWaiters.removeIf(w -> {
-      if (alive >= w.count()) {
-        w.future().complete(routing);
-        return true;
-      }
-      return false;
-    });
+  /** Publishes the servers and tables as the next routing version; {@code effects} sends it. Holds lock. */
+  private RoutingTable bumpVersion(Effects effects) {
+    return routing.publish(servers.infos(), tables.routes(), effects);
   }
 
   /** Stops accepting requests, closes every connection and the port. Idempotent. */
@@ -876,19 +456,16 @@ public final class PsScheduler implements AutoCloseable {
     background.shutdownNow();
     listener.close();
     List<Connection> conns;
+    Effects effects = new Effects(lock);
     synchronized (lock) {
       conns = servers.connections();
-      serverWaiters.forEach(w -> w.future().completeExceptionally(
-          new IllegalStateException("scheduler closed before " + w.count() + " servers registered")));
-      serverWaiters.clear();
+      links.close(effects);
       // Whoever waits on a checkpoint or a recovery gets an answer instead of its timeout.
-      if (checkpointInProgress != null) {
-        checkpointInProgress.completeExceptionally(new IllegalStateException("scheduler closed during a checkpoint"));
-      }
-      if (recovering != null) {
-        recovering.complete(null);
-      }
+      checkpoints.close(effects);
+      recovery.close(effects);
     }
+    effects.run();
+    outbox.check("closing the servers' connections");
     conns.forEach(Connection::close);
     transport.close();
     LOG.info("Parameter-server scheduler stopped");

@@ -1,6 +1,7 @@
 package io.sparkps.core.scheduler;
 
 import io.sparkps.core.clock.Consistency;
+import io.sparkps.core.clock.Effects;
 import io.sparkps.core.clock.RunClock;
 import io.sparkps.core.clock.RunStats;
 import io.sparkps.core.protocol.ErrorCode;
@@ -70,8 +71,8 @@ final class TrainingRuns {
     }
   }
 
-  void finish(Connection c, long runId, int worker, long now) {
-    run(runId).finish(worker, now);
+  void finish(Connection c, long runId, int worker, long now, Effects effects) {
+    run(runId).finish(worker, now, effects);
     Set<WorkerRef> refs = byConnection.get(c);
     if (refs != null) {
       refs.remove(new WorkerRef(runId, worker));
@@ -79,7 +80,7 @@ final class TrainingRuns {
   }
 
   /** A worker's connection closing means its task or JVM is gone: its run fails. */
-  void connectionClosed(Connection c) {
+  void connectionClosed(Connection c, Effects effects) {
     Set<WorkerRef> refs = byConnection.remove(c);
     if (refs == null) {
       return;
@@ -89,12 +90,12 @@ final class TrainingRuns {
       if (run != null && run.isActive(ref.worker())) {
         // INFO: whoever killed the task logs it (Spark, or the scheduler for a lost server).
         LOG.info("Worker {} of run {} lost its connection; failing the run", ref.worker(), run.name());
-        run.fail("worker " + ref.worker() + " disconnected (its task or executor died)");
+        run.fail("worker " + ref.worker() + " disconnected (its task or executor died)", effects);
       }
     }
   }
 
-  void failSilentWorkers(long now, Duration timeout) {
+  void failSilentWorkers(long now, Duration timeout, Effects effects) {
     for (RunClock run : byId.values()) {
       if (run.state() != RunClock.State.RUNNING) {
         continue;
@@ -103,7 +104,8 @@ final class TrainingRuns {
       if (!silent.isEmpty()) {
         LOG.warn("Workers {} of run {} silent (no heartbeat, or not registered since the run started) for more "
             + "than {}; failing the run", silent, run.name(), timeout);
-        run.fail("workers " + silent + " sent no heartbeat, or did not register, for more than " + timeout);
+        run.fail("workers " + silent + " sent no heartbeat, or did not register, for more than " + timeout,
+            effects);
       }
     }
   }
