@@ -73,9 +73,9 @@ ps_jar_entries() {
   if command -v unzip > /dev/null; then unzip -Z1 "$1" 2>/dev/null; else jar tf "$1" 2>/dev/null; fi
 }
 
-# True if the jar lists the entry. The listing is captured first: under `set -o pipefail`,
-# `ps_jar_entries | grep -q` returns 141 when grep exits at the first match and the lister dies
-# of SIGPIPE, which read as "not found" (every script left the plugin off).
+# True if the jar lists the entry. The listing is captured first: piping the lister straight into
+# a quiet grep under `set -o pipefail` returns 141 when grep exits at the first match and the
+# lister dies of SIGPIPE, which read as "not found" (every script left the plugin off).
 ps_jar_has_entry() {
   local listing
   listing=$(ps_jar_entries "$1") || true
