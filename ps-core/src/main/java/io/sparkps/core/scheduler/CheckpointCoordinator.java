@@ -6,9 +6,6 @@ import io.sparkps.core.checkpoint.CheckpointPolicy;
 import io.sparkps.core.checkpoint.Manifest;
 import io.sparkps.core.clock.Effects;
 import io.sparkps.core.clock.RunClock;
-import io.sparkps.core.config.PsConfig;
-import io.sparkps.core.config.TableSpec;
-import io.sparkps.core.config.Ticker;
 import io.sparkps.core.partition.RoutingTable;
 import io.sparkps.core.partition.TableRoute;
 import io.sparkps.core.protocol.CheckpointShardsMessage;
@@ -29,7 +26,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
-import java.util.function.IntFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,40 +41,24 @@ final class CheckpointCoordinator {
 
   private static final Logger LOG = LoggerFactory.getLogger(CheckpointCoordinator.class);
 
-  /** Creates a table's shards and publishes it (the scheduler's table creation). */
-  @FunctionalInterface
-  interface TableCreator {
-    CompletableFuture<RoutingTable> create(TableSpec spec, int shards, IntFunction<String> source);
-  }
-
+  private final SchedulerCore core;
   private final Object lock;
-  private final PsConfig config;
-  private final Ticker ticker;
+  /** Runs the file I/O of checkpoints and restores, off the I/O threads and the lock. */
   private final ExecutorService background;
-  private final TableCatalog tables;
-  private final TrainingRuns runs;
-  private final RoutingPublisher routing;
-  private final Checkpointer checkpointer;
+  /** Checkpoints wait for a recovery under way, which may move the shards to cut. */
   private final ShardRecovery recovery;
-  private final ShardRecovery.Sender send;
-  private final TableCreator tableCreator;
+  /** A restore creates the checkpoint's tables as a client would. */
+  private final TableLifecycle tableLifecycle;
   /** The checkpoint being cut or written, or null. Guarded by lock. */
   private CompletableFuture<Manifest> checkpointInProgress;
 
-  CheckpointCoordinator(Object lock, PsConfig config, Ticker ticker, ExecutorService background, TableCatalog tables,
-      TrainingRuns runs, RoutingPublisher routing, Checkpointer checkpointer, ShardRecovery recovery,
-      ShardRecovery.Sender send, TableCreator tableCreator) {
-    this.lock = lock;
-    this.config = config;
-    this.ticker = ticker;
+  CheckpointCoordinator(SchedulerCore core, ExecutorService background, ShardRecovery recovery,
+      TableLifecycle tableLifecycle) {
+    this.core = core;
+    this.lock = core.lock();
     this.background = background;
-    this.tables = tables;
-    this.runs = runs;
-    this.routing = routing;
-    this.checkpointer = checkpointer;
     this.recovery = recovery;
-    this.send = send;
-    this.tableCreator = tableCreator;
+    this.tableLifecycle = tableLifecycle;
   }
 
   /** The checkpoint under way, or null: a new run registers after it. Holds lock. */
@@ -95,18 +75,18 @@ final class CheckpointCoordinator {
 
   /** Sets where checkpoints go and how often they are taken automatically. */
   void configure(CheckpointPolicy policy) {
-    checkpointer.configure(Objects.requireNonNull(policy, "policy"));
+    core.checkpointer().configure(Objects.requireNonNull(policy, "policy"));
     LOG.info("Checkpoints under {}{}", policy.dir(), policy.automatic()
         ? " every " + policy.everyClocks() + " clocks and at the end of each run" : " on demand");
   }
 
   Optional<CheckpointPolicy> policy() {
-    return checkpointer.policy();
+    return core.checkpointer().policy();
   }
 
   /** The checkpoint recovery rolls lost shards back to: the newest taken or restored. */
   Optional<Manifest> latest() {
-    return checkpointer.latest().map(Checkpointer.Latest::manifest);
+    return core.checkpointer().latest().map(Checkpointer.Latest::manifest);
   }
 
   /**
@@ -121,14 +101,14 @@ final class CheckpointCoordinator {
     CompletableFuture<Manifest> started;
     Effects effects = new Effects(lock);
     synchronized (lock) {
-      if (checkpointer.policy().isEmpty()) {
+      if (core.checkpointer().policy().isEmpty()) {
         return CompletableFuture.failedFuture(new IllegalStateException("no checkpoint directory configured; "
             + "set spark.ps.checkpoint.dir (or SparkContext.setCheckpointDir), or call configureCheckpoints"));
       }
       for (String name : tableNames) {
-        if (!tables.contains(name)) {
+        if (!core.tables().contains(name)) {
           return CompletableFuture.failedFuture(new PsRemoteException(ErrorCode.UNKNOWN_TABLE,
-              "cannot checkpoint table " + name + ": no such table (tables: " + tables.names() + ")"));
+              "cannot checkpoint table " + name + ": no such table (tables: " + core.tables().names() + ")"));
         }
       }
       busy = checkpointInProgress != null ? checkpointInProgress : recovery.inProgress();
@@ -160,7 +140,7 @@ final class CheckpointCoordinator {
       Manifest manifest = found.manifest();
       synchronized (lock) {
         for (Manifest.TableEntry t : manifest.tables()) {
-          if (tables.contains(t.name())) {
+          if (core.tables().contains(t.name())) {
             throw new PsRemoteException(ErrorCode.DUPLICATE_TABLE, "cannot restore table " + t.name()
                 + " from " + found.dir() + ": a table with this name exists; drop it first");
           }
@@ -169,11 +149,11 @@ final class CheckpointCoordinator {
       CheckpointFiles files = CheckpointFiles.forPath(found.dir());
       List<CompletableFuture<RoutingTable>> created = new ArrayList<>();
       for (Manifest.TableEntry t : manifest.tables()) {
-        created.add(tableCreator.create(t.spec(), t.shards(),
+        created.add(tableLifecycle.create(t.spec(), t.shards(),
             shard -> CheckpointLayout.shardFile(files, found.dir(), t.tableId(), shard)));
       }
       return CompletableFuture.allOf(created.toArray(new CompletableFuture<?>[0])).thenApply(v -> {
-        checkpointer.restored(found.dir(), manifest);
+        core.checkpointer().restored(found.dir(), manifest);
         LOG.info("Restored {} tables from checkpoint {} ({} bytes)", manifest.tables().size(), found.dir(),
             manifest.bytes());
         return manifest;
@@ -183,9 +163,9 @@ final class CheckpointCoordinator {
 
   /** Whether a clock boundary (0 = a run's end) calls for an automatic checkpoint. Holds lock. */
   boolean due(long clock) {
-    CheckpointPolicy p = checkpointer.policy().orElse(null);
+    CheckpointPolicy p = core.checkpointer().policy().orElse(null);
     return p != null && p.automatic() && clock % p.everyClocks() == 0 && checkpointInProgress == null
-        && recovery.inProgress() == null && !tables.isEmpty();
+        && recovery.inProgress() == null && !core.tables().isEmpty();
   }
 
   /**
@@ -196,19 +176,19 @@ final class CheckpointCoordinator {
       Effects effects) {
     CompletableFuture<Manifest> result = new CompletableFuture<>();
     checkpointInProgress = result;
-    List<RunClock> held = runs.inState(RunClock.State.RUNNING);
+    List<RunClock> held = core.runs().inState(RunClock.State.RUNNING);
     List<CompletableFuture<Manifest.RunCut>> cuts = new ArrayList<>();
     for (RunClock r : held) {
       long at = r == run ? clock : r.maxClock() + 1;
       cuts.add(r.holdAt(at, effects).thenApply(c -> new Manifest.RunCut(r.name(), r.id(), c)));
     }
-    long started = ticker.read();
+    long started = core.ticker().read();
     CompletableFuture.allOf(cuts.toArray(new CompletableFuture<?>[0]))
         .thenComposeAsync(v -> writeCheckpoint(names, cuts.stream().map(CompletableFuture::join).toList()), background)
         .whenComplete((manifest, err) -> {
           Effects released = new Effects(lock);
           synchronized (lock) {
-            long now = ticker.read();
+            long now = core.ticker().read();
             held.forEach(r -> r.releaseHold(now, released));
             checkpointInProgress = null;
           }
@@ -218,7 +198,8 @@ final class CheckpointCoordinator {
             result.completeExceptionally(ErrorMapping.unwrap(err));
           } else {
             LOG.info("Checkpoint {} written: {} tables, {} bytes, runs {}, in {} ms", manifest.id(),
-                manifest.tables().size(), manifest.bytes(), manifest.runs(), (ticker.read() - started) / 1_000_000);
+                manifest.tables().size(), manifest.bytes(), manifest.runs(),
+                (core.ticker().read() - started) / 1_000_000);
             result.complete(manifest);
           }
         });
@@ -229,9 +210,9 @@ final class CheckpointCoordinator {
   private CompletableFuture<Manifest> writeCheckpoint(List<String> names, List<Manifest.RunCut> cuts) {
     Checkpointer.Allocated a;
     try {
-      a = checkpointer.allocate();
+      a = core.checkpointer().allocate();
     } catch (IOException e) {
-      LOG.error("Cannot list the checkpoint directory {}", checkpointer.policy().map(CheckpointPolicy::dir)
+      LOG.error("Cannot list the checkpoint directory {}", core.checkpointer().policy().map(CheckpointPolicy::dir)
           .orElse("(none)"), e);
       return CompletableFuture.failedFuture(new PsRemoteException(ErrorCode.CHECKPOINT_FAILED,
           "cannot list the checkpoint directory: " + e.getMessage(), e));
@@ -240,8 +221,8 @@ final class CheckpointCoordinator {
     Map<Integer, Set<Integer>> tablesByServer = new LinkedHashMap<>();
     long routingVersion;
     synchronized (lock) {
-      routingVersion = routing.current().version();
-      for (TableRoute route : tables.routes()) {
+      routingVersion = core.routing().current().version();
+      for (TableRoute route : core.tables().routes()) {
         if (!names.isEmpty() && !names.contains(route.spec().name())) {
           continue;
         }
@@ -252,14 +233,14 @@ final class CheckpointCoordinator {
       }
     }
     List<CompletableFuture<Message>> writes = new ArrayList<>();
-    tablesByServer.forEach((server, ids) -> writes.add(send.send(server,
+    tablesByServer.forEach((server, ids) -> writes.add(core.links().send(server,
         new CheckpointShardsMessage(a.dir(), ids.stream().mapToInt(Integer::intValue).toArray()),
-        config.clockTimeout())));
+        core.config().clockTimeout())));
     return CompletableFuture.allOf(writes.toArray(new CompletableFuture<?>[0])).thenApplyAsync(v -> {
       long bytes = writes.stream().mapToLong(w -> ((CountMessage) w.join()).count()).sum();
-      Manifest manifest = new Manifest(a.id(), ticker.wallMillis(), routingVersion, bytes, cuts, entries);
+      Manifest manifest = new Manifest(a.id(), core.ticker().wallMillis(), routingVersion, bytes, cuts, entries);
       try {
-        checkpointer.complete(a, manifest);
+        core.checkpointer().complete(a, manifest);
       } catch (IOException e) {
         LOG.error("Writing the manifest of checkpoint {} failed", a.dir(), e);
         throw new PsRemoteException(ErrorCode.CHECKPOINT_FAILED, "writing the manifest of " + a.dir() + " failed: "
@@ -268,7 +249,7 @@ final class CheckpointCoordinator {
       return manifest;
     }, background).whenCompleteAsync((m, err) -> {
       if (err != null) {
-        checkpointer.abandon(a);
+        core.checkpointer().abandon(a);
       }
     }, background);
   }

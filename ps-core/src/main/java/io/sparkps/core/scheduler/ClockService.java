@@ -2,7 +2,6 @@ package io.sparkps.core.scheduler;
 
 import io.sparkps.core.clock.Effects;
 import io.sparkps.core.clock.RunClock;
-import io.sparkps.core.config.Ticker;
 import io.sparkps.core.protocol.AbortRunMessage;
 import io.sparkps.core.protocol.ClockMessage;
 import io.sparkps.core.protocol.CountMessage;
@@ -29,21 +28,18 @@ final class ClockService {
 
   private static final Logger LOG = LoggerFactory.getLogger(ClockService.class);
 
+  private final SchedulerCore core;
   private final Object lock;
-  private final Ticker ticker;
-  private final TrainingRuns runs;
+  /** A clock may start an automatic checkpoint; a new run registers after the cut under way. */
   private final CheckpointCoordinator checkpoints;
+  /** Workers register only after a recovery under way, to resume from the rolled-back clock. */
   private final ShardRecovery recovery;
-  private final Outbox outbox;
 
-  ClockService(Object lock, Ticker ticker, TrainingRuns runs, CheckpointCoordinator checkpoints,
-      ShardRecovery recovery, Outbox outbox) {
-    this.lock = lock;
-    this.ticker = ticker;
-    this.runs = runs;
+  ClockService(SchedulerCore core, CheckpointCoordinator checkpoints, ShardRecovery recovery) {
+    this.core = core;
+    this.lock = core.lock();
     this.checkpoints = checkpoints;
     this.recovery = recovery;
-    this.outbox = outbox;
   }
 
   void registerWorker(Connection c, long requestId, RegisterWorkerMessage m) {
@@ -54,68 +50,68 @@ final class ClockService {
       // clock against restored shards. While a checkpoint is cut, a new run waits: its pushes
       // would land inside the cut.
       wait = recovery.inProgress() != null ? recovery.inProgress()
-          : checkpoints.inProgress() != null && !runs.exists(m.run()) ? checkpoints.inProgress() : null;
-      reply = wait == null ? runs.register(c, m, ticker.read()) : null;
+          : checkpoints.inProgress() != null && !core.runs().exists(m.run()) ? checkpoints.inProgress() : null;
+      reply = wait == null ? core.runs().register(c, m, core.ticker().read()) : null;
     }
     if (wait != null) {
       wait.handle((v, err) -> null).thenRun(() -> {
         try {
           registerWorker(c, requestId, m);
         } catch (RuntimeException e) {
-          outbox.answer(c, requestId, e, null);
+          core.outbox().answer(c, requestId, e, null);
         }
       });
       return;
     }
-    outbox.reply(c, requestId, reply);
+    core.outbox().reply(c, requestId, reply);
   }
 
   void clock(Connection c, long requestId, ClockMessage m) {
     CompletableFuture<Long> gate;
     Effects effects = new Effects(lock);
     synchronized (lock) {
-      RunClock run = runs.run(m.runId());
+      RunClock run = core.runs().run(m.runId());
       if (m.clock() > run.maxClock() && checkpoints.due(m.clock())) {
         checkpoints.start(List.of(), run, m.clock(), effects);
       }
-      gate = run.advance(m.worker(), m.clock(), ticker.read(), effects);
+      gate = run.advance(m.worker(), m.clock(), core.ticker().read(), effects);
     }
     effects.run();  // opens the gates of the workers this clock released
-    gate.whenComplete((min, err) -> outbox.answer(c, requestId, err, new CountMessage(min == null ? -1 : min)));
+    gate.whenComplete((min, err) -> core.outbox().answer(c, requestId, err, new CountMessage(min == null ? -1 : min)));
   }
 
   void runBarrier(Connection c, long requestId, RunBarrierMessage m) {
     CompletableFuture<Void> done;
     Effects effects = new Effects(lock);
     synchronized (lock) {
-      done = runs.run(m.runId()).barrier(m.worker(), ticker.read(), effects);
+      done = core.runs().run(m.runId()).barrier(m.worker(), core.ticker().read(), effects);
     }
     effects.run();
-    done.whenComplete((v, err) -> outbox.answer(c, requestId, err, new OkMessage()));
+    done.whenComplete((v, err) -> core.outbox().answer(c, requestId, err, new OkMessage()));
   }
 
   void workerHeartbeat(WorkerHeartbeatMessage m) {
     synchronized (lock) {
-      runs.heard(m.runId(), m.worker(), ticker.read());
+      core.runs().heard(m.runId(), m.worker(), core.ticker().read());
     }
   }
 
   void finishWorker(Connection c, long requestId, FinishWorkerMessage m) {
     Effects effects = new Effects(lock);
     synchronized (lock) {
-      runs.finish(c, m.runId(), m.worker(), ticker.read(), effects);
-      if (runs.run(m.runId()).state() == RunClock.State.FINISHED && checkpoints.due(0)) {
+      core.runs().finish(c, m.runId(), m.worker(), core.ticker().read(), effects);
+      if (core.runs().run(m.runId()).state() == RunClock.State.FINISHED && checkpoints.due(0)) {
         checkpoints.start(List.of(), null, 0, effects);  // a finished run's tables: the next run starts from here
       }
     }
     effects.run();
-    outbox.reply(c, requestId, new OkMessage());
+    core.outbox().reply(c, requestId, new OkMessage());
   }
 
   void abortRun(Connection c, long requestId, AbortRunMessage m) {
     Effects effects = new Effects(lock);
     synchronized (lock) {
-      RunClock run = runs.run(m.runId());
+      RunClock run = core.runs().run(m.runId());
       if (m.worker() < 0 || run.isActive(m.worker())) {
         run.fail("aborted: " + m.reason(), effects);
       } else {
@@ -124,6 +120,15 @@ final class ClockService {
       }
     }
     effects.run();
-    outbox.reply(c, requestId, new OkMessage());
+    core.outbox().reply(c, requestId, new OkMessage());
+  }
+
+  /** Fails the workers silent for longer than the heartbeat timeout (by the ticker's time). */
+  void failSilentWorkers() {
+    Effects effects = new Effects(lock);
+    synchronized (lock) {
+      core.runs().failSilentWorkers(core.ticker().read(), core.config().heartbeatTimeout(), effects);
+    }
+    effects.run();
   }
 }

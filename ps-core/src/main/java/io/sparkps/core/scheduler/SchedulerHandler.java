@@ -3,50 +3,55 @@ package io.sparkps.core.scheduler;
 import io.sparkps.core.protocol.AbortRunMessage;
 import io.sparkps.core.protocol.BarrierMessage;
 import io.sparkps.core.protocol.ClockMessage;
-import io.sparkps.core.protocol.FinishWorkerMessage;
-import io.sparkps.core.protocol.RegisterWorkerMessage;
-import io.sparkps.core.protocol.RunBarrierMessage;
-import io.sparkps.core.protocol.WorkerHeartbeatMessage;
 import io.sparkps.core.protocol.CreateTableMessage;
 import io.sparkps.core.protocol.DropTableMessage;
 import io.sparkps.core.protocol.ErrorCode;
+import io.sparkps.core.protocol.FinishWorkerMessage;
 import io.sparkps.core.protocol.GetRoutingMessage;
 import io.sparkps.core.protocol.HeartbeatMessage;
 import io.sparkps.core.protocol.Message;
+import io.sparkps.core.protocol.PsRemoteException;
 import io.sparkps.core.protocol.RegisterServerMessage;
+import io.sparkps.core.protocol.RegisterWorkerMessage;
+import io.sparkps.core.protocol.RunBarrierMessage;
 import io.sparkps.core.protocol.SubscribeRoutingMessage;
+import io.sparkps.core.protocol.WorkerHeartbeatMessage;
 import io.sparkps.core.transport.Connection;
 import io.sparkps.core.transport.RequestHandler;
 
 /**
- * Dispatches control-plane messages to the scheduler and turns every failure into an error reply
- * carrying the request id. Called on I/O threads; stateless.
+ * Dispatches control-plane messages to the room that owns them and turns every failure into an
+ * error reply carrying the request id. Called on I/O threads; stateless.
  */
 final class SchedulerHandler implements RequestHandler {
 
+  private final Outbox outbox;
+  /** Routing subscriptions, named barriers and closed connections, which span rooms. */
   private final PsScheduler scheduler;
+  private final ServerMembership membership;
+  private final TableLifecycle tables;
+  private final ClockService clocks;
 
-  SchedulerHandler(PsScheduler scheduler) {
+  SchedulerHandler(Outbox outbox, PsScheduler scheduler, ServerMembership membership, TableLifecycle tables,
+      ClockService clocks) {
+    this.outbox = outbox;
     this.scheduler = scheduler;
+    this.membership = membership;
+    this.tables = tables;
+    this.clocks = clocks;
   }
 
   @Override
   public void handle(Connection c, long requestId, Message m) {
     try {
       if (m instanceof HeartbeatMessage hb) {
-        // Servers time our silence: only a live server's beat renews its lease (ServerLease).
-        if (scheduler.heartbeat(hb)) {
-          c.reply(requestId, new io.sparkps.core.protocol.OkMessage());
-        } else {
-          c.replyError(requestId, ErrorCode.SERVER_DEAD,
-              "server " + hb.serverId() + " is unknown or was declared dead; stop serving");
-        }
+        membership.heartbeat(c, requestId, hb);
       } else if (m instanceof RegisterServerMessage r) {
-        scheduler.registerServer(c, requestId, r);
+        membership.register(c, requestId, r);
       } else if (m instanceof CreateTableMessage t) {
-        scheduler.createTable(c, requestId, t.spec());
+        tables.create(c, requestId, t.spec());
       } else if (m instanceof DropTableMessage d) {
-        scheduler.dropTable(c, requestId, d);
+        tables.drop(c, requestId, d);
       } else if (m instanceof GetRoutingMessage) {
         scheduler.getRouting(c, requestId);
       } else if (m instanceof SubscribeRoutingMessage) {
@@ -54,22 +59,23 @@ final class SchedulerHandler implements RequestHandler {
       } else if (m instanceof BarrierMessage b) {
         scheduler.barrier(c, requestId, b);
       } else if (m instanceof WorkerHeartbeatMessage w) {
-        scheduler.workerHeartbeat(w);
+        clocks.workerHeartbeat(w);
       } else if (m instanceof ClockMessage k) {
-        scheduler.clock(c, requestId, k);
+        clocks.clock(c, requestId, k);
       } else if (m instanceof RegisterWorkerMessage r) {
-        scheduler.registerWorker(c, requestId, r);
+        clocks.registerWorker(c, requestId, r);
       } else if (m instanceof RunBarrierMessage r) {
-        scheduler.runBarrier(c, requestId, r);
+        clocks.runBarrier(c, requestId, r);
       } else if (m instanceof FinishWorkerMessage f) {
-        scheduler.finishWorker(c, requestId, f);
+        clocks.finishWorker(c, requestId, f);
       } else if (m instanceof AbortRunMessage a) {
-        scheduler.abortRun(c, requestId, a);
+        clocks.abortRun(c, requestId, a);
       } else if (requestId != 0) {
-        c.replyError(requestId, ErrorCode.UNEXPECTED_MESSAGE, "the scheduler does not accept type=" + m.type());
+        outbox.answer(c, requestId, new PsRemoteException(ErrorCode.UNEXPECTED_MESSAGE,
+            "the scheduler does not accept type=" + m.type()), null);
       }
     } catch (RuntimeException e) {
-      c.replyFailure(requestId, e);
+      outbox.answer(c, requestId, e, null);
     }
   }
 

@@ -3,15 +3,11 @@ package io.sparkps.core.scheduler;
 import io.sparkps.core.checkpoint.Manifest;
 import io.sparkps.core.clock.Effects;
 import io.sparkps.core.clock.RunClock;
-import io.sparkps.core.config.PsConfig;
-import io.sparkps.core.config.Ticker;
-import io.sparkps.core.partition.RoutingTable;
 import io.sparkps.core.partition.TableRoute;
 import io.sparkps.core.protocol.ClearMessage;
 import io.sparkps.core.protocol.ErrorMapping;
 import io.sparkps.core.protocol.FenceRunMessage;
 import io.sparkps.core.protocol.Message;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -21,8 +17,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,24 +33,10 @@ final class ShardRecovery {
   /** Retries of failed shard moves in a row before waiting for the next server to come or go. */
   static final int MAX_RETRIES = 8;
 
-  /** Sends a request to a server: a failed future when it is not connected. */
-  @FunctionalInterface
-  interface Sender {
-    CompletableFuture<Message> send(int serverId, Message m, Duration timeout);
-  }
-
+  private final SchedulerCore core;
   private final Object lock;
-  private final PsConfig config;
-  private final Ticker ticker;
+  /** Runs the retries of failed moves. */
   private final ScheduledExecutorService timer;
-  private final AtomicBoolean closed;
-  private final ServerRegistry servers;
-  private final TableCatalog tables;
-  private final TrainingRuns runs;
-  private final Checkpointer checkpointer;
-  /** Publishes the routing table under a new version (holds lock; the sends go to the effects). */
-  private final Function<Effects, RoutingTable> publish;
-  private final Sender send;
   /** The recovery under way, or null. Guarded by lock. */
   private CompletableFuture<Void> running;
   /** Whether a server came or went during the recovery under way: recover again after it. Guarded by lock. */
@@ -64,20 +44,10 @@ final class ShardRecovery {
   /** Failed recoveries in a row, for the retry backoff. Guarded by lock. */
   private int retries;
 
-  ShardRecovery(Object lock, PsConfig config, Ticker ticker, ScheduledExecutorService timer, AtomicBoolean closed,
-      ServerRegistry servers, TableCatalog tables, TrainingRuns runs, Checkpointer checkpointer,
-      Function<Effects, RoutingTable> publish, Sender send) {
-    this.lock = lock;
-    this.config = config;
-    this.ticker = ticker;
+  ShardRecovery(SchedulerCore core, ScheduledExecutorService timer) {
+    this.core = core;
+    this.lock = core.lock();
     this.timer = timer;
-    this.closed = closed;
-    this.servers = servers;
-    this.tables = tables;
-    this.runs = runs;
-    this.checkpointer = checkpointer;
-    this.publish = publish;
-    this.send = send;
   }
 
   /** The recovery under way, or null: registrations and checkpoints wait for it. Holds lock. */
@@ -102,21 +72,22 @@ final class ShardRecovery {
    */
   void recover() {
     List<ShardPlacement.Move> moves = new ArrayList<>();
-    Optional<Checkpointer.Latest> ckpt = checkpointer.latest();
+    Optional<Checkpointer.Latest> ckpt = core.checkpointer().latest();
     CompletableFuture<Void> done;
     List<FenceRunMessage> fences;
     int[] fenced;
     Effects effects = new Effects(lock);
     synchronized (lock) {
-      if (closed.get()) {
+      if (core.closed().get()) {
         return;
       }
       if (running != null) {
         recoverAgain = true;
         return;
       }
-      int[] alive = servers.aliveIds();
-      ShardPlacement.Plan plan = ShardPlacement.moves(tables.routes(), alive, servers::isAlive, ckpt);
+      int[] alive = core.servers().aliveIds();
+      ShardPlacement.Plan plan =
+          ShardPlacement.moves(core.tables().routes(), alive, core.servers()::isAlive, ckpt);
       moves.addAll(plan.moves());
       int orphans = plan.orphans();
       if (orphans > 0) {
@@ -135,7 +106,7 @@ final class ShardRecovery {
       done = running;
     }
     effects.run();  // fails the waiters of the rolled-back runs
-    long started = ticker.read();
+    long started = core.ticker().read();
     long empty = moves.stream().filter(mv -> mv.source().isEmpty()).count();
     LOG.info("Recovering {} shards: {} from checkpoint {}, {} empty{}", moves.size(), moves.size() - empty,
         ckpt.map(Checkpointer.Latest::dir).orElse("(none)"), empty,
@@ -147,7 +118,7 @@ final class ShardRecovery {
     for (int server : fenced) {
       List<CompletableFuture<Message>> sent = new ArrayList<>();
       for (FenceRunMessage f : fences) {
-        sent.add(send.send(server, f, config.requestTimeout()));
+        sent.add(core.links().send(server, f, core.config().requestTimeout()));
       }
       CompletableFuture<Void> all = CompletableFuture.allOf(sent.toArray(new CompletableFuture<?>[0]));
       all.whenComplete((v, err) -> {
@@ -161,13 +132,13 @@ final class ShardRecovery {
     List<CompletableFuture<Message>> created = new ArrayList<>();
     for (ShardPlacement.Move mv : moves) {
       CompletableFuture<Message> c = fencedBy.getOrDefault(mv.owner(), CompletableFuture.completedFuture(null))
-          .thenCompose(ok -> send.send(mv.owner(), ShardPlacement.createShard(mv.route(), mv.shard(), mv.source()),
-              config.clockTimeout()));
+          .thenCompose(ok -> core.links().send(mv.owner(),
+              ShardPlacement.createShard(mv.route(), mv.shard(), mv.source()), core.config().clockTimeout()));
       if (mv.source().isEmpty()) {
         // No checkpoint: the shard starts empty even if a persisted file of it reopened, since
         // its push marks are gone and the run replays from clock 0.
-        c = c.thenCompose(ok -> send.send(mv.owner(), new ClearMessage(mv.route().tableId(), mv.shard()),
-            config.requestTimeout()));
+        c = c.thenCompose(ok -> core.links().send(mv.owner(), new ClearMessage(mv.route().tableId(), mv.shard()),
+            core.config().requestTimeout()));
       }
       created.add(c);
     }
@@ -181,7 +152,7 @@ final class ShardRecovery {
         Map<String, int[]> owners = new HashMap<>();
         for (int i = 0; i < moves.size(); i++) {
           ShardPlacement.Move mv = moves.get(i);
-          TableRoute current = tables.get(mv.route().spec().name());
+          TableRoute current = core.tables().get(mv.route().spec().name());
           if (current == null || current.tableId() != mv.route().tableId()) {
             continue;  // dropped meanwhile
           }
@@ -195,8 +166,8 @@ final class ShardRecovery {
           owners.computeIfAbsent(current.spec().name(), k -> current.shardOwners())[mv.shard()] = mv.owner();
           moved++;
         }
-        owners.forEach(tables::moveShards);
-        publish.apply(published);
+        owners.forEach(core.tables()::moveShards);
+        core.publish(published);
         running = null;
         again = recoverAgain;
         recoverAgain = false;
@@ -207,7 +178,8 @@ final class ShardRecovery {
         }
       }
       published.run();
-      LOG.info("Recovered {} of {} shards in {} ms", moved, moves.size(), (ticker.read() - started) / 1_000_000);
+      LOG.info("Recovered {} of {} shards in {} ms", moved, moves.size(),
+          (core.ticker().read() - started) / 1_000_000);
       done.complete(null);
       if (again) {
         recover();
@@ -222,7 +194,7 @@ final class ShardRecovery {
    * lock.
    */
   private void scheduleRecoveryRetry() {
-    if (closed.get()) {
+    if (core.closed().get()) {
       return;
     }
     if (retries >= MAX_RETRIES) {
@@ -231,8 +203,8 @@ final class ShardRecovery {
       retries = 0;
       return;
     }
-    long base = config.heartbeatInterval().toNanos();
-    long delay = Math.min(config.heartbeatTimeout().toNanos(), base << Math.min(retries, 20));
+    long base = core.config().heartbeatInterval().toNanos();
+    long delay = Math.min(core.config().heartbeatTimeout().toNanos(), base << Math.min(retries, 20));
     retries++;
     LOG.warn("Retrying the failed shard moves in {} ms (retry {} of {})", delay / 1_000_000, retries,
         MAX_RETRIES);
@@ -250,7 +222,7 @@ final class ShardRecovery {
    */
   private List<FenceRunMessage> rollBackRuns(Optional<Checkpointer.Latest> ckpt, Effects effects) {
     List<FenceRunMessage> fences = new ArrayList<>();
-    for (RunClock run : runs.inState(RunClock.State.RUNNING, RunClock.State.FAILED)) {
+    for (RunClock run : core.runs().inState(RunClock.State.RUNNING, RunClock.State.FAILED)) {
       long resume = ckpt.flatMap(c -> c.manifest().run(run.id())).map(Manifest.RunCut::clock).orElse(0L);
       run.fail("a parameter server was lost; its shards are restored and the run resumes from clock " + resume,
           effects);

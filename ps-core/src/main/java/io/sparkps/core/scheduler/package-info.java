@@ -2,7 +2,8 @@
  * The scheduler: {@link io.sparkps.core.scheduler.PsScheduler} keeps the server registry and
  * declares servers dead on missed heartbeats (by an injected {@link io.sparkps.core.config.Ticker}),
  * owns the table catalogue and the versioned routing table it pushes to subscribed clients, and
- * runs named barriers. It is a facade; each concern is a class of its own: {@code ServerLinks},
+ * runs named barriers. It is a facade; each concern is a class of its own, sharing one
+ * {@code SchedulerCore}: {@code ServerMembership}, {@code ServerLinks}, {@code TableLifecycle},
  * {@code TableCatalog}, {@code RoutingPublisher}, {@code ClockService} (training runs),
  * {@code CheckpointCoordinator}, {@code ShardRecovery}, {@code Barriers}.
  *
