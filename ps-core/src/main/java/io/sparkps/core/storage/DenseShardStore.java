@@ -2,7 +2,6 @@ package io.sparkps.core.storage;
 
 import io.sparkps.core.update.Updater;
 import java.util.Arrays;
-import java.util.Objects;
 
 /**
  * The rows {@code [start, end)} of a dense table in one on-heap float slab: row {@code k} is
@@ -10,15 +9,11 @@ import java.util.Objects;
  * {@code versions[k - start]}. Every row exists from construction on, so nothing is ever
  * materialised or removed. NOT thread-safe: one thread at a time (see {@link ShardStore}).
  */
-public final class DenseShardStore implements ShardStore {
+public final class DenseShardStore extends AbstractShardStore {
 
   private final long start;
   private final long end;
   private final int rows;
-  private final int dim;
-  private final int width;
-  private final Updater updater;
-  private final Initializer init;
   private float[] slab;
   private long[] versions;
 
@@ -27,13 +22,8 @@ public final class DenseShardStore implements ShardStore {
    * optimizer state. An empty range is legal (more shards than rows).
    */
   public DenseShardStore(long start, long end, int dim, Updater updater, Initializer init) {
-    this.updater = Objects.requireNonNull(updater, "updater");
-    this.init = Objects.requireNonNull(init, "init");
-    if (start < 0 || end < start) {
-      throw new IllegalArgumentException("dense shard range invalid: start=" + start + ", end="
-          + end + " (0 <= start <= end)");
-    }
-    this.width = StoreArgs.rowWidth(dim, updater);
+    super(dim, updater, init);
+    StoreArgs.checkShardRange(start, end);
     long n = end - start;
     if (n > StoreArgs.MAX_ARRAY / width) {  // divide rather than multiply: n * width may overflow
       throw new IllegalArgumentException("dense shard too large for one array: rows=" + n
@@ -41,12 +31,10 @@ public final class DenseShardStore implements ShardStore {
           + java.math.BigInteger.valueOf(n).multiply(java.math.BigInteger.valueOf(width))
           + " (<= " + StoreArgs.MAX_ARRAY + "); use more servers so each shard holds fewer rows");
     }
-    long floats = n * width;
     this.start = start;
     this.end = end;
-    this.rows = (int) (end - start);
-    this.dim = dim;
-    this.slab = new float[(int) floats];
+    this.rows = (int) n;
+    this.slab = new float[(int) (n * width)];
     this.versions = new long[rows];
     resetRows();
   }
@@ -72,16 +60,6 @@ public final class DenseShardStore implements ShardStore {
   }
 
   @Override
-  public int dim() {
-    return dim;
-  }
-
-  @Override
-  public int rowWidth() {
-    return width;
-  }
-
-  @Override
   public long size() {
     open();
     return rows;
@@ -89,8 +67,8 @@ public final class DenseShardStore implements ShardStore {
 
   @Override
   public void pull(long[] keys, int off, int len, float[] out, int outOff) {
-    float[] s = open();
-    checkBatch(keys, off, len, "out", out, outOff);
+    checkDenseBatch(keys, off, len, "out", out, outOff);
+    float[] s = slab;
     for (int i = 0; i < len; i++) {
       System.arraycopy(s, row(keys[off + i]) * width, out, outOff + i * dim, dim);
     }
@@ -98,10 +76,9 @@ public final class DenseShardStore implements ShardStore {
 
   @Override
   public void pullRange(long from, long to, float[] out, int outOff) {
-    float[] s = open();
-    if (from < start || to > end || from > to) {
-      throw new KeyOutOfRangeException(from, to, start, end);
-    }
+    open();
+    StoreArgs.checkRange(from, to, start, end);
+    float[] s = slab;
     int n = (int) (to - from);
     StoreArgs.checkRows("out", out, outOff, n, dim);
     int first = (int) (from - start);
@@ -116,8 +93,8 @@ public final class DenseShardStore implements ShardStore {
 
   @Override
   public void push(long[] keys, int off, int len, float[] deltas, int deltaOff) {
-    float[] s = open();
-    checkBatch(keys, off, len, "deltas", deltas, deltaOff);
+    checkDenseBatch(keys, off, len, "deltas", deltas, deltaOff);
+    float[] s = slab;
     for (int i = 0; i < len; i++) {
       int r = row(keys[off + i]);
       updater.apply(s, r * width, dim, deltas, deltaOff + i * dim);
@@ -127,8 +104,8 @@ public final class DenseShardStore implements ShardStore {
 
   @Override
   public void assign(long[] keys, int off, int len, float[] values, int valOff) {
-    float[] s = open();
-    checkBatch(keys, off, len, "values", values, valOff);
+    checkDenseBatch(keys, off, len, "values", values, valOff);
+    float[] s = slab;
     for (int i = 0; i < len; i++) {
       int r = row(keys[off + i]);
       System.arraycopy(values, valOff + i * dim, s, r * width, dim);
@@ -157,13 +134,13 @@ public final class DenseShardStore implements ShardStore {
 
   @Override
   public long compareAndSet(long key, long expectedVersion, float[] values, int valOff) {
-    float[] s = open();
+    open();
     int r = row(key);
-    StoreArgs.checkRows("values", values, valOff, 1, dim);
+    checkRow(values, valOff);
     if (versions[r] != expectedVersion) {
       return -1;
     }
-    System.arraycopy(values, valOff, s, r * width, dim);
+    System.arraycopy(values, valOff, slab, r * width, dim);
     return ++versions[r];
   }
 
@@ -173,18 +150,11 @@ public final class DenseShardStore implements ShardStore {
     resetRows();
   }
 
-  @Override
-  public long scan(long cursor, int maxRows, RowSink sink) {
-    // One capturing lambda per call, not per row: the weights lead each record.
-    return scanRecords(cursor, maxRows, (key, version, src, off) -> sink.row(key, src, off));
-  }
-
   /** The cursor is a local row index; every row of the range is visited, in row order. */
   @Override
   public long scanRecords(long cursor, int maxRows, RecordSink sink) {
-    float[] s = open();
-    StoreArgs.checkCursor(cursor);
-    StoreArgs.checkMaxRows(maxRows);
+    checkScan(cursor, maxRows);
+    float[] s = slab;
     if (cursor >= rows) {
       return -1;
     }
@@ -198,49 +168,33 @@ public final class DenseShardStore implements ShardStore {
 
   @Override
   public void load(long key, long version, float[] record, int off) {
-    float[] s = open();
+    open();
     int r = row(key);
-    StoreArgs.checkRecord(record, off, width);
-    StoreArgs.checkVersion(version);
-    System.arraycopy(record, off, s, r * width, width);
+    checkLoad(version, record, off);
+    System.arraycopy(record, off, slab, r * width, width);
     versions[r] = version;
   }
 
   @Override
   public void close() {
+    markClosed();
     slab = null;
     versions = null;
   }
 
-  /** The slab, or ISE once closed. */
-  private float[] open() {
-    float[] s = slab;
-    if (s == null) {
-      throw StoreArgs.closed();
-    }
-    return s;
-  }
-
   /** Local row index of {@code key}; a key outside the store is a {@link KeyOutOfRangeException}. */
   private int row(long key) {
-    if (key < start || key >= end) {
-      throw new KeyOutOfRangeException(key, start, end);
-    }
-    return (int) (key - start);
+    return (int) StoreArgs.checkKey(key, start, end);
   }
 
   /** Checks lengths and every key up front, so a bad batch changes nothing. */
-  private void checkBatch(long[] keys, int off, int len, String what, float[] values, int valOff) {
-    StoreArgs.checkKeys(keys, off, len);
-    StoreArgs.checkRows(what, values, valOff, len, dim);
-    for (int i = 0; i < len; i++) {
-      row(keys[off + i]);
-    }
+  private void checkDenseBatch(long[] keys, int off, int len, String what, float[] values, int valOff) {
+    checkBatch(keys, off, len, what, values, valOff);
+    StoreArgs.checkKeys(keys, off, len, start, end);
   }
 
   @Override
   public String toString() {
-    return "DenseShardStore{rows=[" + start + ", " + end + "), dim=" + dim + ", width=" + width
-        + ", updater=" + updater + ", init=" + init.spec() + "}";
+    return describe("DenseShardStore", "rows=[" + start + ", " + end + ")", "");
   }
 }

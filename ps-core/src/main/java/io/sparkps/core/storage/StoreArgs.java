@@ -80,6 +80,39 @@ public final class StoreArgs {
     }
   }
 
+  /** Checks the row range {@code [start, end)} of a dense shard; an empty one is legal. */
+  public static void checkShardRange(long start, long end) {
+    if (start < 0 || end < start) {
+      throw new IllegalArgumentException("dense shard range invalid: start=" + start + ", end="
+          + end + " (0 <= start <= end)");
+    }
+  }
+
+  /**
+   * The local row index {@code key - start} of a key of the dense shard {@code [start, end)}; a
+   * key outside it is a {@link KeyOutOfRangeException}.
+   */
+  public static long checkKey(long key, long start, long end) {
+    if (key < start || key >= end) {
+      throw new KeyOutOfRangeException(key, start, end);
+    }
+    return key - start;
+  }
+
+  /** {@link #checkKey} for every key of {@code keys[off..off+len)}, so a bad batch changes nothing. */
+  public static void checkKeys(long[] keys, int off, int len, long start, long end) {
+    for (int i = 0; i < len; i++) {
+      checkKey(keys[off + i], start, end);
+    }
+  }
+
+  /** Checks {@code [from, to)} is a range inside the dense shard {@code [start, end)}. */
+  public static void checkRange(long from, long to, long start, long end) {
+    if (from < start || to > end || from > to) {
+      throw new KeyOutOfRangeException(from, to, start, end);
+    }
+  }
+
   public static IllegalStateException closed() {
     return new IllegalStateException("shard store is closed");
   }

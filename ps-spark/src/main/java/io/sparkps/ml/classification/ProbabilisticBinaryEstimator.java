@@ -3,7 +3,6 @@ package io.sparkps.ml.classification;
 import io.sparkps.ml.SparkInterop;
 import org.apache.spark.ml.Estimator;
 import org.apache.spark.ml.Model;
-import org.apache.spark.ml.param.DoubleParam;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.util.DefaultParamsWritable;
@@ -15,33 +14,17 @@ import org.apache.spark.sql.types.StructType;
  * and {@code copy}. Subclasses add their hyper-parameters and {@code fit}.
  */
 public abstract class ProbabilisticBinaryEstimator<E extends ProbabilisticBinaryEstimator<E, M>, M extends Model<M>>
-    extends Estimator<M> implements DefaultParamsWritable {
+    extends Estimator<M> implements DefaultParamsWritable, HasClassifierColumns {
 
   private static final long serialVersionUID = 1L;
 
   private final String uid;
-  private final Param<String> featuresCol;
-  private final Param<String> labelCol;
-  private final Param<String> predictionCol;
-  private final Param<String> probabilityCol;
-  private final Param<String> rawPredictionCol;
-  private final DoubleParam threshold;
+  private final ClassifierColumns c;
 
   /** The uid is assigned before any Param is created: Params are owned by their parent's uid. */
   protected ProbabilisticBinaryEstimator(String uid) {
     this.uid = uid;
-    featuresCol = PsParams.column(this, "featuresCol", "features column name");
-    labelCol = PsParams.column(this, "labelCol", "label column name (0 or 1)");
-    predictionCol = PsParams.column(this, "predictionCol", "prediction column name");
-    probabilityCol = PsParams.column(this, "probabilityCol", "column for predicted class probabilities");
-    rawPredictionCol = PsParams.column(this, "rawPredictionCol", "raw prediction (confidence) column name");
-    threshold = PsParams.unit(this, "threshold", "probability above which the prediction is 1");
-    setDefault(featuresCol, "features");
-    setDefault(labelCol, "label");
-    setDefault(predictionCol, "prediction");
-    setDefault(probabilityCol, "probability");
-    setDefault(rawPredictionCol, "rawPrediction");
-    setDefault(threshold, 0.5);
+    c = new ClassifierColumns(this, "label column name (0 or 1)");
   }
 
   @Override
@@ -49,42 +32,18 @@ public abstract class ProbabilisticBinaryEstimator<E extends ProbabilisticBinary
     return uid;
   }
 
-  // ---- Params (spark.ml finds Params through public no-argument methods) ----
-
-  public Param<String> featuresCol() {
-    return featuresCol;
+  /** Internal: the Params behind {@link HasClassifierColumns}' accessors. */
+  @Override
+  public ClassifierColumns classifierColumns() {
+    return c;
   }
 
-  public Param<String> labelCol() {
-    return labelCol;
-  }
-
-  public Param<String> predictionCol() {
-    return predictionCol;
-  }
-
-  public Param<String> probabilityCol() {
-    return probabilityCol;
-  }
-
-  public Param<String> rawPredictionCol() {
-    return rawPredictionCol;
-  }
-
-  public DoubleParam threshold() {
-    return threshold;
-  }
-
-  public E setFeaturesCol(String v) { return put(featuresCol, v); }
-  public E setLabelCol(String v) { return put(labelCol, v); }
-  public E setPredictionCol(String v) { return put(predictionCol, v); }
-  public E setProbabilityCol(String v) { return put(probabilityCol, v); }
-  public E setRawPredictionCol(String v) { return put(rawPredictionCol, v); }
-  public E setThreshold(double v) { return put(threshold, v); }
-
-  public String getFeaturesCol() { return (String) getOrDefault(featuresCol); }
-  public String getLabelCol() { return (String) getOrDefault(labelCol); }
-  public double getThreshold() { return (Double) getOrDefault(threshold); }
+  public E setFeaturesCol(String v) { return put(c.featuresCol, v); }
+  public E setLabelCol(String v) { return put(c.labelCol, v); }
+  public E setPredictionCol(String v) { return put(c.predictionCol, v); }
+  public E setProbabilityCol(String v) { return put(c.probabilityCol, v); }
+  public E setRawPredictionCol(String v) { return put(c.rawPredictionCol, v); }
+  public E setThreshold(double v) { return put(c.threshold, v); }
 
   /**
    * Sets a param after {@link PsParams#check} (a choice in its listed spelling: "FTRL" is stored as
@@ -105,8 +64,8 @@ public abstract class ProbabilisticBinaryEstimator<E extends ProbabilisticBinary
     SparkInterop.requireVectorColumn(schema, getFeaturesCol());
     SparkInterop.requireNumericColumn(schema, getLabelCol());
     checkInputs(schema);
-    return SparkInterop.withClassifierOutputs(schema, (String) getOrDefault(rawPredictionCol),
-        (String) getOrDefault(probabilityCol), (String) getOrDefault(predictionCol));
+    return SparkInterop.withClassifierOutputs(schema, (String) getOrDefault(c.rawPredictionCol),
+        (String) getOrDefault(c.probabilityCol), (String) getOrDefault(c.predictionCol));
   }
 
   @SuppressWarnings("unchecked")

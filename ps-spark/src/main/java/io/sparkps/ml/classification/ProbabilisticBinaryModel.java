@@ -7,7 +7,6 @@ import org.apache.spark.ml.Model;
 import org.apache.spark.ml.linalg.SQLDataTypes;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.linalg.Vectors;
-import org.apache.spark.ml.param.DoubleParam;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.util.MLWritable;
 import org.apache.spark.sql.Dataset;
@@ -25,7 +24,7 @@ import org.apache.spark.sql.types.StructType;
  * as spark.ml's own classifiers do. Subclasses hold the trained parameters and their persistence.
  */
 public abstract class ProbabilisticBinaryModel<M extends ProbabilisticBinaryModel<M>> extends Model<M>
-    implements MLWritable {
+    implements MLWritable, HasClassifierColumns {
 
   private static final long serialVersionUID = 1L;
 
@@ -36,28 +35,12 @@ public abstract class ProbabilisticBinaryModel<M extends ProbabilisticBinaryMode
   }
 
   private final String uid;
-  private final Param<String> featuresCol;
-  private final Param<String> labelCol;
-  private final Param<String> predictionCol;
-  private final Param<String> probabilityCol;
-  private final Param<String> rawPredictionCol;
-  private final DoubleParam threshold;
+  private final ClassifierColumns c;
 
   /** The uid is assigned before any Param is created: Params are owned by their parent's uid. */
   protected ProbabilisticBinaryModel(String uid) {
     this.uid = uid;
-    featuresCol = PsParams.column(this, "featuresCol", "features column name");
-    labelCol = PsParams.column(this, "labelCol", "label column name (0 or 1) the model was trained on");
-    predictionCol = PsParams.column(this, "predictionCol", "prediction column name");
-    probabilityCol = PsParams.column(this, "probabilityCol", "column for predicted class probabilities");
-    rawPredictionCol = PsParams.column(this, "rawPredictionCol", "raw prediction (confidence) column name");
-    threshold = PsParams.unit(this, "threshold", "probability above which the prediction is 1");
-    setDefault(featuresCol, "features");
-    setDefault(labelCol, "label");
-    setDefault(predictionCol, "prediction");
-    setDefault(probabilityCol, "probability");
-    setDefault(rawPredictionCol, "rawPrediction");
-    setDefault(threshold, 0.5);
+    c = new ClassifierColumns(this, "label column name (0 or 1) the model was trained on");
   }
 
   /** The trained model's margin (log-odds) of a feature vector. */
@@ -68,62 +51,30 @@ public abstract class ProbabilisticBinaryModel<M extends ProbabilisticBinaryMode
     return uid;
   }
 
-  // ---- Params (spark.ml finds Params through public no-argument methods) ----
-
-  public Param<String> featuresCol() {
-    return featuresCol;
-  }
-
-  public Param<String> labelCol() {
-    return labelCol;
-  }
-
-  public Param<String> predictionCol() {
-    return predictionCol;
-  }
-
-  public Param<String> probabilityCol() {
-    return probabilityCol;
-  }
-
-  public Param<String> rawPredictionCol() {
-    return rawPredictionCol;
-  }
-
-  public DoubleParam threshold() {
-    return threshold;
-  }
-
-  public String getFeaturesCol() {
-    return (String) getOrDefault(featuresCol);
-  }
-
-  public String getLabelCol() {
-    return (String) getOrDefault(labelCol);
-  }
-
-  public double getThreshold() {
-    return (Double) getOrDefault(threshold);
+  /** Internal: the Params behind {@link HasClassifierColumns}' accessors. */
+  @Override
+  public ClassifierColumns classifierColumns() {
+    return c;
   }
 
   public M setThreshold(double value) {
-    return put(threshold, value);
+    return put(c.threshold, value);
   }
 
   public M setFeaturesCol(String value) {
-    return put(featuresCol, value);
+    return put(c.featuresCol, value);
   }
 
   public M setPredictionCol(String value) {
-    return put(predictionCol, value);
+    return put(c.predictionCol, value);
   }
 
   public M setProbabilityCol(String value) {
-    return put(probabilityCol, value);
+    return put(c.probabilityCol, value);
   }
 
   public M setRawPredictionCol(String value) {
-    return put(rawPredictionCol, value);
+    return put(c.rawPredictionCol, value);
   }
 
   @SuppressWarnings("unchecked")
@@ -143,9 +94,9 @@ public abstract class ProbabilisticBinaryModel<M extends ProbabilisticBinaryMode
 
   @Override
   public StructType transformSchema(StructType schema) {
-    SparkInterop.requireVectorColumn(schema, (String) getOrDefault(featuresCol));
-    return SparkInterop.withClassifierOutputs(schema, (String) getOrDefault(rawPredictionCol),
-        (String) getOrDefault(probabilityCol), (String) getOrDefault(predictionCol));
+    SparkInterop.requireVectorColumn(schema, (String) getOrDefault(c.featuresCol));
+    return SparkInterop.withClassifierOutputs(schema, (String) getOrDefault(c.rawPredictionCol),
+        (String) getOrDefault(c.probabilityCol), (String) getOrDefault(c.predictionCol));
   }
 
   @Override
@@ -163,12 +114,12 @@ public abstract class ProbabilisticBinaryModel<M extends ProbabilisticBinaryMode
     }, SQLDataTypes.VectorType());
     UserDefinedFunction pred = functions.udf((UDF1<Vector, Double>) p -> p.apply(1) > t ? 1.0 : 0.0,
         DataTypes.DoubleType);
-    String rawCol = (String) getOrDefault(rawPredictionCol);
-    String probCol = (String) getOrDefault(probabilityCol);
+    String rawCol = (String) getOrDefault(c.rawPredictionCol);
+    String probCol = (String) getOrDefault(c.probabilityCol);
     Dataset<Row> out = dataset.toDF()
-        .withColumn(rawCol, raw.apply(functions.col((String) getOrDefault(featuresCol))))
+        .withColumn(rawCol, raw.apply(functions.col((String) getOrDefault(c.featuresCol))))
         .withColumn(probCol, prob.apply(functions.col(rawCol)));
-    return out.withColumn((String) getOrDefault(predictionCol), pred.apply(functions.col(probCol)));
+    return out.withColumn((String) getOrDefault(c.predictionCol), pred.apply(functions.col(probCol)));
   }
 
   @Override

@@ -7,9 +7,6 @@ import io.sparkps.ml.SparseExample;
 import io.sparkps.spark.PsContext;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.spark.api.java.JavaRDD;
-import org.apache.spark.ml.param.DoubleParam;
-import org.apache.spark.ml.param.IntParam;
-import org.apache.spark.ml.param.LongParam;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.util.DefaultParamsReadable;
@@ -40,7 +37,8 @@ import org.apache.spark.storage.StorageLevel;
  * }</pre>
  */
 public final class PsFactorizationMachines
-    extends ProbabilisticBinaryEstimator<PsFactorizationMachines, PsFactorizationMachinesModel> {
+    extends ProbabilisticBinaryEstimator<PsFactorizationMachines, PsFactorizationMachinesModel>
+    implements HasFmParams {
 
   private static final long serialVersionUID = 1L;
   private static final AtomicLong FITS = new AtomicLong();
@@ -57,49 +55,13 @@ public final class PsFactorizationMachines
     p = new FmParams(this);
   }
 
-  // ---- Params (spark.ml finds Params through public no-argument methods) ----
-
-  public IntParam maxIter() {
-    return p.maxIter;
+  /** Internal: the Params behind {@link HasFmParams}'s accessors. */
+  @Override
+  public FmParams fmParams() {
+    return p;
   }
 
-  public DoubleParam stepSize() {
-    return p.stepSize;
-  }
-
-  public IntParam batchSize() {
-    return p.batchSize;
-  }
-
-  public IntParam factorSize() {
-    return p.factorSize;
-  }
-
-  public DoubleParam initStd() {
-    return p.initStd;
-  }
-
-  public DoubleParam regParam() {
-    return p.regParam;
-  }
-
-  public Param<String> optimizer() {
-    return p.optimizer;
-  }
-
-  public IntParam staleness() {
-    return p.staleness;
-  }
-
-  public IntParam numPartitions() {
-    return p.numPartitions;
-  }
-
-  public LongParam seed() {
-    return p.seed;
-  }
-
-  // ---- typed setters (chain) and getters ----
+  // ---- typed setters (chain); the getters are HasFmParams' ----
 
   public PsFactorizationMachines setMaxIter(int v) { return put(p.maxIter, v); }
   public PsFactorizationMachines setStepSize(double v) { return put(p.stepSize, v); }
@@ -111,17 +73,6 @@ public final class PsFactorizationMachines
   public PsFactorizationMachines setStaleness(int v) { return put(p.staleness, v); }
   public PsFactorizationMachines setNumPartitions(int v) { return put(p.numPartitions, v); }
   public PsFactorizationMachines setSeed(long v) { return put(p.seed, v); }
-
-  public int getMaxIter() { return (Integer) getOrDefault(p.maxIter); }
-  public double getStepSize() { return (Double) getOrDefault(p.stepSize); }
-  public int getBatchSize() { return (Integer) getOrDefault(p.batchSize); }
-  public int getFactorSize() { return (Integer) getOrDefault(p.factorSize); }
-  public double getInitStd() { return (Double) getOrDefault(p.initStd); }
-  public double getRegParam() { return (Double) getOrDefault(p.regParam); }
-  public String getOptimizer() { return PsParams.choice(this, p.optimizer); }
-  public int getStaleness() { return (Integer) getOrDefault(p.staleness); }
-  public int getNumPartitions() { return (Integer) getOrDefault(p.numPartitions); }
-  public long getSeed() { return (Long) getOrDefault(p.seed); }
 
   // ---- Estimator ----
 

@@ -4,10 +4,6 @@ import io.sparkps.ml.SparkInterop;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.apache.spark.ml.param.DoubleParam;
-import org.apache.spark.ml.param.IntParam;
-import org.apache.spark.ml.param.LongParam;
-import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.util.DefaultParamsReader;
 import org.apache.spark.ml.util.DefaultParamsWriter;
@@ -27,7 +23,8 @@ import org.apache.spark.sql.types.StructType;
  * {@code extractParamMap()}), as spark.ml's models do. Saved as Params metadata plus the factor
  * rows in Parquet. Immutable once trained.
  */
-public final class PsFactorizationMachinesModel extends ProbabilisticBinaryModel<PsFactorizationMachinesModel> {
+public final class PsFactorizationMachinesModel extends ProbabilisticBinaryModel<PsFactorizationMachinesModel>
+    implements HasFmParams {
 
   private static final long serialVersionUID = 1L;
 
@@ -47,59 +44,11 @@ public final class PsFactorizationMachinesModel extends ProbabilisticBinaryModel
     this.summary = summary;
   }
 
-  // ---- the estimator's Params, with the values it was trained with (spark.ml finds Params through
-  // public no-argument methods) ----
-
-  public IntParam maxIter() {
-    return p.maxIter;
+  /** Internal: the Params behind {@link HasFmParams}'s accessors. */
+  @Override
+  public FmParams fmParams() {
+    return p;
   }
-
-  public DoubleParam stepSize() {
-    return p.stepSize;
-  }
-
-  public IntParam batchSize() {
-    return p.batchSize;
-  }
-
-  public IntParam factorSize() {
-    return p.factorSize;
-  }
-
-  public DoubleParam initStd() {
-    return p.initStd;
-  }
-
-  public DoubleParam regParam() {
-    return p.regParam;
-  }
-
-  public Param<String> optimizer() {
-    return p.optimizer;
-  }
-
-  public IntParam staleness() {
-    return p.staleness;
-  }
-
-  public IntParam numPartitions() {
-    return p.numPartitions;
-  }
-
-  public LongParam seed() {
-    return p.seed;
-  }
-
-  public int getMaxIter() { return (Integer) getOrDefault(p.maxIter); }
-  public double getStepSize() { return (Double) getOrDefault(p.stepSize); }
-  public int getBatchSize() { return (Integer) getOrDefault(p.batchSize); }
-  public int getFactorSize() { return (Integer) getOrDefault(p.factorSize); }
-  public double getInitStd() { return (Double) getOrDefault(p.initStd); }
-  public double getRegParam() { return (Double) getOrDefault(p.regParam); }
-  public String getOptimizer() { return PsParams.choice(this, p.optimizer); }
-  public int getStaleness() { return (Integer) getOrDefault(p.staleness); }
-  public int getNumPartitions() { return (Integer) getOrDefault(p.numPartitions); }
-  public long getSeed() { return (Long) getOrDefault(p.seed); }
 
   // ---- the trained model ----
 

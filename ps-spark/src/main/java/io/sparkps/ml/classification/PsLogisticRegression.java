@@ -9,10 +9,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.spark.api.java.JavaRDD;
-import org.apache.spark.ml.param.BooleanParam;
-import org.apache.spark.ml.param.DoubleParam;
-import org.apache.spark.ml.param.IntParam;
-import org.apache.spark.ml.param.LongParam;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.util.DefaultParamsReadable;
@@ -45,7 +41,8 @@ import org.apache.spark.storage.StorageLevel;
  * }</pre>
  */
 public final class PsLogisticRegression
-    extends ProbabilisticBinaryEstimator<PsLogisticRegression, PsLogisticRegressionModel> {
+    extends ProbabilisticBinaryEstimator<PsLogisticRegression, PsLogisticRegressionModel>
+    implements HasLrParams {
 
   private static final long serialVersionUID = 1L;
   private static final AtomicLong FITS = new AtomicLong();
@@ -63,73 +60,13 @@ public final class PsLogisticRegression
     p = new LrParams(this);
   }
 
-  // ---- Params (spark.ml finds Params through public no-argument methods) ----
-
-  public Param<String> weightCol() {
-    return p.weightCol;
+  /** Internal: the Params behind {@link HasLrParams}'s accessors. */
+  @Override
+  public LrParams lrParams() {
+    return p;
   }
 
-  public Param<String> validationIndicatorCol() {
-    return p.validationIndicatorCol;
-  }
-
-  public IntParam maxIter() {
-    return p.maxIter;
-  }
-
-  public DoubleParam regParam() {
-    return p.regParam;
-  }
-
-  public DoubleParam elasticNetParam() {
-    return p.elasticNetParam;
-  }
-
-  public DoubleParam tol() {
-    return p.tol;
-  }
-
-  public LongParam seed() {
-    return p.seed;
-  }
-
-  public BooleanParam standardization() {
-    return p.standardization;
-  }
-
-  public Param<String> method() {
-    return p.method;
-  }
-
-  public Param<String> optimizer() {
-    return p.optimizer;
-  }
-
-  public IntParam staleness() {
-    return p.staleness;
-  }
-
-  public IntParam batchSize() {
-    return p.batchSize;
-  }
-
-  public DoubleParam stepSize() {
-    return p.stepSize;
-  }
-
-  public IntParam numPartitions() {
-    return p.numPartitions;
-  }
-
-  public IntParam fetchEvery() {
-    return p.fetchEvery;
-  }
-
-  public IntParam pushEvery() {
-    return p.pushEvery;
-  }
-
-  // ---- typed setters (chain) and getters ----
+  // ---- typed setters (chain); the getters are HasLrParams' ----
 
   public PsLogisticRegression setWeightCol(String v) { return put(p.weightCol, v); }
   public PsLogisticRegression setValidationIndicatorCol(String v) { return put(p.validationIndicatorCol, v); }
@@ -147,21 +84,6 @@ public final class PsLogisticRegression
   public PsLogisticRegression setNumPartitions(int v) { return put(p.numPartitions, v); }
   public PsLogisticRegression setFetchEvery(int v) { return put(p.fetchEvery, v); }
   public PsLogisticRegression setPushEvery(int v) { return put(p.pushEvery, v); }
-
-  public int getMaxIter() { return (Integer) getOrDefault(p.maxIter); }
-  public double getRegParam() { return (Double) getOrDefault(p.regParam); }
-  public double getElasticNetParam() { return (Double) getOrDefault(p.elasticNetParam); }
-  public double getTol() { return (Double) getOrDefault(p.tol); }
-  public long getSeed() { return (Long) getOrDefault(p.seed); }
-  public boolean getStandardization() { return (Boolean) getOrDefault(p.standardization); }
-  public String getMethod() { return PsParams.choice(this, p.method); }
-  public String getOptimizer() { return PsParams.choice(this, p.optimizer); }
-  public int getStaleness() { return (Integer) getOrDefault(p.staleness); }
-  public int getBatchSize() { return (Integer) getOrDefault(p.batchSize); }
-  public double getStepSize() { return (Double) getOrDefault(p.stepSize); }
-  public int getNumPartitions() { return (Integer) getOrDefault(p.numPartitions); }
-  public int getFetchEvery() { return (Integer) getOrDefault(p.fetchEvery); }
-  public int getPushEvery() { return (Integer) getOrDefault(p.pushEvery); }
 
   // ---- Estimator ----
 

@@ -3,11 +3,6 @@ package io.sparkps.ml.classification;
 import io.sparkps.ml.SparkInterop;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.spark.ml.param.BooleanParam;
-import org.apache.spark.ml.param.DoubleParam;
-import org.apache.spark.ml.param.IntParam;
-import org.apache.spark.ml.param.LongParam;
-import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.util.DefaultParamsReader;
 import org.apache.spark.ml.util.DefaultParamsWriter;
@@ -27,7 +22,8 @@ import org.apache.spark.sql.types.StructType;
  * {@code extractParamMap()}), as spark.ml's models do. Saved as Params metadata plus the non-zero
  * weights in Parquet. Immutable once trained.
  */
-public final class PsLogisticRegressionModel extends ProbabilisticBinaryModel<PsLogisticRegressionModel> {
+public final class PsLogisticRegressionModel extends ProbabilisticBinaryModel<PsLogisticRegressionModel>
+    implements HasLrParams {
 
   private static final long serialVersionUID = 1L;
 
@@ -47,87 +43,11 @@ public final class PsLogisticRegressionModel extends ProbabilisticBinaryModel<Ps
     this.summary = summary;
   }
 
-  // ---- the estimator's Params, with the values it was trained with (spark.ml finds Params through
-  // public no-argument methods) ----
-
-  public Param<String> weightCol() {
-    return p.weightCol;
+  /** Internal: the Params behind {@link HasLrParams}'s accessors. */
+  @Override
+  public LrParams lrParams() {
+    return p;
   }
-
-  public Param<String> validationIndicatorCol() {
-    return p.validationIndicatorCol;
-  }
-
-  public IntParam maxIter() {
-    return p.maxIter;
-  }
-
-  public DoubleParam regParam() {
-    return p.regParam;
-  }
-
-  public DoubleParam elasticNetParam() {
-    return p.elasticNetParam;
-  }
-
-  public DoubleParam tol() {
-    return p.tol;
-  }
-
-  public LongParam seed() {
-    return p.seed;
-  }
-
-  public BooleanParam standardization() {
-    return p.standardization;
-  }
-
-  public Param<String> method() {
-    return p.method;
-  }
-
-  public Param<String> optimizer() {
-    return p.optimizer;
-  }
-
-  public IntParam staleness() {
-    return p.staleness;
-  }
-
-  public IntParam batchSize() {
-    return p.batchSize;
-  }
-
-  public DoubleParam stepSize() {
-    return p.stepSize;
-  }
-
-  public IntParam numPartitions() {
-    return p.numPartitions;
-  }
-
-  public IntParam fetchEvery() {
-    return p.fetchEvery;
-  }
-
-  public IntParam pushEvery() {
-    return p.pushEvery;
-  }
-
-  public int getMaxIter() { return (Integer) getOrDefault(p.maxIter); }
-  public double getRegParam() { return (Double) getOrDefault(p.regParam); }
-  public double getElasticNetParam() { return (Double) getOrDefault(p.elasticNetParam); }
-  public double getTol() { return (Double) getOrDefault(p.tol); }
-  public long getSeed() { return (Long) getOrDefault(p.seed); }
-  public boolean getStandardization() { return (Boolean) getOrDefault(p.standardization); }
-  public String getMethod() { return PsParams.choice(this, p.method); }
-  public String getOptimizer() { return PsParams.choice(this, p.optimizer); }
-  public int getStaleness() { return (Integer) getOrDefault(p.staleness); }
-  public int getBatchSize() { return (Integer) getOrDefault(p.batchSize); }
-  public double getStepSize() { return (Double) getOrDefault(p.stepSize); }
-  public int getNumPartitions() { return (Integer) getOrDefault(p.numPartitions); }
-  public int getFetchEvery() { return (Integer) getOrDefault(p.fetchEvery); }
-  public int getPushEvery() { return (Integer) getOrDefault(p.pushEvery); }
 
   // ---- the trained model ----
 

@@ -1,9 +1,9 @@
 package io.sparkps.core.storage.chronicle;
 
+import io.sparkps.core.storage.AbstractShardStore;
 import io.sparkps.core.storage.Initializer;
 import io.sparkps.core.storage.KeyOutOfRangeException;
 import io.sparkps.core.storage.RecordSink;
-import io.sparkps.core.storage.RowSink;
 import io.sparkps.core.storage.ShardStore;
 import io.sparkps.core.storage.StorageOptions;
 import io.sparkps.core.storage.StoreArgs;
@@ -31,20 +31,15 @@ import java.util.Objects;
  *
  * <p>NOT thread-safe: one thread at a time (see {@link ShardStore}).
  */
-public final class ChronicleShardStore implements ShardStore {
+public final class ChronicleShardStore extends AbstractShardStore {
 
   private final String table;
   private final boolean dense;
   private final long start;
   private final long end;
-  private final int dim;
-  private final int width;
-  private final Updater updater;
-  private final Initializer init;
   private final ShardMap shard;
   private final ShardRows rows;
   private final SegmentScan segmentScan = new SegmentScan();
-  private boolean closed;
 
   /**
    * A store for one shard. Dense: rows {@code [start, end)}; sparse: any key, {@code start} and
@@ -54,18 +49,12 @@ public final class ChronicleShardStore implements ShardStore {
    */
   public ChronicleShardStore(String table, boolean dense, long start, long end, int dim, Updater updater,
       Initializer init, long expectedEntries, Path file) {
+    super(dim, updater, init);
     this.table = Objects.requireNonNull(table, "table");
-    this.updater = Objects.requireNonNull(updater, "updater");
-    this.init = Objects.requireNonNull(init, "init");
-    this.width = StoreArgs.rowWidth(dim, updater);
-    this.dim = dim;
     this.dense = dense;
     long initialCapacity;
     if (dense) {
-      if (start < 0 || end < start) {
-        throw new IllegalArgumentException("dense shard range invalid: start=" + start + ", end="
-            + end + " (0 <= start <= end)");
-      }
+      StoreArgs.checkShardRange(start, end);
       this.start = start;
       this.end = end;
       initialCapacity = Math.max(1, end - start);
@@ -89,16 +78,6 @@ public final class ChronicleShardStore implements ShardStore {
   }
 
   @Override
-  public int dim() {
-    return dim;
-  }
-
-  @Override
-  public int rowWidth() {
-    return width;
-  }
-
-  @Override
   public long size() {
     open();
     return dense ? end - start : rows.size();
@@ -106,8 +85,7 @@ public final class ChronicleShardStore implements ShardStore {
 
   @Override
   public void pull(long[] keys, int off, int len, float[] out, int outOff) {
-    open();
-    checkBatch(keys, off, len, "out", out, outOff);
+    checkChronicleBatch(keys, off, len, "out", out, outOff);
     for (int i = 0; i < len; i++) {
       rows.readWeights(keys[off + i], out, outOff + i * dim);
     }
@@ -119,9 +97,7 @@ public final class ChronicleShardStore implements ShardStore {
     if (!dense) {
       throw new UnsupportedOperationException("pull(range) needs a dense table");
     }
-    if (from < start || to > end || from > to) {
-      throw new KeyOutOfRangeException(from, to, start, end);
-    }
+    StoreArgs.checkRange(from, to, start, end);
     StoreArgs.checkRows("out", out, outOff, to - from, dim);
     for (long k = from; k < to; k++) {
       rows.readWeights(k, out, outOff + (int) (k - from) * dim);
@@ -130,8 +106,7 @@ public final class ChronicleShardStore implements ShardStore {
 
   @Override
   public void push(long[] keys, int off, int len, float[] deltas, int deltaOff) {
-    open();
-    checkBatch(keys, off, len, "deltas", deltas, deltaOff);
+    checkChronicleBatch(keys, off, len, "deltas", deltas, deltaOff);
     for (int i = 0; i < len; i++) {
       rows.write(keys[off + i], true, deltas, deltaOff + i * dim, ShardRows.NO_EXPECTATION);
     }
@@ -139,8 +114,7 @@ public final class ChronicleShardStore implements ShardStore {
 
   @Override
   public void assign(long[] keys, int off, int len, float[] values, int valOff) {
-    open();
-    checkBatch(keys, off, len, "values", values, valOff);
+    checkChronicleBatch(keys, off, len, "values", values, valOff);
     for (int i = 0; i < len; i++) {
       rows.write(keys[off + i], false, values, valOff + i * dim, ShardRows.NO_EXPECTATION);
     }
@@ -187,7 +161,7 @@ public final class ChronicleShardStore implements ShardStore {
     if (dense) {
       row(key);
     }
-    StoreArgs.checkRows("values", values, valOff, 1, dim);
+    checkRow(values, valOff);
     return rows.write(key, false, values, valOff, expectedVersion);
   }
 
@@ -199,7 +173,7 @@ public final class ChronicleShardStore implements ShardStore {
     try {
       shard.clear();
     } catch (UncheckedIOException e) {
-      closed = true;  // the persisted shard is unlocked and has no map
+      markClosed();  // the persisted shard is unlocked and has no map
       throw e;
     }
   }
@@ -223,24 +197,13 @@ public final class ChronicleShardStore implements ShardStore {
    * skipping {@code position} of them is exact only if the segment did not change).
    *
    * <p>The sink runs while a segment lock is held: it must copy the row and return, never call
-   * back into the store.
-   */
-  @Override
-  public long scan(long cursor, int maxRows, RowSink sink) {
-    // One capturing lambda per call, not per row: the weights lead each record.
-    return scanRecords(cursor, maxRows, (key, version, src, off) -> sink.row(key, src, off));
-  }
-
-  /**
-   * The same cursors, guarantees and sink rules as {@link #scan}. {@code src} is the store's
-   * scratch row, overwritten for the next row. A dense row never written is reported as it
-   * reads: the initializer's weights, fresh updater state, version 0.
+   * back into the store. {@code src} is the store's scratch row, overwritten for the next row. A
+   * dense row never written is reported as it reads: the initializer's weights, fresh updater
+   * state, version 0. {@link #scan} runs this, with the same cursors and guarantees.
    */
   @Override
   public long scanRecords(long cursor, int maxRows, RecordSink sink) {
-    open();
-    StoreArgs.checkCursor(cursor);
-    StoreArgs.checkMaxRows(maxRows);
+    checkScan(cursor, maxRows);
     return dense ? scanDense(cursor, maxRows, sink)
         : segmentScan.scan(shard.map(), shard.generation(), cursor, maxRows, rows.scratch(), sink);
   }
@@ -270,18 +233,16 @@ public final class ChronicleShardStore implements ShardStore {
     if (dense) {
       row(key);
     }
-    StoreArgs.checkRecord(record, off, width);
-    StoreArgs.checkVersion(version);
+    checkLoad(version, record, off);
     rows.load(key, version, record, off);
   }
 
   /** Closes the map, keeping a persisted shard's files for the next store. Idempotent. */
   @Override
   public void close() {
-    if (closed) {
+    if (!markClosed()) {
       return;
     }
-    closed = true;
     segmentScan.reset();
     shard.close();
   }
@@ -293,27 +254,16 @@ public final class ChronicleShardStore implements ShardStore {
     shard.destroy();
   }
 
-  private void open() {
-    if (closed) {
-      throw StoreArgs.closed();
-    }
-  }
-
   /** Row index check for dense stores: a key outside the store is a {@link KeyOutOfRangeException}. */
   private void row(long key) {
-    if (key < start || key >= end) {
-      throw new KeyOutOfRangeException(key, start, end);
-    }
+    StoreArgs.checkKey(key, start, end);
   }
 
   /** Checks lengths and, for dense stores, every key up front, so a bad batch changes nothing. */
-  private void checkBatch(long[] keys, int off, int len, String what, float[] values, int valOff) {
-    StoreArgs.checkKeys(keys, off, len);
-    StoreArgs.checkRows(what, values, valOff, len, dim);
+  private void checkChronicleBatch(long[] keys, int off, int len, String what, float[] values, int valOff) {
+    checkBatch(keys, off, len, what, values, valOff);
     if (dense) {
-      for (int i = 0; i < len; i++) {
-        row(keys[off + i]);
-      }
+      StoreArgs.checkKeys(keys, off, len, start, end);
     }
   }
 
@@ -339,8 +289,7 @@ public final class ChronicleShardStore implements ShardStore {
 
   @Override
   public String toString() {
-    return "ChronicleShardStore{table=" + table + (dense ? ", rows=[" + start + ", " + end + ")" : ", rows="
-        + rows.size() + ", capacity=" + shard.capacity()) + ", dim=" + dim + ", width=" + width + ", updater="
-        + updater + ", init=" + init.spec() + ", file=" + file() + "}";
+    return describe("ChronicleShardStore", "table=" + table + (dense ? ", rows=[" + start + ", " + end + ")"
+        : ", rows=" + rows.size() + ", capacity=" + shard.capacity()), ", file=" + file());
   }
 }
