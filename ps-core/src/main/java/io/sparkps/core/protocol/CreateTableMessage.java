@@ -22,17 +22,17 @@ public record CreateTableMessage(TableSpec spec) implements Message {
 
   @Override
   public int encodedLength() {
-    return Codec.tableSpecLength(spec);
+    return SpecCodec.tableSpecLength(spec);
   }
 
   @Override
   public void encode(ByteBuf buf) {
-    Codec.writeTableSpec(buf, spec);
+    SpecCodec.writeTableSpec(buf, spec);
   }
 
   /** Reads the body at the reader index; does not take ownership of {@code body}. */
   public static CreateTableMessage decode(ByteBuf body) {
-    TableSpec spec = Codec.readTableSpec(body);
+    TableSpec spec = SpecCodec.readTableSpec(body);
     return new CreateTableMessage(spec);
   }
 }

@@ -38,7 +38,7 @@ public record PushMessage(
     buf.writeIntLE(tableId);
     buf.writeIntLE(shard);
     buf.writeByte(mode.ordinal());
-    Codec.writePushId(buf, pushId);
+    pushId.write(buf);
     Codec.writeLongs(buf, keys);
     Codec.writeFloats(buf, values);
     Codec.writeBoolean(buf, returnValues);
@@ -49,7 +49,7 @@ public record PushMessage(
     int tableId = body.readIntLE();
     int shard = body.readIntLE();
     PushMode mode = PushMode.fromByte(body.readByte());
-    PushId pushId = Codec.readPushId(body);
+    PushId pushId = PushId.read(body);
     long[] keys = Codec.readLongs(body, "PUSH keys");
     float[] values = Codec.readFloats(body, "PUSH values");
     boolean returnValues = Codec.readBoolean(body, "PUSH returnValues");
