@@ -1,7 +1,6 @@
 package io.sparkps.core.protocol;
 
 import io.netty.buffer.ByteBuf;
-import java.util.Arrays;
 import java.util.Objects;
 
 /**
@@ -38,21 +37,16 @@ public record AuthResponseMessage(byte[] mac) implements Message {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof AuthResponseMessage m
-        && Arrays.equals(mac, m.mac);
+    return ArrayRecords.equals(this, o);
   }
 
   @Override
   public int hashCode() {
-    int h = 0;
-    h = 31 * h + Arrays.hashCode(mac);
-    return h;
+    return ArrayRecords.hashCode(this);
   }
 
   @Override
   public String toString() {
-    return "AuthResponseMessage["
-        + "mac=" + Codec.describe(mac)
-        + "]";
+    return ArrayRecords.toString(this);
   }
 }

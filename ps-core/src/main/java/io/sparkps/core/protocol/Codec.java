@@ -235,6 +235,10 @@ public final class Codec {
     return a.length <= MAX_PRINTED_ELEMENTS ? Arrays.toString(a) : "float[" + a.length + "]";
   }
 
+  public static String describe(int[] a) {
+    return a.length <= MAX_PRINTED_ELEMENTS ? Arrays.toString(a) : "int[" + a.length + "]";
+  }
+
   public static String describe(boolean[] a) {
     return a.length <= MAX_PRINTED_ELEMENTS ? Arrays.toString(a) : "boolean[" + a.length + "]";
   }

@@ -1,7 +1,6 @@
 package io.sparkps.core.protocol;
 
 import io.netty.buffer.ByteBuf;
-import java.util.Arrays;
 import java.util.Objects;
 
 /**
@@ -37,21 +36,16 @@ public record FlagsMessage(boolean[] flags) implements Message {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof FlagsMessage m
-        && Arrays.equals(flags, m.flags);
+    return ArrayRecords.equals(this, o);
   }
 
   @Override
   public int hashCode() {
-    int h = 0;
-    h = 31 * h + Arrays.hashCode(flags);
-    return h;
+    return ArrayRecords.hashCode(this);
   }
 
   @Override
   public String toString() {
-    return "FlagsMessage["
-        + "flags=" + Codec.describe(flags)
-        + "]";
+    return ArrayRecords.toString(this);
   }
 }

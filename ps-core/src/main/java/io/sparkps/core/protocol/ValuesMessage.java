@@ -1,7 +1,6 @@
 package io.sparkps.core.protocol;
 
 import io.netty.buffer.ByteBuf;
-import java.util.Arrays;
 import java.util.Objects;
 
 /**
@@ -37,21 +36,16 @@ public record ValuesMessage(float[] values) implements Message {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof ValuesMessage m
-        && Arrays.equals(values, m.values);
+    return ArrayRecords.equals(this, o);
   }
 
   @Override
   public int hashCode() {
-    int h = 0;
-    h = 31 * h + Arrays.hashCode(values);
-    return h;
+    return ArrayRecords.hashCode(this);
   }
 
   @Override
   public String toString() {
-    return "ValuesMessage["
-        + "values=" + Codec.describe(values)
-        + "]";
+    return ArrayRecords.toString(this);
   }
 }
