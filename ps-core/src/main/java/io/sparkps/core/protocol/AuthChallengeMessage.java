@@ -10,6 +10,21 @@ import java.util.Objects;
  */
 public record AuthChallengeMessage(boolean authRequired, byte[] nonce) implements LaidOutMessage {
 
+  @Override
+  public boolean equals(Object o) {
+    return ArrayRecords.equals(this, o);
+  }
+
+  @Override
+  public int hashCode() {
+    return ArrayRecords.hashCode(this);
+  }
+
+  @Override
+  public String toString() {
+    return ArrayRecords.toString(this);
+  }
+
   static final BodyLayout<AuthChallengeMessage> LAYOUT = BodyLayout.of(MessageType.AUTH_CHALLENGE,
       BodyLayout.bool("authRequired", AuthChallengeMessage::authRequired),
       BodyLayout.bytes("nonce", AuthChallengeMessage::nonce),
@@ -27,20 +42,5 @@ public record AuthChallengeMessage(boolean authRequired, byte[] nonce) implement
   /** Reads the body at the reader index; does not take ownership of {@code body}. */
   public static AuthChallengeMessage decode(ByteBuf body) {
     return LAYOUT.read(body);
-  }
-
-  @Override
-  public boolean equals(Object o) {
-    return ArrayRecords.equals(this, o);
-  }
-
-  @Override
-  public int hashCode() {
-    return ArrayRecords.hashCode(this);
-  }
-
-  @Override
-  public String toString() {
-    return ArrayRecords.toString(this);
   }
 }

@@ -10,6 +10,21 @@ import java.util.Objects;
  */
 public record CasResultMessage(boolean applied, long version, float[] values) implements LaidOutMessage {
 
+  @Override
+  public boolean equals(Object o) {
+    return ArrayRecords.equals(this, o);
+  }
+
+  @Override
+  public int hashCode() {
+    return ArrayRecords.hashCode(this);
+  }
+
+  @Override
+  public String toString() {
+    return ArrayRecords.toString(this);
+  }
+
   static final BodyLayout<CasResultMessage> LAYOUT = BodyLayout.of(MessageType.CAS_RESULT,
       BodyLayout.bool("applied", CasResultMessage::applied),
       BodyLayout.int64("version", CasResultMessage::version),
@@ -28,20 +43,5 @@ public record CasResultMessage(boolean applied, long version, float[] values) im
   /** Reads the body at the reader index; does not take ownership of {@code body}. */
   public static CasResultMessage decode(ByteBuf body) {
     return LAYOUT.read(body);
-  }
-
-  @Override
-  public boolean equals(Object o) {
-    return ArrayRecords.equals(this, o);
-  }
-
-  @Override
-  public int hashCode() {
-    return ArrayRecords.hashCode(this);
-  }
-
-  @Override
-  public String toString() {
-    return ArrayRecords.toString(this);
   }
 }

@@ -10,6 +10,21 @@ import java.util.Objects;
  */
 public record CheckpointShardsMessage(String dir, int[] tableIds) implements LaidOutMessage {
 
+  @Override
+  public boolean equals(Object o) {
+    return ArrayRecords.equals(this, o);
+  }
+
+  @Override
+  public int hashCode() {
+    return ArrayRecords.hashCode(this);
+  }
+
+  @Override
+  public String toString() {
+    return ArrayRecords.toString(this);
+  }
+
   static final BodyLayout<CheckpointShardsMessage> LAYOUT = BodyLayout.of(MessageType.CHECKPOINT_SHARDS,
       BodyLayout.string("dir", CheckpointShardsMessage::dir),
       BodyLayout.ints("table ids", CheckpointShardsMessage::tableIds),
@@ -33,20 +48,5 @@ public record CheckpointShardsMessage(String dir, int[] tableIds) implements Lai
   /** Reads the body at the reader index; does not take ownership of {@code body}. */
   public static CheckpointShardsMessage decode(ByteBuf body) {
     return LAYOUT.read(body);
-  }
-
-  @Override
-  public boolean equals(Object o) {
-    return ArrayRecords.equals(this, o);
-  }
-
-  @Override
-  public int hashCode() {
-    return ArrayRecords.hashCode(this);
-  }
-
-  @Override
-  public String toString() {
-    return ArrayRecords.toString(this);
   }
 }

@@ -10,6 +10,21 @@ import java.util.Objects;
  */
 public record ScanChunkMessage(long nextCursor, long[] keys, float[] values) implements LaidOutMessage {
 
+  @Override
+  public boolean equals(Object o) {
+    return ArrayRecords.equals(this, o);
+  }
+
+  @Override
+  public int hashCode() {
+    return ArrayRecords.hashCode(this);
+  }
+
+  @Override
+  public String toString() {
+    return ArrayRecords.toString(this);
+  }
+
   static final BodyLayout<ScanChunkMessage> LAYOUT = BodyLayout.of(MessageType.SCAN_CHUNK,
       BodyLayout.int64("nextCursor", ScanChunkMessage::nextCursor),
       BodyLayout.longs("keys", ScanChunkMessage::keys),
@@ -29,20 +44,5 @@ public record ScanChunkMessage(long nextCursor, long[] keys, float[] values) imp
   /** Reads the body at the reader index; does not take ownership of {@code body}. */
   public static ScanChunkMessage decode(ByteBuf body) {
     return LAYOUT.read(body);
-  }
-
-  @Override
-  public boolean equals(Object o) {
-    return ArrayRecords.equals(this, o);
-  }
-
-  @Override
-  public int hashCode() {
-    return ArrayRecords.hashCode(this);
-  }
-
-  @Override
-  public String toString() {
-    return ArrayRecords.toString(this);
   }
 }

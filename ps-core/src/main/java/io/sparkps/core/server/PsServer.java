@@ -33,7 +33,7 @@ public final class PsServer implements AutoCloseable {
   private final PsConfig config;
   private final PsTransportContext transport;
   private final ShardExecutors lanes;
-  private final HostedShards shards = new HostedShards();
+  private final HostedShards shards = new HostedShards(this::serverId);
   private final SchedulerHeartbeats heartbeats;
   private final AtomicBoolean closed = new AtomicBoolean();
   private final CompletableFuture<Void> stopped = new CompletableFuture<>();
@@ -59,9 +59,8 @@ public final class PsServer implements AutoCloseable {
     // behind its answer to the registration, before this constructor has returned.
     RunFences fences = new RunFences();
     this.lease = new ServerLease(ticker, config.heartbeatTimeout(), ticker.read());
-    this.control = new ShardControl(this::serverId, config.storageDir(), lanes, shards, fences);
-    this.data = new DataRequests(this::serverId, shards, new ShardOperations(config.maxFrameBytes(), fences),
-        lease, config.heartbeatTimeout());
+    this.control = new ShardControl(config.storageDir(), lanes, shards, fences);
+    this.data = new DataRequests(shards, new ShardOperations(config.maxFrameBytes(), fences), lease);
     RequestHandler handler = this::handle;
     TransportServer bound = null;
     Connection toScheduler = null;

@@ -23,7 +23,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.IntSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,15 +35,12 @@ final class ShardControl {
 
   private static final Logger LOG = LoggerFactory.getLogger(ShardControl.class);
 
-  /** The id the scheduler assigned; 0 until registration completes. */
-  private final IntSupplier serverId;
   private final String storageDir;
   private final ShardExecutors lanes;
   private final HostedShards shards;
   private final RunFences fences;
 
-  ShardControl(IntSupplier serverId, String storageDir, ShardExecutors lanes, HostedShards shards, RunFences fences) {
-    this.serverId = serverId;
+  ShardControl(String storageDir, ShardExecutors lanes, HostedShards shards, RunFences fences) {
     this.storageDir = storageDir;
     this.lanes = lanes;
     this.shards = shards;
@@ -76,7 +72,7 @@ final class ShardControl {
         HostedShard existing = shards.get(m.tableId(), m.shard());
         if (existing != null) {
           if (!existing.spec().equals(m.spec()) || m.restores()) {
-            throw new PsRemoteException(ErrorCode.DUPLICATE_TABLE, "server " + serverId.getAsInt()
+            throw new PsRemoteException(ErrorCode.DUPLICATE_TABLE, "server " + shards.serverId()
                 + " already hosts " + existing.describe());
           }
         } else {
@@ -88,7 +84,7 @@ final class ShardControl {
           }
           shards.add(new HostedShard(m.tableId(), m.shard(), m.spec(), m.start(), m.end(), store,
               lanes.laneFor(m.tableId(), m.shard()), dedupe));
-          LOG.debug("Server {} created shard {} of table {}{}", serverId.getAsInt(), m.shard(), m.spec().name(),
+          LOG.debug("Server {} created shard {} of table {}{}", shards.serverId(), m.shard(), m.spec().name(),
               m.restores() ? " from " + m.source() : "");
         }
         connection.reply(requestId, new OkMessage());
@@ -114,10 +110,10 @@ final class ShardControl {
       dedupe.restore(header.marks());
     } catch (IOException | RuntimeException e) {
       // Only code and message cross the wire: the stack stays in this server's log.
-      LOG.error("Server {} could not restore shard {} of table {} from {}", serverId.getAsInt(), m.shard(), m.spec().name(),
+      LOG.error("Server {} could not restore shard {} of table {} from {}", shards.serverId(), m.shard(), m.spec().name(),
           m.source(), e);
       store.destroy();
-      throw new PsRemoteException(ErrorCode.CHECKPOINT_FAILED, "server " + serverId.getAsInt() + " could not restore shard "
+      throw new PsRemoteException(ErrorCode.CHECKPOINT_FAILED, "server " + shards.serverId() + " could not restore shard "
           + m.shard() + " of table " + m.spec().name() + " from " + m.source() + ": " + e.getMessage(), e);
     }
   }
@@ -154,8 +150,8 @@ final class ShardControl {
       return out.count();
     } catch (IOException | RuntimeException e) {
       // Only code and message cross the wire: the stack stays in this server's log.
-      LOG.error("Server {} could not write {} to {}", serverId.getAsInt(), s.describe(), path, e);
-      throw new PsRemoteException(ErrorCode.CHECKPOINT_FAILED, "server " + serverId.getAsInt() + " could not write "
+      LOG.error("Server {} could not write {} to {}", shards.serverId(), s.describe(), path, e);
+      throw new PsRemoteException(ErrorCode.CHECKPOINT_FAILED, "server " + shards.serverId() + " could not write "
           + s.describe() + " to " + path + ": " + e.getMessage(), e);
     }
   }
