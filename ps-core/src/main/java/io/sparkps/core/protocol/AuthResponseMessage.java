@@ -8,32 +8,7 @@ import java.util.Objects;
  * client has no secret.
  * Immutable; arrays are shared, not copied (see package docs).
  */
-public record AuthResponseMessage(byte[] mac) implements Message {
-
-  public AuthResponseMessage {
-    Objects.requireNonNull(mac, "mac");
-  }
-
-  @Override
-  public MessageType type() {
-    return MessageType.AUTH_RESPONSE;
-  }
-
-  @Override
-  public int encodedLength() {
-    return Codec.bytesLength(mac);
-  }
-
-  @Override
-  public void encode(ByteBuf buf) {
-    Codec.writeBytes(buf, mac);
-  }
-
-  /** Reads the body at the reader index; does not take ownership of {@code body}. */
-  public static AuthResponseMessage decode(ByteBuf body) {
-    byte[] mac = Codec.readBytes(body, "AUTH_RESPONSE mac");
-    return new AuthResponseMessage(mac);
-  }
+public record AuthResponseMessage(byte[] mac) implements LaidOutMessage {
 
   @Override
   public boolean equals(Object o) {
@@ -48,5 +23,23 @@ public record AuthResponseMessage(byte[] mac) implements Message {
   @Override
   public String toString() {
     return ArrayRecords.toString(this);
+  }
+
+  static final BodyLayout<AuthResponseMessage> LAYOUT = BodyLayout.of(MessageType.AUTH_RESPONSE,
+      BodyLayout.bytes("mac", AuthResponseMessage::mac),
+      AuthResponseMessage::new);
+
+  public AuthResponseMessage {
+    Objects.requireNonNull(mac, "mac");
+  }
+
+  @Override
+  public BodyLayout<AuthResponseMessage> layout() {
+    return LAYOUT;
+  }
+
+  /** Reads the body at the reader index; does not take ownership of {@code body}. */
+  public static AuthResponseMessage decode(ByteBuf body) {
+    return LAYOUT.read(body);
   }
 }

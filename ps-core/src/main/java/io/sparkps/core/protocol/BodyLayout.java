@@ -1,6 +1,7 @@
 package io.sparkps.core.protocol;
 
 import io.netty.buffer.ByteBuf;
+import io.sparkps.core.config.TableSpec;
 import java.util.List;
 import java.util.function.BiFunction;
 import java.util.function.Function;
@@ -10,8 +11,9 @@ import java.util.function.Function;
  * the body's length, writes it and reads it back, so a message of a few plain fields is a record
  * with a {@code LAYOUT} constant and a one-line {@code decode} (see {@link LaidOutMessage})
  * instead of three hand-written mirror images. Field encodings are {@link Codec}'s; a read error
- * names the field as {@code "TYPE field"}. Data-path messages with bulk-copied bodies
- * (PUSH, PULL, VALUES...) keep hand-written codecs. Immutable and thread-safe.
+ * names the field as {@code "TYPE field"}. Messages with more fields, optional parts or shared
+ * prefixes (PUSH, CAS, CREATE_SHARD, {@link KeyListRequest}, {@link WorkerRequest}...) keep
+ * hand-written codecs. Immutable and thread-safe.
  *
  * @param <T> the message record
  */
@@ -48,6 +50,10 @@ public final class BodyLayout<T extends Message> {
   private static final Encoding<byte[]> BYTES = of(Codec::bytesLength, Codec::writeBytes, Codec::readBytes);
   private static final Encoding<int[]> INTS = of(Codec::intsLength, Codec::writeInts, Codec::readInts);
   private static final Encoding<long[]> LONGS = of(Codec::longsLength, Codec::writeLongs, Codec::readLongs);
+  private static final Encoding<boolean[]> BOOLEANS =
+      of(Codec::booleansLength, Codec::writeBooleans, Codec::readBooleans);
+  private static final Encoding<TableSpec> TABLE_SPEC =
+      of(SpecCodec::tableSpecLength, SpecCodec::writeTableSpec, (buf, what) -> SpecCodec.readTableSpec(buf));
   private static final Encoding<float[]> FLOATS = of(Codec::floatsLength, Codec::writeFloats, Codec::readFloats);
 
   private final MessageType type;
@@ -91,6 +97,15 @@ public final class BodyLayout<T extends Message> {
     return new Field<>(name, getter, LONGS);
   }
 
+  public static <T> Field<T, boolean[]> booleans(String name, Function<T, boolean[]> getter) {
+    return new Field<>(name, getter, BOOLEANS);
+  }
+
+  /** Rebuilt through {@link TableSpec#of}: invalid values throw IllegalArgumentException. */
+  public static <T> Field<T, TableSpec> tableSpec(String name, Function<T, TableSpec> getter) {
+    return new Field<>(name, getter, TABLE_SPEC);
+  }
+
   public static <T> Field<T, float[]> floats(String name, Function<T, float[]> getter) {
     return new Field<>(name, getter, FLOATS);
   }
@@ -121,6 +136,22 @@ public final class BodyLayout<T extends Message> {
       A va = read(body, type, a);
       B vb = read(body, type, b);
       return create.apply(va, vb, read(body, type, c));
+    });
+  }
+
+  /** A constructor of four fields. */
+  @FunctionalInterface
+  public interface Create4<A, B, C, D, T> {
+    T apply(A a, B b, C c, D d);
+  }
+
+  public static <T extends Message, A, B, C, D> BodyLayout<T> of(MessageType type, Field<T, A> a, Field<T, B> b,
+      Field<T, C> c, Field<T, D> d, Create4<A, B, C, D, T> create) {
+    return new BodyLayout<>(type, List.of(a, b, c, d), body -> {
+      A va = read(body, type, a);
+      B vb = read(body, type, b);
+      C vc = read(body, type, c);
+      return create.apply(va, vb, vc, read(body, type, d));
     });
   }
 

@@ -7,32 +7,7 @@ import java.util.Objects;
  * Response: one flag per requested key (e.g. contains).
  * Immutable; arrays are shared, not copied (see package docs).
  */
-public record FlagsMessage(boolean[] flags) implements Message {
-
-  public FlagsMessage {
-    Objects.requireNonNull(flags, "flags");
-  }
-
-  @Override
-  public MessageType type() {
-    return MessageType.FLAGS;
-  }
-
-  @Override
-  public int encodedLength() {
-    return Codec.booleansLength(flags);
-  }
-
-  @Override
-  public void encode(ByteBuf buf) {
-    Codec.writeBooleans(buf, flags);
-  }
-
-  /** Reads the body at the reader index; does not take ownership of {@code body}. */
-  public static FlagsMessage decode(ByteBuf body) {
-    boolean[] flags = Codec.readBooleans(body, "FLAGS flags");
-    return new FlagsMessage(flags);
-  }
+public record FlagsMessage(boolean[] flags) implements LaidOutMessage {
 
   @Override
   public boolean equals(Object o) {
@@ -47,5 +22,23 @@ public record FlagsMessage(boolean[] flags) implements Message {
   @Override
   public String toString() {
     return ArrayRecords.toString(this);
+  }
+
+  static final BodyLayout<FlagsMessage> LAYOUT = BodyLayout.of(MessageType.FLAGS,
+      BodyLayout.booleans("flags", FlagsMessage::flags),
+      FlagsMessage::new);
+
+  public FlagsMessage {
+    Objects.requireNonNull(flags, "flags");
+  }
+
+  @Override
+  public BodyLayout<FlagsMessage> layout() {
+    return LAYOUT;
+  }
+
+  /** Reads the body at the reader index; does not take ownership of {@code body}. */
+  public static FlagsMessage decode(ByteBuf body) {
+    return LAYOUT.read(body);
   }
 }

@@ -7,32 +7,7 @@ import java.util.Objects;
  * Response: row values, row-major, in the order of the request's keys.
  * Immutable; arrays are shared, not copied (see package docs).
  */
-public record ValuesMessage(float[] values) implements Message {
-
-  public ValuesMessage {
-    Objects.requireNonNull(values, "values");
-  }
-
-  @Override
-  public MessageType type() {
-    return MessageType.VALUES;
-  }
-
-  @Override
-  public int encodedLength() {
-    return Codec.floatsLength(values);
-  }
-
-  @Override
-  public void encode(ByteBuf buf) {
-    Codec.writeFloats(buf, values);
-  }
-
-  /** Reads the body at the reader index; does not take ownership of {@code body}. */
-  public static ValuesMessage decode(ByteBuf body) {
-    float[] values = Codec.readFloats(body, "VALUES values");
-    return new ValuesMessage(values);
-  }
+public record ValuesMessage(float[] values) implements LaidOutMessage {
 
   @Override
   public boolean equals(Object o) {
@@ -47,5 +22,23 @@ public record ValuesMessage(float[] values) implements Message {
   @Override
   public String toString() {
     return ArrayRecords.toString(this);
+  }
+
+  static final BodyLayout<ValuesMessage> LAYOUT = BodyLayout.of(MessageType.VALUES,
+      BodyLayout.floats("values", ValuesMessage::values),
+      ValuesMessage::new);
+
+  public ValuesMessage {
+    Objects.requireNonNull(values, "values");
+  }
+
+  @Override
+  public BodyLayout<ValuesMessage> layout() {
+    return LAYOUT;
+  }
+
+  /** Reads the body at the reader index; does not take ownership of {@code body}. */
+  public static ValuesMessage decode(ByteBuf body) {
+    return LAYOUT.read(body);
   }
 }
