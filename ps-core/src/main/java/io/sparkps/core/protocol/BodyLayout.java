@@ -3,8 +3,10 @@ package io.sparkps.core.protocol;
 import io.netty.buffer.ByteBuf;
 import io.sparkps.core.config.TableSpec;
 import java.util.List;
+import java.util.function.BiConsumer;
 import java.util.function.BiFunction;
 import java.util.function.Function;
+import java.util.function.ToIntFunction;
 
 /**
  * A message body declared once, as its type and its fields in wire order: the layout computes
@@ -204,13 +206,13 @@ public final class BodyLayout<T extends Message> {
     return (T) message;
   }
 
-  private static <V> Encoding<V> fixed(int bytes, java.util.function.BiConsumer<ByteBuf, V> write,
+  private static <V> Encoding<V> fixed(int bytes, BiConsumer<ByteBuf, V> write,
       BiFunction<ByteBuf, String, V> read) {
     return of(v -> bytes, write, read);
   }
 
-  private static <V> Encoding<V> of(java.util.function.ToIntFunction<V> length,
-      java.util.function.BiConsumer<ByteBuf, V> write, BiFunction<ByteBuf, String, V> read) {
+  private static <V> Encoding<V> of(ToIntFunction<V> length,
+      BiConsumer<ByteBuf, V> write, BiFunction<ByteBuf, String, V> read) {
     return new Encoding<>() {
       @Override
       public int length(V v) {
