@@ -15,7 +15,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A registered server's sign of life towards the scheduler: a heartbeat every interval, each
- * answered one renewing the {@link ServerLease}. It calls {@code onLost} when a beat goes
+ * answered beat renewing the {@link ServerLease}. It calls {@code onLost} when a beat goes
  * unanswered or the scheduler connection closes while the server is open. Thread-safe.
  */
 final class SchedulerHeartbeats implements AutoCloseable {
