@@ -9,7 +9,7 @@ import java.util.Objects;
  * worker is no longer registered (the run already failed and rolled it back: a late abort from
  * the old task must not fail the resumed run). Answered by {@link OkMessage}. Immutable.
  */
-public record AbortRunMessage(long runId, int worker, String reason) implements Message {
+public record AbortRunMessage(long runId, int worker, String reason) implements WorkerRequest {
 
   public AbortRunMessage {
     Objects.requireNonNull(reason, "reason");
@@ -21,22 +21,18 @@ public record AbortRunMessage(long runId, int worker, String reason) implements 
   }
 
   @Override
-  public int encodedLength() {
-    return 12 + Codec.stringLength(reason);
+  public int tailLength() {
+    return Codec.stringLength(reason);
   }
 
   @Override
-  public void encode(ByteBuf buf) {
-    buf.writeLongLE(runId);
-    buf.writeIntLE(worker);
+  public void encodeTail(ByteBuf buf) {
     Codec.writeString(buf, reason);
   }
 
   /** Reads the body at the reader index; does not take ownership of {@code body}. */
   public static AbortRunMessage decode(ByteBuf body) {
-    long runId = body.readLongLE();
-    int worker = body.readIntLE();
-    String reason = Codec.readString(body, "ABORT_RUN reason");
-    return new AbortRunMessage(runId, worker, reason);
+    return WorkerRequest.readWithTail(body,
+        (runId, worker, tail) -> new AbortRunMessage(runId, worker, Codec.readString(tail, "ABORT_RUN reason")));
   }
 }

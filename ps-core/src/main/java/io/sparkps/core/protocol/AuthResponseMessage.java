@@ -1,7 +1,6 @@
 package io.sparkps.core.protocol;
 
 import io.netty.buffer.ByteBuf;
-import java.util.Arrays;
 import java.util.Objects;
 
 /**
@@ -9,50 +8,38 @@ import java.util.Objects;
  * client has no secret.
  * Immutable; arrays are shared, not copied (see package docs).
  */
-public record AuthResponseMessage(byte[] mac) implements Message {
+public record AuthResponseMessage(byte[] mac) implements LaidOutMessage {
+
+  @Override
+  public boolean equals(Object o) {
+    return ArrayRecords.equals(this, o);
+  }
+
+  @Override
+  public int hashCode() {
+    return ArrayRecords.hashCode(this);
+  }
+
+  @Override
+  public String toString() {
+    return ArrayRecords.toString(this);
+  }
+
+  static final BodyLayout<AuthResponseMessage> LAYOUT = BodyLayout.of(MessageType.AUTH_RESPONSE,
+      BodyLayout.bytes("mac", AuthResponseMessage::mac),
+      AuthResponseMessage::new);
 
   public AuthResponseMessage {
     Objects.requireNonNull(mac, "mac");
   }
 
   @Override
-  public MessageType type() {
-    return MessageType.AUTH_RESPONSE;
-  }
-
-  @Override
-  public int encodedLength() {
-    return Codec.bytesLength(mac);
-  }
-
-  @Override
-  public void encode(ByteBuf buf) {
-    Codec.writeBytes(buf, mac);
+  public BodyLayout<AuthResponseMessage> layout() {
+    return LAYOUT;
   }
 
   /** Reads the body at the reader index; does not take ownership of {@code body}. */
   public static AuthResponseMessage decode(ByteBuf body) {
-    byte[] mac = Codec.readBytes(body, "AUTH_RESPONSE mac");
-    return new AuthResponseMessage(mac);
-  }
-
-  @Override
-  public boolean equals(Object o) {
-    return o instanceof AuthResponseMessage m
-        && Arrays.equals(mac, m.mac);
-  }
-
-  @Override
-  public int hashCode() {
-    int h = 0;
-    h = 31 * h + Arrays.hashCode(mac);
-    return h;
-  }
-
-  @Override
-  public String toString() {
-    return "AuthResponseMessage["
-        + "mac=" + Codec.describe(mac)
-        + "]";
+    return LAYOUT.read(body);
   }
 }

@@ -8,32 +8,24 @@ import java.util.Objects;
  * Answered by {@link OkMessage} when the last one arrives.
  * Immutable.
  */
-public record BarrierMessage(String name, int parties) implements Message {
+public record BarrierMessage(String name, int parties) implements LaidOutMessage {
+
+  static final BodyLayout<BarrierMessage> LAYOUT = BodyLayout.of(MessageType.BARRIER,
+      BodyLayout.string("name", BarrierMessage::name),
+      BodyLayout.int32("parties", BarrierMessage::parties),
+      BarrierMessage::new);
 
   public BarrierMessage {
     Objects.requireNonNull(name, "name");
   }
 
   @Override
-  public MessageType type() {
-    return MessageType.BARRIER;
-  }
-
-  @Override
-  public int encodedLength() {
-    return 4 + Codec.stringLength(name);
-  }
-
-  @Override
-  public void encode(ByteBuf buf) {
-    Codec.writeString(buf, name);
-    buf.writeIntLE(parties);
+  public BodyLayout<BarrierMessage> layout() {
+    return LAYOUT;
   }
 
   /** Reads the body at the reader index; does not take ownership of {@code body}. */
   public static BarrierMessage decode(ByteBuf body) {
-    String name = Codec.readString(body, "BARRIER name");
-    int parties = body.readIntLE();
-    return new BarrierMessage(name, parties);
+    return LAYOUT.read(body);
   }
 }

@@ -1,7 +1,6 @@
 package io.sparkps.core.protocol;
 
 import io.netty.buffer.ByteBuf;
-import java.util.Arrays;
 import java.util.Objects;
 
 /**
@@ -48,33 +47,16 @@ public record CasMessage(
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof CasMessage m
-        && tableId == m.tableId
-        && shard == m.shard
-        && key == m.key
-        && expectedVersion == m.expectedVersion
-        && Arrays.equals(values, m.values);
+    return ArrayRecords.equals(this, o);
   }
 
   @Override
   public int hashCode() {
-    int h = 0;
-    h = 31 * h + tableId;
-    h = 31 * h + shard;
-    h = 31 * h + Long.hashCode(key);
-    h = 31 * h + Long.hashCode(expectedVersion);
-    h = 31 * h + Arrays.hashCode(values);
-    return h;
+    return ArrayRecords.hashCode(this);
   }
 
   @Override
   public String toString() {
-    return "CasMessage["
-        + "tableId=" + tableId
-        + ", shard=" + shard
-        + ", key=" + key
-        + ", expectedVersion=" + expectedVersion
-        + ", values=" + Codec.describe(values)
-        + "]";
+    return ArrayRecords.toString(this);
   }
 }

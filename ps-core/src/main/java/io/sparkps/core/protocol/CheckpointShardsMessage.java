@@ -8,7 +8,27 @@ import java.util.Objects;
  * into the checkpoint directory {@code dir}, one shard file each, each on its shard's lane (so it
  * sees no half-applied push). Answered by {@link CountMessage} with the bytes written. Immutable.
  */
-public record CheckpointShardsMessage(String dir, int[] tableIds) implements Message {
+public record CheckpointShardsMessage(String dir, int[] tableIds) implements LaidOutMessage {
+
+  @Override
+  public boolean equals(Object o) {
+    return ArrayRecords.equals(this, o);
+  }
+
+  @Override
+  public int hashCode() {
+    return ArrayRecords.hashCode(this);
+  }
+
+  @Override
+  public String toString() {
+    return ArrayRecords.toString(this);
+  }
+
+  static final BodyLayout<CheckpointShardsMessage> LAYOUT = BodyLayout.of(MessageType.CHECKPOINT_SHARDS,
+      BodyLayout.string("dir", CheckpointShardsMessage::dir),
+      BodyLayout.ints("table ids", CheckpointShardsMessage::tableIds),
+      CheckpointShardsMessage::new);
 
   public CheckpointShardsMessage {
     Objects.requireNonNull(dir, "dir");
@@ -21,40 +41,12 @@ public record CheckpointShardsMessage(String dir, int[] tableIds) implements Mes
   }
 
   @Override
-  public MessageType type() {
-    return MessageType.CHECKPOINT_SHARDS;
-  }
-
-  @Override
-  public int encodedLength() {
-    return Codec.stringLength(dir) + Codec.intsLength(tableIds);
-  }
-
-  @Override
-  public void encode(ByteBuf buf) {
-    Codec.writeString(buf, dir);
-    Codec.writeInts(buf, tableIds);
+  public BodyLayout<CheckpointShardsMessage> layout() {
+    return LAYOUT;
   }
 
   /** Reads the body at the reader index; does not take ownership of {@code body}. */
   public static CheckpointShardsMessage decode(ByteBuf body) {
-    String dir = Codec.readString(body, "CHECKPOINT_SHARDS dir");
-    int[] tableIds = Codec.readInts(body, "CHECKPOINT_SHARDS table ids");
-    return new CheckpointShardsMessage(dir, tableIds);
-  }
-
-  @Override
-  public boolean equals(Object o) {
-    return o instanceof CheckpointShardsMessage m && dir.equals(m.dir) && java.util.Arrays.equals(tableIds, m.tableIds);
-  }
-
-  @Override
-  public int hashCode() {
-    return 31 * dir.hashCode() + java.util.Arrays.hashCode(tableIds);
-  }
-
-  @Override
-  public String toString() {
-    return "CheckpointShardsMessage[dir=" + dir + ", tableIds=" + java.util.Arrays.toString(tableIds) + "]";
+    return LAYOUT.read(body);
   }
 }

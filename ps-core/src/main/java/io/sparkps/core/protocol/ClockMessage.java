@@ -7,7 +7,7 @@ import io.netty.buffer.ByteBuf;
  * by {@link CountMessage} (the slowest worker's clock) once the staleness gate lets it proceed.
  * Immutable.
  */
-public record ClockMessage(long runId, int worker, long clock) implements Message {
+public record ClockMessage(long runId, int worker, long clock) implements WorkerRequest {
 
   @Override
   public MessageType type() {
@@ -15,22 +15,17 @@ public record ClockMessage(long runId, int worker, long clock) implements Messag
   }
 
   @Override
-  public int encodedLength() {
-    return 20;
+  public int tailLength() {
+    return 8;
   }
 
   @Override
-  public void encode(ByteBuf buf) {
-    buf.writeLongLE(runId);
-    buf.writeIntLE(worker);
+  public void encodeTail(ByteBuf buf) {
     buf.writeLongLE(clock);
   }
 
   /** Reads the body at the reader index; does not take ownership of {@code body}. */
   public static ClockMessage decode(ByteBuf body) {
-    long runId = body.readLongLE();
-    int worker = body.readIntLE();
-    long clock = body.readLongLE();
-    return new ClockMessage(runId, worker, clock);
+    return WorkerRequest.readWithTail(body, (runId, worker, tail) -> new ClockMessage(runId, worker, tail.readLongLE()));
   }
 }

@@ -2,22 +2,14 @@ package io.sparkps.core.protocol;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
-import io.sparkps.core.config.TableSpec;
-import io.sparkps.core.partition.RoutingTable;
-import io.sparkps.core.partition.ServerInfo;
-import io.sparkps.core.partition.TableRoute;
-import io.sparkps.core.config.InitializerSpec;
-import io.sparkps.core.update.UpdaterSpec;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 
 /**
- * Little-endian building blocks shared by all message bodies: strings, primitive arrays and the
- * spec / routing types. Arrays are an int32 count followed by the elements; {@code long[]} and
+ * Little-endian building blocks shared by all message bodies: scalars, strings and primitive
+ * arrays ({@link SpecCodec} and {@link RoutingCodec} build the composite types from these). Arrays are an int32 count followed by the elements; {@code long[]} and
  * {@code float[]} are bulk-copied. Every {@code read*} checks a count against the bytes left
  * <em>before</em> allocating and throws {@link MalformedMessageException}, so a hostile count
  * cannot allocate gigabytes. No method takes ownership of the {@code ByteBuf} it is given.
@@ -232,174 +224,6 @@ public final class Codec {
     return buf.nioBuffer(index, bytes).order(ByteOrder.LITTLE_ENDIAN);
   }
 
-  // ---- specs -----------------------------------------------------------------------------
-
-  public static int updaterSpecLength(UpdaterSpec u) {
-    return stringLength(u.name()) + doublesLength(u.params());
-  }
-
-  public static void writeUpdaterSpec(ByteBuf buf, UpdaterSpec u) {
-    writeString(buf, u.name());
-    writeDoubles(buf, u.params());
-  }
-
-  /** Rebuilt through {@link UpdaterSpec#of}: invalid values throw IllegalArgumentException. */
-  public static UpdaterSpec readUpdaterSpec(ByteBuf buf) {
-    String name = readString(buf, "updater name");
-    double[] params = readDoubles(buf, "updater params");
-    return UpdaterSpec.of(name, params);
-  }
-
-  public static int initializerSpecLength(InitializerSpec s) {
-    return 1 + 8 + 8 + 8;
-  }
-
-  public static void writeInitializerSpec(ByteBuf buf, InitializerSpec s) {
-    buf.writeByte(s.kind().ordinal());
-    buf.writeLongLE(Double.doubleToRawLongBits(s.a()));
-    buf.writeLongLE(Double.doubleToRawLongBits(s.b()));
-    buf.writeLongLE(s.seed());
-  }
-
-  /** Rebuilt through {@link InitializerSpec#of}: invalid values throw IllegalArgumentException. */
-  public static InitializerSpec readInitializerSpec(ByteBuf buf) {
-    InitializerSpec.Kind kind = readEnum(buf, InitializerSpec.Kind.values(), "initializer kind");
-    double a = Double.longBitsToDouble(buf.readLongLE());
-    double b = Double.longBitsToDouble(buf.readLongLE());
-    long seed = buf.readLongLE();
-    return InitializerSpec.of(kind, a, b, seed);
-  }
-
-  public static int tableSpecLength(TableSpec s) {
-    return stringLength(s.name()) + 1 + 8 + 4 + updaterSpecLength(s.updater())
-        + initializerSpecLength(s.initializer()) + 1;
-  }
-
-  public static void writeTableSpec(ByteBuf buf, TableSpec s) {
-    writeString(buf, s.name());
-    buf.writeByte(s.kind().ordinal());
-    buf.writeLongLE(s.rows());
-    buf.writeIntLE(s.dim());
-    writeUpdaterSpec(buf, s.updater());
-    writeInitializerSpec(buf, s.initializer());
-    buf.writeByte(s.storage().ordinal());
-  }
-
-  /** Rebuilt through {@link TableSpec#of}: invalid values throw IllegalArgumentException. */
-  public static TableSpec readTableSpec(ByteBuf buf) {
-    String name = readString(buf, "table name");
-    TableSpec.Kind kind = readEnum(buf, TableSpec.Kind.values(), "table kind");
-    long rows = buf.readLongLE();
-    int dim = buf.readIntLE();
-    UpdaterSpec updater = readUpdaterSpec(buf);
-    InitializerSpec initializer = readInitializerSpec(buf);
-    TableSpec.Storage storage = readEnum(buf, TableSpec.Storage.values(), "table storage");
-    return TableSpec.of(name, kind, rows, dim, updater, initializer, storage);
-  }
-
-  // ---- routing ---------------------------------------------------------------------------
-
-  /** Smallest encoding of a ServerInfo: id, empty host, port, alive. */
-  private static final int MIN_SERVER_BYTES = 4 + 4 + 4 + 1;
-  /** Smallest encoding of a TableRoute: id, a minimal spec, owner count. */
-  private static final int MIN_ROUTE_BYTES = 4 + (4 + 1 + 8 + 4 + 4 + 4 + 25 + 1) + 4;
-
-  public static int serverInfoLength(ServerInfo s) {
-    return 4 + stringLength(s.host()) + 4 + 1;
-  }
-
-  public static void writeServerInfo(ByteBuf buf, ServerInfo s) {
-    buf.writeIntLE(s.id());
-    writeString(buf, s.host());
-    buf.writeIntLE(s.port());
-    writeBoolean(buf, s.alive());
-  }
-
-  public static ServerInfo readServerInfo(ByteBuf buf) {
-    int id = buf.readIntLE();
-    String host = readString(buf, "server host");
-    int port = buf.readIntLE();
-    boolean alive = readBoolean(buf, "server alive");
-    return new ServerInfo(id, host, port, alive);
-  }
-
-  public static int tableRouteLength(TableRoute r) {
-    return 4 + tableSpecLength(r.spec()) + intsLength(r.shardOwners());
-  }
-
-  public static void writeTableRoute(ByteBuf buf, TableRoute r) {
-    buf.writeIntLE(r.tableId());
-    writeTableSpec(buf, r.spec());
-    writeInts(buf, r.shardOwners());
-  }
-
-  public static TableRoute readTableRoute(ByteBuf buf) {
-    int tableId = buf.readIntLE();
-    TableSpec spec = readTableSpec(buf);
-    int[] owners = readInts(buf, "shard owners");
-    return new TableRoute(tableId, spec, owners);
-  }
-
-  public static int routingTableLength(RoutingTable r) {
-    int n = 8 + 4 + 4;
-    for (ServerInfo s : r.servers()) {
-      n = Math.addExact(n, serverInfoLength(s));
-    }
-    for (TableRoute t : r.tables()) {
-      n = Math.addExact(n, tableRouteLength(t));
-    }
-    return n;
-  }
-
-  public static void writeRoutingTable(ByteBuf buf, RoutingTable r) {
-    buf.writeLongLE(r.version());
-    buf.writeIntLE(r.servers().size());
-    for (ServerInfo s : r.servers()) {
-      writeServerInfo(buf, s);
-    }
-    buf.writeIntLE(r.tables().size());
-    for (TableRoute t : r.tables()) {
-      writeTableRoute(buf, t);
-    }
-  }
-
-  public static RoutingTable readRoutingTable(ByteBuf buf) {
-    long version = buf.readLongLE();
-    int serverCount = readCount(buf, MIN_SERVER_BYTES, "routing servers");
-    List<ServerInfo> servers = new ArrayList<>(serverCount);
-    for (int i = 0; i < serverCount; i++) {
-      servers.add(readServerInfo(buf));
-    }
-    int tableCount = readCount(buf, MIN_ROUTE_BYTES, "routing tables");
-    List<TableRoute> tables = new ArrayList<>(tableCount);
-    for (int i = 0; i < tableCount; i++) {
-      tables.add(readTableRoute(buf));
-    }
-    try {
-      return new RoutingTable(version, servers, tables);
-    } catch (IllegalStateException e) {
-      // Collectors.toUnmodifiableMap: two servers with one id, or two tables with one name.
-      throw new MalformedMessageException("inconsistent routing table: " + e.getMessage(), e);
-    }
-  }
-
-  public static void writePushId(ByteBuf buf, PushId id) {
-    buf.writeLongLE(id.runId());
-    buf.writeIntLE(id.worker());
-    buf.writeLongLE(id.clock());
-    buf.writeIntLE(id.seq());
-    buf.writeIntLE(id.epoch());
-  }
-
-  public static PushId readPushId(ByteBuf buf) {
-    long runId = buf.readLongLE();
-    int worker = buf.readIntLE();
-    long clock = buf.readLongLE();
-    int seq = buf.readIntLE();
-    int epoch = buf.readIntLE();
-    return new PushId(runId, worker, clock, seq, epoch);
-  }
-
   // ---- toString helpers for messages -------------------------------------------------------
 
   /** Contents of short arrays, the length of long ones. */
@@ -409,6 +233,10 @@ public final class Codec {
 
   public static String describe(float[] a) {
     return a.length <= MAX_PRINTED_ELEMENTS ? Arrays.toString(a) : "float[" + a.length + "]";
+  }
+
+  public static String describe(int[] a) {
+    return a.length <= MAX_PRINTED_ELEMENTS ? Arrays.toString(a) : "int[" + a.length + "]";
   }
 
   public static String describe(boolean[] a) {

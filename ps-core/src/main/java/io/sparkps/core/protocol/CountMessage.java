@@ -6,26 +6,19 @@ import io.netty.buffer.ByteBuf;
  * Response: a count (rows in a shard, rows removed...).
  * Immutable.
  */
-public record CountMessage(long count) implements Message {
+public record CountMessage(long count) implements LaidOutMessage {
+
+  static final BodyLayout<CountMessage> LAYOUT = BodyLayout.of(MessageType.COUNT,
+      BodyLayout.int64("count", CountMessage::count),
+      CountMessage::new);
 
   @Override
-  public MessageType type() {
-    return MessageType.COUNT;
-  }
-
-  @Override
-  public int encodedLength() {
-    return 8;
-  }
-
-  @Override
-  public void encode(ByteBuf buf) {
-    buf.writeLongLE(count);
+  public BodyLayout<CountMessage> layout() {
+    return LAYOUT;
   }
 
   /** Reads the body at the reader index; does not take ownership of {@code body}. */
   public static CountMessage decode(ByteBuf body) {
-    long count = body.readLongLE();
-    return new CountMessage(count);
+    return LAYOUT.read(body);
   }
 }

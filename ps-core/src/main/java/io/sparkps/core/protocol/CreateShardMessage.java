@@ -36,14 +36,14 @@ public record CreateShardMessage(
 
   @Override
   public int encodedLength() {
-    return 24 + Codec.tableSpecLength(spec) + Codec.stringLength(source);
+    return 24 + SpecCodec.tableSpecLength(spec) + Codec.stringLength(source);
   }
 
   @Override
   public void encode(ByteBuf buf) {
     buf.writeIntLE(tableId);
     buf.writeIntLE(shard);
-    Codec.writeTableSpec(buf, spec);
+    SpecCodec.writeTableSpec(buf, spec);
     buf.writeLongLE(start);
     buf.writeLongLE(end);
     Codec.writeString(buf, source);
@@ -53,7 +53,7 @@ public record CreateShardMessage(
   public static CreateShardMessage decode(ByteBuf body) {
     int tableId = body.readIntLE();
     int shard = body.readIntLE();
-    TableSpec spec = Codec.readTableSpec(body);
+    TableSpec spec = SpecCodec.readTableSpec(body);
     long start = body.readLongLE();
     long end = body.readLongLE();
     String source = Codec.readString(body, "CREATE_SHARD source");

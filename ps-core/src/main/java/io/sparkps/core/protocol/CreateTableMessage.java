@@ -9,30 +9,23 @@ import java.util.Objects;
  * with the new routing table.
  * Immutable.
  */
-public record CreateTableMessage(TableSpec spec) implements Message {
+public record CreateTableMessage(TableSpec spec) implements LaidOutMessage {
+
+  static final BodyLayout<CreateTableMessage> LAYOUT = BodyLayout.of(MessageType.CREATE_TABLE,
+      BodyLayout.tableSpec("spec", CreateTableMessage::spec),
+      CreateTableMessage::new);
 
   public CreateTableMessage {
     Objects.requireNonNull(spec, "spec");
   }
 
   @Override
-  public MessageType type() {
-    return MessageType.CREATE_TABLE;
-  }
-
-  @Override
-  public int encodedLength() {
-    return Codec.tableSpecLength(spec);
-  }
-
-  @Override
-  public void encode(ByteBuf buf) {
-    Codec.writeTableSpec(buf, spec);
+  public BodyLayout<CreateTableMessage> layout() {
+    return LAYOUT;
   }
 
   /** Reads the body at the reader index; does not take ownership of {@code body}. */
   public static CreateTableMessage decode(ByteBuf body) {
-    TableSpec spec = Codec.readTableSpec(body);
-    return new CreateTableMessage(spec);
+    return LAYOUT.read(body);
   }
 }

@@ -7,26 +7,19 @@ import io.netty.buffer.ByteBuf;
  * Answered by {@link OkMessage}.
  * Immutable.
  */
-public record DropShardMessage(int tableId) implements Message {
+public record DropShardMessage(int tableId) implements LaidOutMessage {
+
+  static final BodyLayout<DropShardMessage> LAYOUT = BodyLayout.of(MessageType.DROP_SHARD,
+      BodyLayout.int32("tableId", DropShardMessage::tableId),
+      DropShardMessage::new);
 
   @Override
-  public MessageType type() {
-    return MessageType.DROP_SHARD;
-  }
-
-  @Override
-  public int encodedLength() {
-    return 4;
-  }
-
-  @Override
-  public void encode(ByteBuf buf) {
-    buf.writeIntLE(tableId);
+  public BodyLayout<DropShardMessage> layout() {
+    return LAYOUT;
   }
 
   /** Reads the body at the reader index; does not take ownership of {@code body}. */
   public static DropShardMessage decode(ByteBuf body) {
-    int tableId = body.readIntLE();
-    return new DropShardMessage(tableId);
+    return LAYOUT.read(body);
   }
 }

@@ -7,32 +7,22 @@ import io.netty.buffer.ByteBuf;
  * {@link ValuesMessage}.
  * Immutable.
  */
-public record PullRangeMessage(int tableId, int shard, long start, long end) implements ShardRequest {
+public record PullRangeMessage(int tableId, int shard, long start, long end) implements ShardRequest, LaidOutMessage {
+
+  static final BodyLayout<PullRangeMessage> LAYOUT = BodyLayout.of(MessageType.PULL_RANGE,
+      BodyLayout.int32("tableId", PullRangeMessage::tableId),
+      BodyLayout.int32("shard", PullRangeMessage::shard),
+      BodyLayout.int64("start", PullRangeMessage::start),
+      BodyLayout.int64("end", PullRangeMessage::end),
+      PullRangeMessage::new);
 
   @Override
-  public MessageType type() {
-    return MessageType.PULL_RANGE;
-  }
-
-  @Override
-  public int encodedLength() {
-    return 24;
-  }
-
-  @Override
-  public void encode(ByteBuf buf) {
-    buf.writeIntLE(tableId);
-    buf.writeIntLE(shard);
-    buf.writeLongLE(start);
-    buf.writeLongLE(end);
+  public BodyLayout<PullRangeMessage> layout() {
+    return LAYOUT;
   }
 
   /** Reads the body at the reader index; does not take ownership of {@code body}. */
   public static PullRangeMessage decode(ByteBuf body) {
-    int tableId = body.readIntLE();
-    int shard = body.readIntLE();
-    long start = body.readLongLE();
-    long end = body.readLongLE();
-    return new PullRangeMessage(tableId, shard, start, end);
+    return LAYOUT.read(body);
   }
 }

@@ -1,5 +1,7 @@
 package io.sparkps.core.protocol;
 
+import io.netty.buffer.ByteBuf;
+
 /**
  * Identifies one push for exactly-once delivery: the run, the worker (Spark partition), the
  * worker's clock and a sequence number within that clock. A retried task re-sends the same id,
@@ -23,5 +25,24 @@ public record PushId(long runId, int worker, long clock, int seq, int epoch) {
 
   public boolean isNone() {
     return equals(NONE);
+  }
+
+  /** Writes the {@link #ENCODED_LENGTH} bytes of this id, little-endian, field by field. */
+  void write(ByteBuf buf) {
+    buf.writeLongLE(runId);
+    buf.writeIntLE(worker);
+    buf.writeLongLE(clock);
+    buf.writeIntLE(seq);
+    buf.writeIntLE(epoch);
+  }
+
+  /** Reads an id written by {@link #write}; does not take ownership of {@code buf}. */
+  static PushId read(ByteBuf buf) {
+    long runId = buf.readLongLE();
+    int worker = buf.readIntLE();
+    long clock = buf.readLongLE();
+    int seq = buf.readIntLE();
+    int epoch = buf.readIntLE();
+    return new PushId(runId, worker, clock, seq, epoch);
   }
 }

@@ -1,7 +1,6 @@
 package io.sparkps.core.protocol;
 
 import io.netty.buffer.ByteBuf;
-import java.util.Arrays;
 import java.util.Objects;
 
 /**
@@ -38,7 +37,7 @@ public record PushMessage(
     buf.writeIntLE(tableId);
     buf.writeIntLE(shard);
     buf.writeByte(mode.ordinal());
-    Codec.writePushId(buf, pushId);
+    pushId.write(buf);
     Codec.writeLongs(buf, keys);
     Codec.writeFloats(buf, values);
     Codec.writeBoolean(buf, returnValues);
@@ -49,7 +48,7 @@ public record PushMessage(
     int tableId = body.readIntLE();
     int shard = body.readIntLE();
     PushMode mode = PushMode.fromByte(body.readByte());
-    PushId pushId = Codec.readPushId(body);
+    PushId pushId = PushId.read(body);
     long[] keys = Codec.readLongs(body, "PUSH keys");
     float[] values = Codec.readFloats(body, "PUSH values");
     boolean returnValues = Codec.readBoolean(body, "PUSH returnValues");
@@ -58,39 +57,16 @@ public record PushMessage(
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof PushMessage m
-        && tableId == m.tableId
-        && shard == m.shard
-        && mode.equals(m.mode)
-        && pushId.equals(m.pushId)
-        && Arrays.equals(keys, m.keys)
-        && Arrays.equals(values, m.values)
-        && returnValues == m.returnValues;
+    return ArrayRecords.equals(this, o);
   }
 
   @Override
   public int hashCode() {
-    int h = 0;
-    h = 31 * h + tableId;
-    h = 31 * h + shard;
-    h = 31 * h + mode.hashCode();
-    h = 31 * h + pushId.hashCode();
-    h = 31 * h + Arrays.hashCode(keys);
-    h = 31 * h + Arrays.hashCode(values);
-    h = 31 * h + Boolean.hashCode(returnValues);
-    return h;
+    return ArrayRecords.hashCode(this);
   }
 
   @Override
   public String toString() {
-    return "PushMessage["
-        + "tableId=" + tableId
-        + ", shard=" + shard
-        + ", mode=" + mode
-        + ", pushId=" + pushId
-        + ", keys=" + Codec.describe(keys)
-        + ", values=" + Codec.describe(values)
-        + ", returnValues=" + returnValues
-        + "]";
+    return ArrayRecords.toString(this);
   }
 }

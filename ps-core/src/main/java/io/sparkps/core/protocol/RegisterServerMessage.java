@@ -8,32 +8,24 @@ import java.util.Objects;
  * Answered by {@link RegisteredMessage}.
  * Immutable.
  */
-public record RegisterServerMessage(String host, int port) implements Message {
+public record RegisterServerMessage(String host, int port) implements LaidOutMessage {
+
+  static final BodyLayout<RegisterServerMessage> LAYOUT = BodyLayout.of(MessageType.REGISTER_SERVER,
+      BodyLayout.string("host", RegisterServerMessage::host),
+      BodyLayout.int32("port", RegisterServerMessage::port),
+      RegisterServerMessage::new);
 
   public RegisterServerMessage {
     Objects.requireNonNull(host, "host");
   }
 
   @Override
-  public MessageType type() {
-    return MessageType.REGISTER_SERVER;
-  }
-
-  @Override
-  public int encodedLength() {
-    return 4 + Codec.stringLength(host);
-  }
-
-  @Override
-  public void encode(ByteBuf buf) {
-    Codec.writeString(buf, host);
-    buf.writeIntLE(port);
+  public BodyLayout<RegisterServerMessage> layout() {
+    return LAYOUT;
   }
 
   /** Reads the body at the reader index; does not take ownership of {@code body}. */
   public static RegisterServerMessage decode(ByteBuf body) {
-    String host = Codec.readString(body, "REGISTER_SERVER host");
-    int port = body.readIntLE();
-    return new RegisterServerMessage(host, port);
+    return LAYOUT.read(body);
   }
 }

@@ -9,36 +9,26 @@ import java.util.Objects;
  * {@link WorkerRegisteredMessage}; a retried task re-registering resumes from its clock.
  * Immutable.
  */
-public record RegisterWorkerMessage(String run, int worker, int numWorkers, int staleness) implements Message {
+public record RegisterWorkerMessage(String run, int worker, int numWorkers, int staleness) implements LaidOutMessage {
+
+  static final BodyLayout<RegisterWorkerMessage> LAYOUT = BodyLayout.of(MessageType.REGISTER_WORKER,
+      BodyLayout.string("run", RegisterWorkerMessage::run),
+      BodyLayout.int32("worker", RegisterWorkerMessage::worker),
+      BodyLayout.int32("numWorkers", RegisterWorkerMessage::numWorkers),
+      BodyLayout.int32("staleness", RegisterWorkerMessage::staleness),
+      RegisterWorkerMessage::new);
 
   public RegisterWorkerMessage {
     Objects.requireNonNull(run, "run");
   }
 
   @Override
-  public MessageType type() {
-    return MessageType.REGISTER_WORKER;
-  }
-
-  @Override
-  public int encodedLength() {
-    return 12 + Codec.stringLength(run);
-  }
-
-  @Override
-  public void encode(ByteBuf buf) {
-    Codec.writeString(buf, run);
-    buf.writeIntLE(worker);
-    buf.writeIntLE(numWorkers);
-    buf.writeIntLE(staleness);
+  public BodyLayout<RegisterWorkerMessage> layout() {
+    return LAYOUT;
   }
 
   /** Reads the body at the reader index; does not take ownership of {@code body}. */
   public static RegisterWorkerMessage decode(ByteBuf body) {
-    String run = Codec.readString(body, "REGISTER_WORKER run");
-    int worker = body.readIntLE();
-    int numWorkers = body.readIntLE();
-    int staleness = body.readIntLE();
-    return new RegisterWorkerMessage(run, worker, numWorkers, staleness);
+    return LAYOUT.read(body);
   }
 }

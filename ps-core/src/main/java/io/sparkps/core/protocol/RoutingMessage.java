@@ -22,6 +22,6 @@ public record RoutingMessage(RoutingTable routing) implements RoutingTableBody {
 
   /** Reads the body at the reader index; does not take ownership of {@code body}. */
   public static RoutingMessage decode(ByteBuf body) {
-    return new RoutingMessage(Codec.readRoutingTable(body));
+    return new RoutingMessage(RoutingCodec.readRoutingTable(body));
   }
 }

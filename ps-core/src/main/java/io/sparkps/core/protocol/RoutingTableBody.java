@@ -14,11 +14,11 @@ public interface RoutingTableBody extends Message {
 
   @Override
   default int encodedLength() {
-    return Codec.routingTableLength(routing());
+    return RoutingCodec.routingTableLength(routing());
   }
 
   @Override
   default void encode(ByteBuf buf) {
-    Codec.writeRoutingTable(buf, routing());
+    RoutingCodec.writeRoutingTable(buf, routing());
   }
 }

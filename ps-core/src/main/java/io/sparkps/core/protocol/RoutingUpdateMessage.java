@@ -21,6 +21,6 @@ public record RoutingUpdateMessage(RoutingTable routing) implements RoutingTable
 
   /** Reads the body at the reader index; does not take ownership of {@code body}. */
   public static RoutingUpdateMessage decode(ByteBuf body) {
-    return new RoutingUpdateMessage(Codec.readRoutingTable(body));
+    return new RoutingUpdateMessage(RoutingCodec.readRoutingTable(body));
   }
 }

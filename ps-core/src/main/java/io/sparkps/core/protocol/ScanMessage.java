@@ -7,32 +7,22 @@ import io.netty.buffer.ByteBuf;
  * Answered by {@link ScanChunkMessage}.
  * Immutable.
  */
-public record ScanMessage(int tableId, int shard, long cursor, int maxRows) implements ShardRequest {
+public record ScanMessage(int tableId, int shard, long cursor, int maxRows) implements ShardRequest, LaidOutMessage {
+
+  static final BodyLayout<ScanMessage> LAYOUT = BodyLayout.of(MessageType.SCAN,
+      BodyLayout.int32("tableId", ScanMessage::tableId),
+      BodyLayout.int32("shard", ScanMessage::shard),
+      BodyLayout.int64("cursor", ScanMessage::cursor),
+      BodyLayout.int32("maxRows", ScanMessage::maxRows),
+      ScanMessage::new);
 
   @Override
-  public MessageType type() {
-    return MessageType.SCAN;
-  }
-
-  @Override
-  public int encodedLength() {
-    return 20;
-  }
-
-  @Override
-  public void encode(ByteBuf buf) {
-    buf.writeIntLE(tableId);
-    buf.writeIntLE(shard);
-    buf.writeLongLE(cursor);
-    buf.writeIntLE(maxRows);
+  public BodyLayout<ScanMessage> layout() {
+    return LAYOUT;
   }
 
   /** Reads the body at the reader index; does not take ownership of {@code body}. */
   public static ScanMessage decode(ByteBuf body) {
-    int tableId = body.readIntLE();
-    int shard = body.readIntLE();
-    long cursor = body.readLongLE();
-    int maxRows = body.readIntLE();
-    return new ScanMessage(tableId, shard, cursor, maxRows);
+    return LAYOUT.read(body);
   }
 }

@@ -1,57 +1,44 @@
 package io.sparkps.core.protocol;
 
 import io.netty.buffer.ByteBuf;
-import java.util.Arrays;
 import java.util.Objects;
 
 /**
  * Response: row values, row-major, in the order of the request's keys.
  * Immutable; arrays are shared, not copied (see package docs).
  */
-public record ValuesMessage(float[] values) implements Message {
+public record ValuesMessage(float[] values) implements LaidOutMessage {
+
+  @Override
+  public boolean equals(Object o) {
+    return ArrayRecords.equals(this, o);
+  }
+
+  @Override
+  public int hashCode() {
+    return ArrayRecords.hashCode(this);
+  }
+
+  @Override
+  public String toString() {
+    return ArrayRecords.toString(this);
+  }
+
+  static final BodyLayout<ValuesMessage> LAYOUT = BodyLayout.of(MessageType.VALUES,
+      BodyLayout.floats("values", ValuesMessage::values),
+      ValuesMessage::new);
 
   public ValuesMessage {
     Objects.requireNonNull(values, "values");
   }
 
   @Override
-  public MessageType type() {
-    return MessageType.VALUES;
-  }
-
-  @Override
-  public int encodedLength() {
-    return Codec.floatsLength(values);
-  }
-
-  @Override
-  public void encode(ByteBuf buf) {
-    Codec.writeFloats(buf, values);
+  public BodyLayout<ValuesMessage> layout() {
+    return LAYOUT;
   }
 
   /** Reads the body at the reader index; does not take ownership of {@code body}. */
   public static ValuesMessage decode(ByteBuf body) {
-    float[] values = Codec.readFloats(body, "VALUES values");
-    return new ValuesMessage(values);
-  }
-
-  @Override
-  public boolean equals(Object o) {
-    return o instanceof ValuesMessage m
-        && Arrays.equals(values, m.values);
-  }
-
-  @Override
-  public int hashCode() {
-    int h = 0;
-    h = 31 * h + Arrays.hashCode(values);
-    return h;
-  }
-
-  @Override
-  public String toString() {
-    return "ValuesMessage["
-        + "values=" + Codec.describe(values)
-        + "]";
+    return LAYOUT.read(body);
   }
 }

@@ -7,30 +7,21 @@ import io.netty.buffer.ByteBuf;
  * worker resumes from, and the run's epoch (its number of rollbacks; it tags pushes too).
  * Immutable.
  */
-public record WorkerRegisteredMessage(long runId, long clock, int epoch) implements Message {
+public record WorkerRegisteredMessage(long runId, long clock, int epoch) implements LaidOutMessage {
+
+  static final BodyLayout<WorkerRegisteredMessage> LAYOUT = BodyLayout.of(MessageType.WORKER_REGISTERED,
+      BodyLayout.int64("runId", WorkerRegisteredMessage::runId),
+      BodyLayout.int64("clock", WorkerRegisteredMessage::clock),
+      BodyLayout.int32("epoch", WorkerRegisteredMessage::epoch),
+      WorkerRegisteredMessage::new);
 
   @Override
-  public MessageType type() {
-    return MessageType.WORKER_REGISTERED;
-  }
-
-  @Override
-  public int encodedLength() {
-    return 20;
-  }
-
-  @Override
-  public void encode(ByteBuf buf) {
-    buf.writeLongLE(runId);
-    buf.writeLongLE(clock);
-    buf.writeIntLE(epoch);
+  public BodyLayout<WorkerRegisteredMessage> layout() {
+    return LAYOUT;
   }
 
   /** Reads the body at the reader index; does not take ownership of {@code body}. */
   public static WorkerRegisteredMessage decode(ByteBuf body) {
-    long runId = body.readLongLE();
-    long clock = body.readLongLE();
-    int epoch = body.readIntLE();
-    return new WorkerRegisteredMessage(runId, clock, epoch);
+    return LAYOUT.read(body);
   }
 }

@@ -12,16 +12,20 @@
  * <ul>
  *   <li>{@link io.sparkps.core.protocol.Message}: implemented by one immutable type per message
  *       ({@code PullMessage}, {@code PushMessage}, {@code ErrorMessage}...), each with
- *       {@code encodedLength}, {@code encode} and a static {@code decode}. Messages that share a
- *       body layout share its code, so a new one of that layout is a few lines:
- *       {@link io.sparkps.core.protocol.KeyListRequest} (tableId, shard, keys: PULL, CONTAINS,
- *       REMOVE), {@link io.sparkps.core.protocol.WholeShardRequest} (tableId, shard),
- *       {@link io.sparkps.core.protocol.WorkerRequest} (runId, worker),
- *       {@link io.sparkps.core.protocol.RoutingTableBody} and
- *       {@link io.sparkps.core.protocol.ServerIdBody}.</li>
- *   <li>{@link io.sparkps.core.protocol.Codec}: the shared field encodings, including
- *       {@code TableSpec}, {@code UpdaterSpec}, {@code InitializerSpec} and {@code RoutingTable}
- *       (decoded through their validating factories).</li>
+ *       {@code encodedLength}, {@code encode} and a static {@code decode}. A message of a few
+ *       plain fields declares them once in a {@link io.sparkps.core.protocol.BodyLayout} (see
+ *       {@link io.sparkps.core.protocol.LaidOutMessage}), which gives its length, encoding and
+ *       decoding. Messages that share a body layout share its code, so a new one of that layout
+ *       is a few lines: {@link io.sparkps.core.protocol.KeyListRequest} (tableId, shard, keys:
+ *       PULL, CONTAINS, REMOVE), {@link io.sparkps.core.protocol.WholeShardRequest} (tableId,
+ *       shard), {@link io.sparkps.core.protocol.WorkerRequest} (runId, worker, then a tail of
+ *       its own), {@link io.sparkps.core.protocol.RoutingTableBody} and
+ *       {@link io.sparkps.core.protocol.ServerIdBody}. Records with array components take
+ *       content-based {@code equals}/{@code hashCode}/{@code toString} from {@code ArrayRecords}.</li>
+ *   <li>{@link io.sparkps.core.protocol.Codec}: the shared field encodings (scalars, strings,
+ *       arrays); {@link io.sparkps.core.protocol.SpecCodec} for {@code TableSpec},
+ *       {@code UpdaterSpec} and {@code InitializerSpec}, {@link io.sparkps.core.protocol.RoutingCodec}
+ *       for {@code RoutingTable} (decoded through their validating factories).</li>
  *   <li>{@link io.sparkps.core.protocol.FrameDecoder}, {@link
  *       io.sparkps.core.protocol.MessageDecoder}, {@link io.sparkps.core.protocol.MessageEncoder}:
  *       the codec handlers the transport (its {@code PsTransportContext}) puts in every

@@ -27,6 +27,11 @@ final class ServerLease {
     this.renewedAt = new AtomicLong(startedAtNanos);
   }
 
+  /** How long the lease lasts after the send of an acknowledged heartbeat. */
+  Duration term() {
+    return Duration.ofNanos(termNanos);
+  }
+
   /** The scheduler acknowledged a heartbeat sent at {@code sentAtNanos}. */
   void renewed(long sentAtNanos) {
     renewedAt.accumulateAndGet(sentAtNanos, Math::max);

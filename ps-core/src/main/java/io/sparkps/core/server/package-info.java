@@ -1,6 +1,10 @@
 /**
  * The parameter server: {@link io.sparkps.core.server.PsServer} hosts table shards, applies pushes
- * through each table's updater and answers pulls.
+ * through each table's updater and answers pulls. It owns the lifecycle (bind, register, stop) and
+ * hands the rest out: {@code SchedulerHeartbeats} keeps the registration alive,
+ * {@code ShardControl} answers the scheduler's create/drop/checkpoint/fence requests,
+ * {@code DataRequests} routes data requests to their shard's lane, where
+ * {@code ShardOperations} executes them; {@code HostedShards} is the table of hosted shards.
  *
  * <p>Threading: requests are decoded on Netty I/O threads and handed to the shard's executor
  * (one single-threaded lane per shard, several shards per lane), so a shard's store is only ever

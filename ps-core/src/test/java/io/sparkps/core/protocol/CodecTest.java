@@ -99,7 +99,7 @@ class CodecTest {
     assertThrows(MalformedMessageException.class, () -> Codec.readBooleans(buf, "flags"));
     buf.release();
     ByteBuf routing = Unpooled.buffer().writeLongLE(1).writeIntLE(1 << 30).writeZero(64);
-    assertThrows(MalformedMessageException.class, () -> Codec.readRoutingTable(routing));
+    assertThrows(MalformedMessageException.class, () -> RoutingCodec.readRoutingTable(routing));
     routing.release();
   }
 
@@ -107,14 +107,14 @@ class CodecTest {
   void specsAndRoutingRoundTrip() {
     RoutingTable routing = SampleMessages.routing();
     ByteBuf buf = Unpooled.buffer();
-    Codec.writeRoutingTable(buf, routing);
-    Codec.writeTableSpec(buf, SampleMessages.sparseSpec());
-    Codec.writeUpdaterSpec(buf, UpdaterSpec.ftrl(0.1, 1, 0.01, 0.02));
-    assertEquals(Codec.routingTableLength(routing) + Codec.tableSpecLength(SampleMessages.sparseSpec())
-        + Codec.updaterSpecLength(UpdaterSpec.ftrl(0.1, 1, 0.01, 0.02)), buf.readableBytes());
-    assertEquals(routing, Codec.readRoutingTable(buf));
-    assertEquals(SampleMessages.sparseSpec(), Codec.readTableSpec(buf));
-    assertEquals(UpdaterSpec.ftrl(0.1, 1, 0.01, 0.02), Codec.readUpdaterSpec(buf));
+    RoutingCodec.writeRoutingTable(buf, routing);
+    SpecCodec.writeTableSpec(buf, SampleMessages.sparseSpec());
+    SpecCodec.writeUpdaterSpec(buf, UpdaterSpec.ftrl(0.1, 1, 0.01, 0.02));
+    assertEquals(RoutingCodec.routingTableLength(routing) + SpecCodec.tableSpecLength(SampleMessages.sparseSpec())
+        + SpecCodec.updaterSpecLength(UpdaterSpec.ftrl(0.1, 1, 0.01, 0.02)), buf.readableBytes());
+    assertEquals(routing, RoutingCodec.readRoutingTable(buf));
+    assertEquals(SampleMessages.sparseSpec(), SpecCodec.readTableSpec(buf));
+    assertEquals(UpdaterSpec.ftrl(0.1, 1, 0.01, 0.02), SpecCodec.readUpdaterSpec(buf));
     assertFalse(buf.isReadable());
     buf.release();
   }
@@ -124,10 +124,10 @@ class CodecTest {
     ByteBuf buf = Unpooled.buffer();
     buf.writeLongLE(1).writeIntLE(2);
     for (int i = 0; i < 2; i++) {
-      Codec.writeServerInfo(buf, new io.sparkps.core.partition.ServerInfo(5, "h", 1, true));
+      RoutingCodec.writeServerInfo(buf, new io.sparkps.core.partition.ServerInfo(5, "h", 1, true));
     }
     buf.writeIntLE(0);
-    assertThrows(MalformedMessageException.class, () -> Codec.readRoutingTable(buf));
+    assertThrows(MalformedMessageException.class, () -> RoutingCodec.readRoutingTable(buf));
     buf.release();
   }
 
@@ -141,18 +141,18 @@ class CodecTest {
       for (TableSpec spec : List.of(SampleMessages.denseSpec().withStorage(storage),
           SampleMessages.sparseSpec().withStorage(storage))) {
         ByteBuf buf = Unpooled.buffer();
-        Codec.writeTableSpec(buf, spec);
-        assertEquals(Codec.tableSpecLength(spec), buf.readableBytes());
+        SpecCodec.writeTableSpec(buf, spec);
+        assertEquals(SpecCodec.tableSpecLength(spec), buf.readableBytes());
         assertEquals(storage.ordinal(), buf.getByte(buf.writerIndex() - 1), "storage is the last byte");
-        assertEquals(spec, Codec.readTableSpec(buf));
+        assertEquals(spec, SpecCodec.readTableSpec(buf));
         assertFalse(buf.isReadable());
         buf.release();
       }
     }
     ByteBuf bad = Unpooled.buffer();
-    Codec.writeTableSpec(bad, SampleMessages.sparseSpec());
+    SpecCodec.writeTableSpec(bad, SampleMessages.sparseSpec());
     bad.setByte(bad.writerIndex() - 1, 3);
-    MalformedMessageException e = assertThrows(MalformedMessageException.class, () -> Codec.readTableSpec(bad));
+    MalformedMessageException e = assertThrows(MalformedMessageException.class, () -> SpecCodec.readTableSpec(bad));
     assertTrue(e.getMessage().contains("unknown table storage: ordinal=3 ([0, 2])"), e.getMessage());
     bad.release();
   }
@@ -161,7 +161,7 @@ class CodecTest {
   void unknownEnumOrdinalIsMalformed() {
     ByteBuf buf = Unpooled.buffer().writeByte(4);
     MalformedMessageException e = assertThrows(MalformedMessageException.class,
-        () -> Codec.readInitializerSpec(buf));
+        () -> SpecCodec.readInitializerSpec(buf));
     assertTrue(e.getMessage().contains("unknown initializer kind: ordinal=4 ([0, 3])"), e.getMessage());
     buf.release();
   }

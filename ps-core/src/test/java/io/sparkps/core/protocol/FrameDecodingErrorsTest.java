@@ -176,7 +176,7 @@ class FrameDecodingErrorsTest {
       b.writeIntLE(0);      // dim 0: invalid
       Codec.writeString(b, "sum");
       b.writeIntLE(0);
-      Codec.writeInitializerSpec(b, io.sparkps.core.config.InitializerSpec.zeros());
+      SpecCodec.writeInitializerSpec(b, io.sparkps.core.config.InitializerSpec.zeros());
       b.writeByte(0);
     });
     FrameDecodeException e = assertThrows(FrameDecodeException.class, () -> dec.writeInbound(f));
