@@ -41,7 +41,7 @@ class FrameDecoderFuzzTest {
     COUNT.report();
   }
 
-  @FuzzTest(maxDuration = "6s")
+  @FuzzTest(maxDuration = "5s")
   void arbitraryBytesDecodeToMessagesOrTypedErrors(FuzzedDataProvider data) {
     COUNT.input();
     int maxFrameBytes = data.consumeInt(FrameDecoder.HEADER_BYTES, 512);

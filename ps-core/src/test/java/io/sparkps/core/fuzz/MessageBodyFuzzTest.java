@@ -45,7 +45,7 @@ class MessageBodyFuzzTest {
     COUNT.report();
   }
 
-  @FuzzTest(maxDuration = "6s")
+  @FuzzTest(maxDuration = "5s")
   void everyBodyIsATypedErrorOrRoundTrips(byte[] input) {
     COUNT.input();
     if (input.length == 0) {

@@ -147,7 +147,7 @@ class ServerRequestFuzzTest {
     }
   }
 
-  @FuzzTest(maxDuration = "20s")
+  @FuzzTest(maxDuration = "16s")
   void everyRequestIsAnsweredAndTheServerSurvives(FuzzedDataProvider data) throws Exception {
     COUNT.input();
     List<Message> sent = new ArrayList<>();
