@@ -113,11 +113,11 @@ class TransportOptionsTest {
   @Test
   void malformedOrUnknownArgumentsNameTheOptions() {
     String names = " (--name=value; names: [dense-floats, dim, keys, sparse-keys, clients, warmup, seconds, rounds, "
-        + "systems, workloads, out, seed, servers, profile])";
+        + "systems, workloads, out, seed, servers, profile, tls])";
     assertMessage("bad argument: seconds=3" + names, "seconds=3");
     assertMessage("bad argument: --seconds" + names, "--seconds");
     assertMessage("unknown option: --second (names: [dense-floats, dim, keys, sparse-keys, clients, warmup, seconds, "
-        + "rounds, systems, workloads, out, seed, servers, profile])", "--second=3");
+        + "rounds, systems, workloads, out, seed, servers, profile, tls])", "--second=3");
   }
 
   private static void assertMessage(String expected, String... args) {
