@@ -31,9 +31,9 @@ class TlsConfigTest {
     }
     byte[] wire = bytes.toByteArray();
     byte[] secretScalar = ((ECPrivateKey) identity.privateKey()).getS().toByteArray();
-    assertFalse(contains(wire, secretScalar), "the private key travelled");
-    assertFalse(contains(wire, identity.privateKey().getEncoded()), "the private key travelled");
-    assertTrue(contains(wire, identity.certificate().getEncoded()), "the pinned certificate must travel");
+    assertFalse(TlsTesting.contains(wire, secretScalar), "the private key travelled");
+    assertFalse(TlsTesting.contains(wire, identity.privateKey().getEncoded()), "the private key travelled");
+    assertTrue(TlsTesting.contains(wire, identity.certificate().getEncoded()), "the pinned certificate must travel");
 
     PsConfig copy;
     try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(wire))) {
@@ -64,18 +64,5 @@ class TlsConfigTest {
     assertFalse(tls.toString().contains(identity.privateKey().toString()));
     assertEquals(tls, tls.forClients());
     assertNull(tls.forClients().identity());
-  }
-
-  private static boolean contains(byte[] haystack, byte[] needle) {
-    outer:
-    for (int i = 0; i + needle.length <= haystack.length; i++) {
-      for (int j = 0; j < needle.length; j++) {
-        if (haystack[i + j] != needle[j]) {
-          continue outer;
-        }
-      }
-      return true;
-    }
-    return false;
   }
 }

@@ -44,17 +44,7 @@ public final class RecordingProxy implements AutoCloseable {
 
   /** Whether {@code pattern} occurs in the relayed bytes. */
   public boolean saw(byte[] pattern) {
-    byte[] all = seen();
-    outer:
-    for (int i = 0; i + pattern.length <= all.length; i++) {
-      for (int j = 0; j < pattern.length; j++) {
-        if (all[i + j] != pattern[j]) {
-          continue outer;
-        }
-      }
-      return true;
-    }
-    return false;
+    return TlsTesting.contains(seen(), pattern);
   }
 
   private void acceptLoop() {

@@ -28,6 +28,20 @@ public final class TlsTesting {
     return TlsConfig.builder().trust(pinned.certificate()).build();
   }
 
+  /** Whether {@code needle} occurs in {@code haystack}. */
+  public static boolean contains(byte[] haystack, byte[] needle) {
+    outer:
+    for (int i = 0; i + needle.length <= haystack.length; i++) {
+      for (int j = 0; j < needle.length; j++) {
+        if (haystack[i + j] != needle[j]) {
+          continue outer;
+        }
+      }
+      return true;
+    }
+    return false;
+  }
+
   public static PsConfig config(TlsConfig tls) {
     return TransportTesting.configBuilder().tls(tls).build();
   }

@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.sparkps.core.config.PsConfig;
 import io.sparkps.core.config.TlsConfig;
 import io.sparkps.core.config.TlsIdentity;
 import io.sparkps.core.protocol.PullMessage;
@@ -51,13 +50,16 @@ class TlsTransportTest {
     LeakCheck.collectAndReport();
   }
 
+  /** A transport context with {@code tls}, or plaintext when it is null. */
+  private static PsTransportContext context(TlsConfig tls, String name) {
+    return new PsTransportContext(tls == null ? TransportTesting.config() : TlsTesting.config(tls), name);
+  }
+
   @Test
   void requestsRoundTripOverTls() throws Exception {
     TestHandler handler = new TestHandler();
-    try (PsTransportContext server = new PsTransportContext(
-            TlsTesting.config(TlsTesting.serverTls(identity)), "tls-server");
-        PsTransportContext client = new PsTransportContext(
-            TlsTesting.config(TlsTesting.clientTls(identity)), "tls-client")) {
+    try (PsTransportContext server = context(TlsTesting.serverTls(identity), "tls-server");
+        PsTransportContext client = context(TlsTesting.clientTls(identity), "tls-client")) {
       TransportServer listener = server.createServer("127.0.0.1", 0, handler);
       Connection c = await(client.connect("127.0.0.1", listener.port(), null));
       for (int i = 0; i < 20; i++) {
@@ -102,10 +104,8 @@ class TlsTransportTest {
         connection.reply(requestId, new ValuesMessage(p.values()));
       }
     };
-    PsConfig serverConfig = tls ? TlsTesting.config(TlsTesting.serverTls(identity)) : TransportTesting.config();
-    PsConfig clientConfig = tls ? TlsTesting.config(TlsTesting.clientTls(identity)) : TransportTesting.config();
-    try (PsTransportContext server = new PsTransportContext(serverConfig, "eavesdrop-server");
-        PsTransportContext client = new PsTransportContext(clientConfig, "eavesdrop-client")) {
+    try (PsTransportContext server = context(tls ? TlsTesting.serverTls(identity) : null, "eavesdrop-server");
+        PsTransportContext client = context(tls ? TlsTesting.clientTls(identity) : null, "eavesdrop-client")) {
       TransportServer listener = server.createServer("127.0.0.1", 0, echo);
       try (RecordingProxy proxy = new RecordingProxy(listener.port())) {
         Connection c = await(client.connect("127.0.0.1", proxy.port(), null));
@@ -132,10 +132,8 @@ class TlsTransportTest {
   @Test
   void clientPinningAnotherCertificateIsRefused() throws Exception {
     TestHandler handler = new TestHandler();
-    try (PsTransportContext server = new PsTransportContext(
-            TlsTesting.config(TlsTesting.serverTls(identity)), "pin-server");
-        PsTransportContext client = new PsTransportContext(
-            TlsTesting.config(TlsTesting.clientTls(stranger)), "pin-client")) {
+    try (PsTransportContext server = context(TlsTesting.serverTls(identity), "pin-server");
+        PsTransportContext client = context(TlsTesting.clientTls(stranger), "pin-client")) {
       TransportServer listener = server.createServer("127.0.0.1", 0, handler);
       PsAuthenticationException e = failure(client.connect("127.0.0.1", listener.port(), null),
           PsAuthenticationException.class);
@@ -148,9 +146,8 @@ class TlsTransportTest {
   @Test
   void plaintextClientAgainstTlsServerIsRefused() throws Exception {
     TestHandler handler = new TestHandler();
-    try (PsTransportContext server = new PsTransportContext(
-            TlsTesting.config(TlsTesting.serverTls(identity)), "plain-vs-tls-server");
-        PsTransportContext client = new PsTransportContext(TransportTesting.config(), "plain-vs-tls-client")) {
+    try (PsTransportContext server = context(TlsTesting.serverTls(identity), "plain-vs-tls-server");
+        PsTransportContext client = context(null, "plain-vs-tls-client")) {
       TransportServer listener = server.createServer("127.0.0.1", 0, handler);
       PsAuthenticationException e = failure(client.connect("127.0.0.1", listener.port(), null),
           PsAuthenticationException.class);
@@ -163,9 +160,8 @@ class TlsTransportTest {
   @Test
   void tlsClientAgainstPlaintextServerIsRefused() throws Exception {
     TestHandler handler = new TestHandler();
-    try (PsTransportContext server = new PsTransportContext(TransportTesting.config(), "tls-vs-plain-server");
-        PsTransportContext client = new PsTransportContext(
-            TlsTesting.config(TlsTesting.clientTls(identity)), "tls-vs-plain-client")) {
+    try (PsTransportContext server = context(null, "tls-vs-plain-server");
+        PsTransportContext client = context(TlsTesting.clientTls(identity), "tls-vs-plain-client")) {
       TransportServer listener = server.createServer("127.0.0.1", 0, handler);
       PsTransportException e = failure(client.connect("127.0.0.1", listener.port(), null),
           PsTransportException.class);
@@ -178,8 +174,7 @@ class TlsTransportTest {
 
   @Test
   void serverWithoutKeyRefusesToListen() {
-    try (PsTransportContext server = new PsTransportContext(
-        TlsTesting.config(TlsTesting.clientTls(identity)), "keyless-server")) {
+    try (PsTransportContext server = context(TlsTesting.clientTls(identity), "keyless-server")) {
       IllegalStateException e = assertThrows(IllegalStateException.class,
           () -> server.createServer("127.0.0.1", 0, new TestHandler()));
       assertTrue(e.getMessage().contains("no key and certificate"), e.getMessage());
