@@ -131,45 +131,45 @@ class TlsTransportTest {
 
   @Test
   void clientPinningAnotherCertificateIsRefused() throws Exception {
-    TestHandler handler = new TestHandler();
-    try (PsTransportContext server = context(TlsTesting.serverTls(identity), "pin-server");
-        PsTransportContext client = context(TlsTesting.clientTls(stranger), "pin-client")) {
-      TransportServer listener = server.createServer("127.0.0.1", 0, handler);
-      PsAuthenticationException e = failure(client.connect("127.0.0.1", listener.port(), null),
-          PsAuthenticationException.class);
-      assertTrue(e.getMessage().contains("does not trust"), e.getMessage());
-      assertTrue(e.getMessage().contains("127.0.0.1:" + listener.port()), e.getMessage());
-    }
-    assertEquals(0, handler.handled.get());
+    PsAuthenticationException e = refusedConnect(TlsTesting.serverTls(identity), TlsTesting.clientTls(stranger),
+        PsAuthenticationException.class, "pin");
+    assertTrue(e.getMessage().contains("does not trust"), e.getMessage());
   }
 
   @Test
   void plaintextClientAgainstTlsServerIsRefused() throws Exception {
-    TestHandler handler = new TestHandler();
-    try (PsTransportContext server = context(TlsTesting.serverTls(identity), "plain-vs-tls-server");
-        PsTransportContext client = context(null, "plain-vs-tls-client")) {
-      TransportServer listener = server.createServer("127.0.0.1", 0, handler);
-      PsAuthenticationException e = failure(client.connect("127.0.0.1", listener.port(), null),
-          PsAuthenticationException.class);
-      assertTrue(e.getMessage().contains("requires TLS"), e.getMessage());
-      assertTrue(e.getMessage().contains("spark.ps.encryption=on"), e.getMessage());
-    }
-    assertEquals(0, handler.handled.get());
+    PsAuthenticationException e = refusedConnect(TlsTesting.serverTls(identity), null,
+        PsAuthenticationException.class, "plain-vs-tls");
+    assertTrue(e.getMessage().contains("requires TLS"), e.getMessage());
+    assertTrue(e.getMessage().contains("spark.ps.encryption=on"), e.getMessage());
   }
 
   @Test
   void tlsClientAgainstPlaintextServerIsRefused() throws Exception {
+    PsTransportException e = refusedConnect(null, TlsTesting.clientTls(identity), PsTransportException.class,
+        "tls-vs-plain");
+    assertFalse(e instanceof PsTimeoutException, e.toString());
+    assertTrue(e.getMessage().contains("does not use TLS"), e.getMessage());
+    assertTrue(e.getMessage().contains("spark.ps.encryption"), e.getMessage());
+  }
+
+  /**
+   * Connects a client with {@code clientTls} to a server with {@code serverTls} (null: plaintext),
+   * expects the connect to fail with {@code type} naming the server, and checks the server's
+   * handler saw nothing.
+   */
+  private static <E extends PsTransportException> E refusedConnect(TlsConfig serverTls, TlsConfig clientTls,
+      Class<E> type, String name) throws Exception {
     TestHandler handler = new TestHandler();
-    try (PsTransportContext server = context(null, "tls-vs-plain-server");
-        PsTransportContext client = context(TlsTesting.clientTls(identity), "tls-vs-plain-client")) {
+    E e;
+    try (PsTransportContext server = context(serverTls, name + "-server");
+        PsTransportContext client = context(clientTls, name + "-client")) {
       TransportServer listener = server.createServer("127.0.0.1", 0, handler);
-      PsTransportException e = failure(client.connect("127.0.0.1", listener.port(), null),
-          PsTransportException.class);
-      assertFalse(e instanceof PsTimeoutException, e.toString());
-      assertTrue(e.getMessage().contains("does not use TLS"), e.getMessage());
-      assertTrue(e.getMessage().contains("spark.ps.encryption"), e.getMessage());
+      e = failure(client.connect("127.0.0.1", listener.port(), null), type);
+      assertTrue(e.getMessage().contains("127.0.0.1:" + listener.port()), e.getMessage());
     }
     assertEquals(0, handler.handled.get());
+    return e;
   }
 
   @Test
