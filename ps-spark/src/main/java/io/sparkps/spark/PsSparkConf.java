@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.List;
 import org.apache.spark.SparkConf;
 
 /**
@@ -61,8 +62,8 @@ public final class PsSparkConf {
   /** Spark's RPC SSL namespace: each setting here overrides the {@link #SSL_PREFIX} one. */
   static final String SSL_RPC_PREFIX = "spark.ssl.rpc.";
   /** Spark settings that turn encryption on when {@link #ENCRYPTION} is {@code auto}. */
-  static final java.util.List<String> ENCRYPTION_TRIGGERS =
-      java.util.List.of("spark.ssl.enabled", "spark.ssl.rpc.enabled", "spark.network.crypto.enabled");
+  static final List<String> ENCRYPTION_TRIGGERS =
+      List.of("spark.ssl.enabled", "spark.ssl.rpc.enabled", "spark.network.crypto.enabled");
 
   /** Internal: the per-application token the driver hands executors when spark.authenticate is off. */
   static final String TOKEN = "spark.ps.internal.token";

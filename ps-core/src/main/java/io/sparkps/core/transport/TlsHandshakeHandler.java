@@ -57,6 +57,7 @@ final class TlsHandshakeHandler extends ChannelInboundHandlerAdapter {
 
   private void fail(ChannelHandlerContext ctx, Throwable cause) {
     if (failed) {
+      LOG.debug("after the failed TLS handshake with {}: {}", remoteAddress, cause.toString());
       return;
     }
     failed = true;
