@@ -1,6 +1,7 @@
 package io.sparkps.spark;
 
 import io.sparkps.core.config.PsConfig;
+import io.sparkps.core.config.TlsConfig;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -41,11 +42,13 @@ final class ServerLauncher {
     PsEndpoint ep = rt.endpoint;
     int port = PsSparkConf.port(sc.getConf());
     if (isLocal(sc)) {
-      ExecutorServers.ensureStarted(ep.deploymentId(), ep.config(), port, ep.schedulerHost(), ep.schedulerPort(),
+      ExecutorServers.ensureStarted(ep.deploymentId(), rt.serverConfig, port, ep.schedulerHost(), ep.schedulerPort(),
           restarted -> { });
       return;
     }
     String seed = rt.secretSeed;
+    // Like the seed, the TLS material travels in the closure (Strings): no plugin to hand it over.
+    String[] tls = rt.tls.toStrings();
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(sc);
     for (int round = 0; round < ROUNDS; round++) {
       int tasks = Math.max(1, TaskSlots.available(sc));
@@ -55,7 +58,7 @@ final class ServerLauncher {
       }
       sc.setJobDescription("spark-ps: start parameter servers");
       try {
-        startServers(jsc, ids, tasks, ep, seed, port)
+        startServers(jsc, ids, tasks, ep, seed, tls, port)
             .forEach(started -> rt.executorLoss.serverStarted(started.executorId(), started.serverId()));
       } catch (Exception e) { // SparkException is thrown undeclared
         IllegalStateException missing = MissingJar.explain(e);
@@ -77,11 +80,12 @@ final class ServerLauncher {
 
   /** Runs one task per slot; each starts its executor's server unless it runs. Returns who hosts which. */
   private static List<ServerStarted> startServers(JavaSparkContext jsc, List<Integer> ids, int tasks, PsEndpoint ep,
-      String seed, int port) {
+      String seed, String[] tls, int port) {
     return jsc.parallelize(ids, tasks).mapPartitions(it -> {
         String host = SparkEnv.get().blockManager().blockManagerId().host();
         byte[] key = seed == null ? null : PsSparkConf.deriveKey(seed);
-        PsConfig config = PsSparkConf.toPsConfig(SparkEnv.get().conf(), host, key);
+        TlsConfig serverTls = SparkTls.forExecutor(SparkEnv.get().conf(), tls[0], tls[1], tls[2]);
+        PsConfig config = PsSparkConf.toPsConfig(SparkEnv.get().conf(), host, key, serverTls);
         // No plugin here to report a restarted server to the driver: its connection tells the scheduler.
         int id = ExecutorServers.ensureStarted(ep.deploymentId(), config, port, ep.schedulerHost(), ep.schedulerPort(),
             restarted -> { });

@@ -30,7 +30,9 @@ import org.junit.jupiter.api.Timeout;
 /**
  * The plugin on a real standalone cluster (master + 2 worker JVMs): servers start inside the two
  * executor JVMs (not the driver), gated training over them converges, and stopping the
- * application releases the scheduler's port and leaves no process behind.
+ * application releases the scheduler's port and leaves no process behind. The data plane runs
+ * with TLS ({@code spark.ps.encryption=on}): the driver's self-signed certificate reaches the
+ * executors through the plugin, and the handles' config carries the certificate only.
  */
 class MultiJvmTrainingTest {
 
@@ -44,7 +46,8 @@ class MultiJvmTrainingTest {
       processes.add(cluster.masterPid());
       processes.addAll(cluster.workerPids());
       SparkSession spark = SparkSession.builder()
-          .config(cluster.driverConf("spark-ps-multi-jvm").set("spark.plugins", PsPlugin.class.getName()))
+          .config(cluster.driverConf("spark-ps-multi-jvm").set("spark.plugins", PsPlugin.class.getName())
+              .set(PsSparkConf.ENCRYPTION, "on"))
           .getOrCreate();
       try {
         PsContext ps = PsContext.getOrCreate(spark);
@@ -52,6 +55,12 @@ class MultiJvmTrainingTest {
         List<ServerInfo> servers = ps.routing().servers();
         assertEquals(2, servers.stream().filter(ServerInfo::alive).count(), "one server per executor: " + servers);
         assertFalse(ExecutorServers.runningHere(), "no server in the driver JVM");
+        PsEndpoint endpoint = ps.endpoint();
+        assertTrue(endpoint.config().encryptionEnabled(), "spark.ps.encryption=on");
+        // What a task closure carries: the pinned certificate, never the private key.
+        assertEquals(List.of("tls=true identity=false"), ps.sparkContext().parallelize(List.of(1, 2), 2)
+            .map(x -> "tls=" + endpoint.config().encryptionEnabled() + " identity="
+                + (endpoint.config().tls().identity() != null)).distinct().collect());
         Set<Long> executorPids = new HashSet<>(ps.sparkContext().parallelize(List.of(1, 2, 3, 4), 2)
             .map(x -> ProcessHandle.current().pid() + ":" + ExecutorServers.runningHere()).collect())
             .stream().map(s -> {

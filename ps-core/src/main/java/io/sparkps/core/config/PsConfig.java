@@ -37,6 +37,7 @@ public final class PsConfig implements Serializable {
   private final Duration heartbeatTimeout;
   private final Duration clockTimeout;
   private final String storageDir;
+  private final TlsConfig tls;
 
   private PsConfig(Builder b) {
     this.maxFrameBytes = b.maxFrameBytes;
@@ -51,6 +52,7 @@ public final class PsConfig implements Serializable {
     this.heartbeatTimeout = b.heartbeatTimeout;
     this.clockTimeout = b.clockTimeout;
     this.storageDir = b.storageDir;
+    this.tls = b.tls;
   }
 
   public static Builder builder() {
@@ -131,6 +133,16 @@ public final class PsConfig implements Serializable {
     return storageDir;
   }
 
+  /** Whether every data-plane connection runs inside TLS ({@link #tls()} is set). */
+  public boolean encryptionEnabled() {
+    return tls != null;
+  }
+
+  /** The TLS settings, or null when the data plane is not encrypted (the default). */
+  public TlsConfig tls() {
+    return tls;
+  }
+
   @Override
   public String toString() {
     return "PsConfig{maxFrameBytes=" + maxFrameBytes + ", ioThreads=" + ioThreads
@@ -138,7 +150,7 @@ public final class PsConfig implements Serializable {
         + ", native=" + preferNativeTransport + ", connectTimeout=" + connectTimeout
         + ", requestTimeout=" + requestTimeout + ", heartbeatInterval=" + heartbeatInterval
         + ", heartbeatTimeout=" + heartbeatTimeout + ", clockTimeout=" + clockTimeout
-        + ", storageDir=" + storageDir + "}";
+        + ", storageDir=" + storageDir + ", tls=" + tls + "}";
   }
 
   /** Validating, set-once builder. Not thread-safe. */
@@ -158,6 +170,7 @@ public final class PsConfig implements Serializable {
     private Duration heartbeatTimeout;
     private Duration clockTimeout;
     private String storageDir;
+    private TlsConfig tls;
 
     private Builder() {}
 
@@ -244,6 +257,16 @@ public final class PsConfig implements Serializable {
       return this;
     }
 
+    /**
+     * Turns on TLS for every connection (off by default). Servers and the scheduler need a config
+     * with an {@link TlsConfig#identity() identity}; clients need only the trusted certificates.
+     */
+    public Builder tls(TlsConfig tls) {
+      requireState(this.tls == null, "tls was already set to %s", this.tls);
+      this.tls = java.util.Objects.requireNonNull(tls, "tls");
+      return this;
+    }
+
     private static Duration positive(String name, Duration d) {
       requireArgument(d != null && !d.isNegative() && !d.isZero(), "%s must be positive: %s=%s", name, name, d);
       return d;
@@ -280,13 +303,13 @@ public final class PsConfig implements Serializable {
         && preferNativeTransport == c.preferNativeTransport && connectTimeout.equals(c.connectTimeout)
         && requestTimeout.equals(c.requestTimeout) && heartbeatInterval.equals(c.heartbeatInterval)
         && heartbeatTimeout.equals(c.heartbeatTimeout) && clockTimeout.equals(c.clockTimeout)
-        && java.util.Objects.equals(storageDir, c.storageDir);
+        && java.util.Objects.equals(storageDir, c.storageDir) && java.util.Objects.equals(tls, c.tls);
   }
 
   @Override
   public int hashCode() {
     return java.util.Objects.hash(maxFrameBytes, ioThreads, shardThreads, Arrays.hashCode(secret), host,
         preferNativeTransport, connectTimeout, requestTimeout, heartbeatInterval, heartbeatTimeout, clockTimeout,
-        storageDir);
+        storageDir, tls);
   }
 }

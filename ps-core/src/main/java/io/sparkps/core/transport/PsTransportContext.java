@@ -71,15 +71,21 @@ public final class PsTransportContext implements AutoCloseable {
   private final Set<TransportServer> servers = ConcurrentHashMap.newKeySet();
   private final Set<Channel> clientChannels = ConcurrentHashMap.newKeySet();
   private final AtomicBoolean closed = new AtomicBoolean();
+  /** Null when the data plane is not encrypted. */
+  private final TlsChannels tls;
 
   /**
    * Starts {@code config.ioThreads()} event loops (epoll when available and
    * {@code config.preferNativeTransport()}, NIO otherwise) and a callback pool of
    * max(2, cores) daemon threads named {@code threadNamePrefix-callback-N}.
+   *
+   * @throws IllegalArgumentException {@code config.tls()} holds unusable key material
    */
   public PsTransportContext(PsConfig config, String threadNamePrefix) {
     this.config = Objects.requireNonNull(config, "config");
     this.threadNamePrefix = Objects.requireNonNull(threadNamePrefix, "threadNamePrefix");
+    // Before any thread starts: unusable key material fails here.
+    this.tls = config.encryptionEnabled() ? new TlsChannels(config.tls(), config.connectTimeout()) : null;
     this.nativeTransport = config.preferNativeTransport() && Epoll.isAvailable();
     IoHandlerFactory io = nativeTransport ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
     this.group = new MultiThreadIoEventLoopGroup(config.ioThreads(),
@@ -107,6 +113,10 @@ public final class PsTransportContext implements AutoCloseable {
     }
     if (closed.get()) {
       throw new IllegalStateException("transport context is closed: name=" + threadNamePrefix);
+    }
+    if (tls != null && !tls.canServe()) {
+      throw new IllegalStateException("TLS is on but " + threadNamePrefix + " has no key and"
+          + " certificate to serve with: servers and the scheduler need a TlsConfig with an identity");
     }
     TransportServer server = new TransportServer(host, servers::remove);
     ServerBootstrap bootstrap = new ServerBootstrap()
@@ -141,16 +151,18 @@ public final class PsTransportContext implements AutoCloseable {
       server.close();
       throw new IllegalStateException("transport context is closed: name=" + threadNamePrefix);
     }
-    LOG.info("listening on {}:{} (native={}, auth={})", host, server.port(), nativeTransport,
-        config.authEnabled());
+    LOG.info("listening on {}:{} (native={}, auth={}, tls={})", host, server.port(), nativeTransport,
+        config.authEnabled(), tls != null);
     return server;
   }
 
   /**
    * Connects and authenticates. The future completes (on the callback executor) with the
-   * connection after the server's AuthOk, or fails with {@link PsAuthenticationException}
-   * (rejected), {@link PsTimeoutException} (not done within {@code connectTimeout}) or
-   * {@link PsTransportException}. Resolves {@code host} on the calling thread.
+   * connection after the server's AuthOk (with TLS on, after the TLS handshake too: the auth
+   * handshake runs inside TLS), or fails with {@link PsAuthenticationException} (rejected, or
+   * the server's certificate is not trusted), {@link PsTimeoutException} (not done within
+   * {@code connectTimeout}, TLS handshake included) or {@link PsTransportException} (e.g. one side
+   * uses TLS and the other does not). Resolves {@code host} on the calling thread.
    *
    * @param handler serves requests the peer sends on this connection; null to refuse them
    *     (they get an UNEXPECTED_MESSAGE error)
@@ -174,6 +186,16 @@ public final class PsTransportContext implements AutoCloseable {
       return result;
     }
     long timeoutMillis = config.connectTimeout().toMillis();
+    // The pipeline's handlers complete this one; the first outcome wins, so the TLS handlers
+    // complete it on the event loop, ahead of the auth handler's "closed" that follows theirs.
+    CompletableFuture<Connection> handshake = new CompletableFuture<>();
+    handshake.whenCompleteAsync((connection, failure) -> {
+      if (failure != null) {
+        result.completeExceptionally(failure);
+      } else if (!result.complete(connection)) {
+        connection.close();  // the connect already timed out: nobody will use this channel
+      }
+    }, this::runOnCallbackExecutor);
     Bootstrap bootstrap = new Bootstrap()
         .group(group)
         .channel(socketChannelClass)
@@ -185,7 +207,7 @@ public final class PsTransportContext implements AutoCloseable {
         .handler(new ChannelInitializer<SocketChannel>() {
           @Override
           protected void initChannel(SocketChannel ch) {
-            initializePipeline(ch, remote, handler, result);
+            initializePipeline(ch, remote, handler, handshake);
           }
         });
     ChannelFuture connecting;
@@ -231,7 +253,9 @@ public final class PsTransportContext implements AutoCloseable {
   /**
    * The one place pipelines are built. Inbound: frame decoder, message decoder, auth handler,
    * channel handler; outbound: the message encoder. The auth handler depends on the side:
-   * {@code connectFuture == null} means an accepted (server) channel.
+   * {@code connectFuture == null} means an accepted (server) channel. With TLS on, the TLS
+   * greeting ({@link TlsGreeting}), the {@code SslHandler} and the {@link TlsHandshakeHandler}
+   * come first, so every frame, the auth handshake included, travels encrypted.
    */
   private void initializePipeline(SocketChannel ch, String remoteAddress, RequestHandler handler,
       CompletableFuture<Connection> connectFuture) {
@@ -239,6 +263,14 @@ public final class PsTransportContext implements AutoCloseable {
     ChannelHandler auth = connectFuture == null
         ? new ServerAuthHandler(config.secret(), random, config.connectTimeout(), remoteAddress)
         : new ClientAuthHandler(config.secret(), connection, connectFuture, callbackExecutor);
+    if (tls != null) {
+      boolean accepted = connectFuture == null;
+      ch.pipeline()
+          .addLast("tlsGreeting", accepted ? TlsGreeting.Writer.INSTANCE
+              : new TlsGreeting.Reader(remoteAddress, connectFuture))
+          .addLast("tls", accepted ? tls.newServerHandler(ch.alloc()) : tls.newClientHandler(ch.alloc()))
+          .addLast("tlsHandshake", new TlsHandshakeHandler(remoteAddress, connectFuture));
+    }
     ch.pipeline()
         .addLast("frameDecoder", new FrameDecoder(config.maxFrameBytes()))
         .addLast("messageEncoder", MessageEncoder.INSTANCE)
