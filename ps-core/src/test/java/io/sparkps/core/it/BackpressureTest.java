@@ -78,7 +78,7 @@ class BackpressureTest {
     long from = ranges.start(shard);
     long to = Math.min(ranges.end(shard), from + 10_000);
     long replyBytes = (to - from) * DIM * 4;
-    PsServer victim = ownerOf(route, shard);
+    PsServer victim = cluster.ownerOf(route, shard);
     PendingBytes pending = victim.pendingBytes();
     long directBefore = PooledByteBufAllocator.DEFAULT.metric().usedDirectMemory();
     long heapBefore = usedHeap();
@@ -162,11 +162,6 @@ class BackpressureTest {
       PendingBytes.Stats st = s.pendingBytes().await(x -> x.held() == 0, WAIT);
       assertTrue(st.peak() <= MAX_PENDING, st.toString());
     }
-  }
-
-  private PsServer ownerOf(TableRoute route, int shard) {
-    int id = route.ownerOf(shard);
-    return cluster.servers.stream().filter(s -> s.serverId() == id).findFirst().orElseThrow();
   }
 
   private static long[] sortedDistinct(SplittableRandom rnd, int n) {
