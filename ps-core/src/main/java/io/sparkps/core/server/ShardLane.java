@@ -2,6 +2,7 @@ package io.sparkps.core.server;
 
 import io.sparkps.core.protocol.ErrorCode;
 import io.sparkps.core.protocol.PsRemoteException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -13,7 +14,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * scheduler's control work (create, drop, checkpoint) goes through {@link #execute} unbounded, so
  * a busy lane never loses a drop. Thread-safe.
  */
-final class ShardLane implements java.util.concurrent.Executor {
+final class ShardLane implements Executor {
 
   private final String name;
   private final ExecutorService thread;

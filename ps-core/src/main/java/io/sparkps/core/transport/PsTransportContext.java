@@ -252,16 +252,15 @@ public final class PsTransportContext implements AutoCloseable {
         .addLast("frameDecoder", new FrameDecoder(config.maxFrameBytes()))
         .addLast("messageEncoder", MessageEncoder.INSTANCE)
         .addLast("messageDecoder", MessageDecoder.INSTANCE)
-        .addLast("auth", auth);
-    if (connectFuture == null) {
-      // Accepted channels only: an outgoing connection keeps reading its peer's replies whatever
-      // it writes, so the peer (which pauses on its own side) can always drain.
-      ch.pipeline().addLast("admission", new RequestAdmission(pendingBytes, handler, remoteAddress,
-          config.maxInFlightRequests(), config.maxConnectionPendingBytes(), config.maxFrameBytes()));
-    }
-    ch.pipeline()
+        .addLast("auth", auth)
         // Per channel: holds this connection's outstanding requests.
         .addLast("handler", new PsChannelHandler(connection, handler));
+    if (connectFuture == null) {
+      // Backpressure on accepted channels only: an outgoing connection keeps reading its peer's
+      // replies whatever it writes, so the peer (which pauses on its own side) can always drain.
+      ch.pipeline().addBefore("handler", "admission", new RequestAdmission(pendingBytes, handler,
+          remoteAddress, config.maxInFlightRequests(), config.maxConnectionPendingBytes(), config.maxFrameBytes()));
+    }
   }
 
   /**
