@@ -155,7 +155,7 @@ public final class PsConfig implements Serializable {
   /**
    * Bytes a component (server, scheduler, client) holds for admitted requests and their replies
    * until each reply is written: a request's frame plus an upper estimate of its reply. A
-   * connection that would exceed it (or a quarter of it for itself) stops being read until bytes
+   * connection that would exceed it (or half of it for itself) stops being read until bytes
    * return. Default {@code 4 x maxFrameBytes}; at least {@code 2 x maxFrameBytes}, so one request
    * of any legal size is always admissible.
    */
@@ -163,9 +163,13 @@ public final class PsConfig implements Serializable {
     return maxPendingBytes;
   }
 
-  /** Bytes one connection may hold of {@link #maxPendingBytes()}: a quarter of it. */
+  /**
+   * Bytes one connection may hold of {@link #maxPendingBytes()}: half of it, so a connection
+   * that stops reading leaves the other half to everyone else, and a client pulling two frames'
+   * worth from two shard lanes of one server still has both in flight.
+   */
   public long maxConnectionPendingBytes() {
-    return maxPendingBytes / 4;
+    return maxPendingBytes / 2;
   }
 
   /**
