@@ -317,8 +317,9 @@ final class RequestAdmission extends ChannelDuplexHandler implements PendingByte
       duplicates = null;
     }
     permits.clear();
-    budget.release(bytes);
+    // Counts first: whoever sees the bytes back sees this connection gone too.
     budget.changed(-waiting.size(), paused ? -1 : 0);
+    budget.release(bytes);
     waiting.clear();
     paused = false;
     inFlight = 0;
