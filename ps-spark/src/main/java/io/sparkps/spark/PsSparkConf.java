@@ -28,6 +28,14 @@ public final class PsSparkConf {
   public static final String MAX_FRAME_BYTES = "spark.ps.maxFrameBytes";
   public static final String IO_THREADS = "spark.ps.ioThreads";
   public static final String SHARD_THREADS = "spark.ps.shardThreads";
+  /** Requests one connection may have unanswered before a server stops reading it (default 128). */
+  public static final String MAX_IN_FLIGHT_REQUESTS = "spark.ps.maxInFlightRequests";
+  /** Bytes a server holds for admitted requests and their unwritten replies (default 4 x maxFrameBytes). */
+  public static final String MAX_PENDING_BYTES = "spark.ps.maxPendingBytes";
+  /** Data requests one shard lane queues before answering RESOURCE_EXHAUSTED (default 4096). */
+  public static final String SHARD_QUEUE_CAPACITY = "spark.ps.shardQueueCapacity";
+  /** Heap bytes one server's HEAP shards may take together (default 3/4 of the executor's max heap). */
+  public static final String MAX_SHARD_BYTES = "spark.ps.maxShardBytes";
   /** Data-plane authentication: {@code auto} (default: on with a per-application token), {@code off}. */
   public static final String AUTH = "spark.ps.authenticate";
   /** Directory (on each executor's local disk) for tables with {@code storage = PERSISTED}. */
@@ -104,6 +112,18 @@ public final class PsSparkConf {
     }
     if (conf.contains(SHARD_THREADS)) {
       b.shardThreads(conf.getInt(SHARD_THREADS, 2));
+    }
+    if (conf.contains(MAX_IN_FLIGHT_REQUESTS)) {
+      b.maxInFlightRequests(conf.getInt(MAX_IN_FLIGHT_REQUESTS, PsConfig.DEFAULT_MAX_IN_FLIGHT_REQUESTS));
+    }
+    if (conf.contains(MAX_PENDING_BYTES)) {
+      b.maxPendingBytes(conf.getSizeAsBytes(MAX_PENDING_BYTES, "256m"));
+    }
+    if (conf.contains(SHARD_QUEUE_CAPACITY)) {
+      b.shardQueueCapacity(conf.getInt(SHARD_QUEUE_CAPACITY, PsConfig.DEFAULT_SHARD_QUEUE_CAPACITY));
+    }
+    if (conf.contains(MAX_SHARD_BYTES)) {
+      b.maxShardBytes(conf.getSizeAsBytes(MAX_SHARD_BYTES, "1g"));
     }
     if (conf.contains(STORAGE_DIR)) {
       b.storageDir(conf.get(STORAGE_DIR));

@@ -24,6 +24,10 @@ public final class PsConfig implements Serializable {
   public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofSeconds(1);
   public static final Duration DEFAULT_HEARTBEAT_TIMEOUT = Duration.ofSeconds(10);
   public static final Duration DEFAULT_CLOCK_TIMEOUT = Duration.ofMinutes(30);
+  public static final int DEFAULT_MAX_IN_FLIGHT_REQUESTS = 128;
+  public static final int DEFAULT_SHARD_QUEUE_CAPACITY = 4096;
+  /** {@link #maxShardBytes()} when unset: this share of the server JVM's max heap. */
+  public static final double DEFAULT_SHARD_HEAP_SHARE = 0.75;
 
   private final int maxFrameBytes;
   private final int ioThreads;
@@ -38,6 +42,11 @@ public final class PsConfig implements Serializable {
   private final Duration clockTimeout;
   private final String storageDir;
   private final TlsConfig tls;
+  private final int maxInFlightRequests;
+  private final long maxPendingBytes;
+  private final int shardQueueCapacity;
+  /** 0: derived from the server's heap ({@link #maxShardBytes(long)}). */
+  private final long maxShardBytes;
 
   private PsConfig(Builder b) {
     this.maxFrameBytes = b.maxFrameBytes;
@@ -53,6 +62,10 @@ public final class PsConfig implements Serializable {
     this.clockTimeout = b.clockTimeout;
     this.storageDir = b.storageDir;
     this.tls = b.tls;
+    this.maxInFlightRequests = b.maxInFlightRequests;
+    this.maxPendingBytes = b.maxPendingBytes;
+    this.shardQueueCapacity = b.shardQueueCapacity;
+    this.maxShardBytes = b.maxShardBytes;
   }
 
   public static Builder builder() {
@@ -143,6 +156,56 @@ public final class PsConfig implements Serializable {
     return tls;
   }
 
+  /**
+   * Requests one connection may have dispatched and not yet answered (reply written); at this
+   * many the server stops reading from that connection until half of them are answered.
+   */
+  public int maxInFlightRequests() {
+    return maxInFlightRequests;
+  }
+
+  /**
+   * Bytes a component (server, scheduler, client) holds for admitted requests and their replies
+   * until each reply is written: a request's frame plus an upper estimate of its reply. A
+   * connection that would exceed it (or half of it for itself) stops being read until bytes
+   * return. Default {@code 4 x maxFrameBytes}; at least {@code 2 x maxFrameBytes}, so one request
+   * of any legal size is always admissible.
+   */
+  public long maxPendingBytes() {
+    return maxPendingBytes;
+  }
+
+  /**
+   * Bytes one connection may hold of {@link #maxPendingBytes()}: half of it, so a connection
+   * that stops reading leaves the other half to everyone else, and a client pulling two frames'
+   * worth from two shard lanes of one server still has both in flight.
+   */
+  public long maxConnectionPendingBytes() {
+    return maxPendingBytes / 2;
+  }
+
+  /**
+   * Data requests that may wait in one shard lane's queue on a server; a request arriving at a
+   * full lane is answered {@code RESOURCE_EXHAUSTED}.
+   */
+  public int shardQueueCapacity() {
+    return shardQueueCapacity;
+  }
+
+  /** The configured per-server limit on heap bytes of HEAP shards, or 0 when unset (derived from the heap). */
+  public long maxShardBytes() {
+    return maxShardBytes;
+  }
+
+  /**
+   * Heap bytes the HEAP-tier shards of one server may take together (weights, optimizer state and
+   * versions of dense shards): the configured value, or {@link #DEFAULT_SHARD_HEAP_SHARE} of
+   * {@code maxHeapBytes} (the server JVM's {@code Runtime.maxMemory()}) when unset.
+   */
+  public long maxShardBytes(long maxHeapBytes) {
+    return maxShardBytes > 0 ? maxShardBytes : (long) (maxHeapBytes * DEFAULT_SHARD_HEAP_SHARE);
+  }
+
   @Override
   public String toString() {
     return "PsConfig{maxFrameBytes=" + maxFrameBytes + ", ioThreads=" + ioThreads
@@ -150,7 +213,9 @@ public final class PsConfig implements Serializable {
         + ", native=" + preferNativeTransport + ", connectTimeout=" + connectTimeout
         + ", requestTimeout=" + requestTimeout + ", heartbeatInterval=" + heartbeatInterval
         + ", heartbeatTimeout=" + heartbeatTimeout + ", clockTimeout=" + clockTimeout
-        + ", storageDir=" + storageDir + ", tls=" + tls + "}";
+        + ", storageDir=" + storageDir + ", tls=" + tls + ", maxInFlightRequests=" + maxInFlightRequests
+        + ", maxPendingBytes=" + maxPendingBytes + ", shardQueueCapacity=" + shardQueueCapacity
+        + ", maxShardBytes=" + (maxShardBytes > 0 ? maxShardBytes : "auto") + "}";
   }
 
   /** Validating, set-once builder. Not thread-safe. */
@@ -171,8 +236,46 @@ public final class PsConfig implements Serializable {
     private Duration clockTimeout;
     private String storageDir;
     private TlsConfig tls;
+    private int maxInFlightRequests = UNSET_INT;
+    private long maxPendingBytes = UNSET_INT;
+    private int shardQueueCapacity = UNSET_INT;
+    private long maxShardBytes = UNSET_INT;
 
     private Builder() {}
+
+    /** Per connection; see {@link PsConfig#maxInFlightRequests()}. */
+    public Builder maxInFlightRequests(int requests) {
+      requireState(maxInFlightRequests == UNSET_INT, "maxInFlightRequests was already set to %s", maxInFlightRequests);
+      requireArgument(requests >= 1 && requests <= 1 << 20,
+          "maxInFlightRequests out of range: maxInFlightRequests=%s ([1, %s])", requests, 1 << 20);
+      this.maxInFlightRequests = requests;
+      return this;
+    }
+
+    /** Per component; see {@link PsConfig#maxPendingBytes()}. */
+    public Builder maxPendingBytes(long bytes) {
+      requireState(maxPendingBytes == UNSET_INT, "maxPendingBytes was already set to %s", maxPendingBytes);
+      requireArgument(bytes >= 2L * MIN_FRAME_BYTES, "maxPendingBytes too small: maxPendingBytes=%s (>= %s)",
+          bytes, 2L * MIN_FRAME_BYTES);
+      this.maxPendingBytes = bytes;
+      return this;
+    }
+
+    /** Per shard lane; see {@link PsConfig#shardQueueCapacity()}. */
+    public Builder shardQueueCapacity(int requests) {
+      requireState(shardQueueCapacity == UNSET_INT, "shardQueueCapacity was already set to %s", shardQueueCapacity);
+      requireArgument(requests >= 1, "shardQueueCapacity out of range: shardQueueCapacity=%s (>= 1)", requests);
+      this.shardQueueCapacity = requests;
+      return this;
+    }
+
+    /** Per server; see {@link PsConfig#maxShardBytes(long)}. */
+    public Builder maxShardBytes(long bytes) {
+      requireState(maxShardBytes == UNSET_INT, "maxShardBytes was already set to %s", maxShardBytes);
+      requireArgument(bytes >= 1, "maxShardBytes out of range: maxShardBytes=%s (>= 1)", bytes);
+      this.maxShardBytes = bytes;
+      return this;
+    }
 
     public Builder maxFrameBytes(int bytes) {
       requireState(maxFrameBytes == UNSET_INT, "maxFrameBytes was already set to %s", maxFrameBytes);
@@ -289,6 +392,15 @@ public final class PsConfig implements Serializable {
       heartbeatInterval = heartbeatInterval == null ? DEFAULT_HEARTBEAT_INTERVAL : heartbeatInterval;
       heartbeatTimeout = heartbeatTimeout == null ? DEFAULT_HEARTBEAT_TIMEOUT : heartbeatTimeout;
       clockTimeout = clockTimeout == null ? DEFAULT_CLOCK_TIMEOUT : clockTimeout;
+      maxInFlightRequests = maxInFlightRequests == UNSET_INT ? DEFAULT_MAX_IN_FLIGHT_REQUESTS : maxInFlightRequests;
+      shardQueueCapacity = shardQueueCapacity == UNSET_INT ? DEFAULT_SHARD_QUEUE_CAPACITY : shardQueueCapacity;
+      maxShardBytes = maxShardBytes == UNSET_INT ? 0 : maxShardBytes;
+      if (maxPendingBytes == UNSET_INT) {
+        maxPendingBytes = 4L * maxFrameBytes;
+      }
+      requireArgument(maxPendingBytes >= 2L * maxFrameBytes,
+          "maxPendingBytes must hold a request and a reply of the largest frame: maxPendingBytes=%s "
+              + "(>= 2 x maxFrameBytes = %s)", maxPendingBytes, 2L * maxFrameBytes);
       requireArgument(heartbeatTimeout.compareTo(heartbeatInterval) > 0,
           "heartbeatTimeout must exceed heartbeatInterval: heartbeatTimeout=%s, heartbeatInterval=%s",
           heartbeatTimeout, heartbeatInterval);
@@ -303,13 +415,15 @@ public final class PsConfig implements Serializable {
         && preferNativeTransport == c.preferNativeTransport && connectTimeout.equals(c.connectTimeout)
         && requestTimeout.equals(c.requestTimeout) && heartbeatInterval.equals(c.heartbeatInterval)
         && heartbeatTimeout.equals(c.heartbeatTimeout) && clockTimeout.equals(c.clockTimeout)
-        && java.util.Objects.equals(storageDir, c.storageDir) && java.util.Objects.equals(tls, c.tls);
+        && java.util.Objects.equals(storageDir, c.storageDir) && java.util.Objects.equals(tls, c.tls)
+        && maxInFlightRequests == c.maxInFlightRequests && maxPendingBytes == c.maxPendingBytes
+        && shardQueueCapacity == c.shardQueueCapacity && maxShardBytes == c.maxShardBytes;
   }
 
   @Override
   public int hashCode() {
     return java.util.Objects.hash(maxFrameBytes, ioThreads, shardThreads, Arrays.hashCode(secret), host,
         preferNativeTransport, connectTimeout, requestTimeout, heartbeatInterval, heartbeatTimeout, clockTimeout,
-        storageDir, tls);
+        storageDir, tls, maxInFlightRequests, maxPendingBytes, shardQueueCapacity, maxShardBytes);
   }
 }

@@ -42,7 +42,14 @@ public enum ErrorCode {
   /** The training run failed (a worker died, timed out, or the run was aborted); re-register to resume. */
   RUN_FAILED(18, "training run failed"),
   /** Writing or reading a checkpoint failed (file system error, corrupt or missing file). */
-  CHECKPOINT_FAILED(19, "checkpoint failed");
+  CHECKPOINT_FAILED(19, "checkpoint failed"),
+  /** The response would exceed maxFrameBytes: ask for fewer rows or keys per request. */
+  RESPONSE_TOO_LARGE(20, "response too large"),
+  /**
+   * The server cannot take this now or at all: a shard larger than it may hold, or its shard
+   * lane's queue is full (retry later, or spread the load over more servers).
+   */
+  RESOURCE_EXHAUSTED(21, "resource exhausted");
 
   private static final ErrorCode[] BY_CODE;
 

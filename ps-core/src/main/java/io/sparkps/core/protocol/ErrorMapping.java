@@ -35,6 +35,9 @@ public final class ErrorMapping {
     if (c instanceof IllegalArgumentException) {
       return ErrorCode.INVALID_ARGUMENT;
     }
+    if (c instanceof OutOfMemoryError) {
+      return ErrorCode.RESOURCE_EXHAUSTED;  // an allocation no size check foresaw: still an answer
+    }
     return ErrorCode.INTERNAL;
   }
 

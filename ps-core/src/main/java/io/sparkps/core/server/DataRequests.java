@@ -25,8 +25,8 @@ final class DataRequests {
 
   /**
    * Queues the request on its shard's lane; the reply is sent from there. Throws (on the caller's
-   * thread) when the message is no data request or the shard is not here, and
-   * RejectedExecutionException when the lanes are shutting down.
+   * thread) when the message is no data request, the shard is not here or its lane is full
+   * (RESOURCE_EXHAUSTED), and RejectedExecutionException when the lanes are shutting down.
    */
   void dispatch(Connection connection, long requestId, Message message) {
     if (!(message instanceof ShardRequest address)) {
@@ -34,7 +34,21 @@ final class DataRequests {
           "a parameter server does not accept type=" + message.type());
     }
     HostedShard shard = shards.require(address);
-    shard.executor().execute(() -> execute(connection, requestId, shard, message));
+    shard.executor().executeRequest(() -> execute(connection, requestId, shard, message));
+  }
+
+  /**
+   * The bytes {@code message}'s reply can take (see {@link RequestSizes#replyBytes}), 0 when it
+   * is not a data request for a shard hosted here (its reply is then a short error). Never throws.
+   */
+  long replyBytes(Message message) {
+    if (message instanceof ShardRequest address) {
+      HostedShard shard = shards.get(address.tableId(), address.shard());
+      if (shard != null) {
+        return RequestSizes.replyBytes(shard, message);
+      }
+    }
+    return 0;
   }
 
   private void execute(Connection connection, long requestId, HostedShard shard, Message request) {
@@ -49,7 +63,7 @@ final class DataRequests {
             + "refresh the routing table");
       }
       response = operations.execute(shard, request);
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | OutOfMemoryError e) {  // an allocation no check foresaw still gets an answer
       connection.replyFailure(requestId, e);
       return;
     }

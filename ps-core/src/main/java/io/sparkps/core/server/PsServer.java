@@ -9,6 +9,7 @@ import io.sparkps.core.protocol.RegisterServerMessage;
 import io.sparkps.core.protocol.RegisteredMessage;
 import io.sparkps.core.transport.Await;
 import io.sparkps.core.transport.Connection;
+import io.sparkps.core.transport.PendingBytes;
 import io.sparkps.core.transport.PsTransportContext;
 import io.sparkps.core.transport.RequestHandler;
 import io.sparkps.core.transport.TransportServer;
@@ -47,21 +48,36 @@ public final class PsServer implements AutoCloseable {
   private final ShardControl control;
   /** Requests addressed to one shard, run on its lane. */
   private final DataRequests data;
+  /** Heap bytes of HEAP shards, against maxShardBytes. */
+  private final ShardMemory memory;
   /** Why the server stopped: set before {@link #stopped} completes. */
   private volatile StopReason stopReason = StopReason.CLOSED;
 
   private PsServer(PsConfig config, int port, String schedulerHost, int schedulerPort) throws IOException {
     this.config = config;
     this.transport = new PsTransportContext(config, "ps-server");
-    this.lanes = new ShardExecutors(config.shardThreads(), "ps-server");
+    RejectionLog rejections = new RejectionLog(ticker);
+    this.lanes = new ShardExecutors(config.shardThreads(), config.shardQueueCapacity(), "ps-server", rejections);
     this.heartbeats = new SchedulerHeartbeats(config, ticker);
     // Both exist before the first connection: the scheduler may send a control request right
     // behind its answer to the registration, before this constructor has returned.
     RunFences fences = new RunFences();
     this.lease = new ServerLease(ticker, config.heartbeatTimeout(), ticker.read());
-    this.control = new ShardControl(config.storageDir(), lanes, shards, fences);
-    this.data = new DataRequests(shards, new ShardOperations(config.maxFrameBytes(), fences), lease);
-    RequestHandler handler = this::handle;
+    this.memory = new ShardMemory(config.maxShardBytes(Runtime.getRuntime().maxMemory()), rejections);
+    this.control = new ShardControl(config.storageDir(), lanes, shards, fences, memory);
+    this.data = new DataRequests(shards,
+        new ShardOperations(new RequestSizes(config.maxFrameBytes(), rejections), fences), lease);
+    RequestHandler handler = new RequestHandler() {
+      @Override
+      public void handle(Connection connection, long requestId, Message message) {
+        PsServer.this.handle(connection, requestId, message);
+      }
+
+      @Override
+      public long replyBytes(Message request) {
+        return data.replyBytes(request);
+      }
+    };
     TransportServer bound = null;
     Connection toScheduler = null;
     try {
@@ -173,6 +189,25 @@ public final class PsServer implements AutoCloseable {
   /** Number of shards this server hosts. */
   public int shardCount() {
     return shards.size();
+  }
+
+  /**
+   * Bytes held for admitted requests and their unwritten replies on this server's connections
+   * (bounded by {@code maxPendingBytes}), with the peak and how many requests and connections
+   * wait: what backpressure holds back.
+   */
+  public PendingBytes pendingBytes() {
+    return transport.pendingBytes();
+  }
+
+  /** Heap bytes this server's HEAP shards take, of {@link #maxShardBytes()}. */
+  public long shardBytes() {
+    return memory.held();
+  }
+
+  /** The heap bytes this server's HEAP shards may take together ({@code PsConfig.maxShardBytes}). */
+  public long maxShardBytes() {
+    return memory.limit();
   }
 
   /** Whether {@link #close()} ran (or the server stopped itself after losing the scheduler). */

@@ -39,12 +39,14 @@ final class ShardControl {
   private final ShardExecutors lanes;
   private final HostedShards shards;
   private final RunFences fences;
+  private final ShardMemory memory;
 
-  ShardControl(String storageDir, ShardExecutors lanes, HostedShards shards, RunFences fences) {
+  ShardControl(String storageDir, ShardExecutors lanes, HostedShards shards, RunFences fences, ShardMemory memory) {
     this.storageDir = storageDir;
     this.lanes = lanes;
     this.shards = shards;
     this.fences = fences;
+    this.memory = memory;
   }
 
   /** Handles a control request and returns true, or returns false when it is not one. */
@@ -76,22 +78,38 @@ final class ShardControl {
                 + " already hosts " + existing.describe());
           }
         } else {
-          ShardStore store = ShardStores.create(m.spec(), m.start(), m.end(),
-              StorageOptions.forShard(storageDir, m.tableId(), m.shard()));
-          PushDedupe dedupe = new PushDedupe();
-          if (m.restores()) {
-            restore(store, dedupe, m);
-          }
-          shards.add(new HostedShard(m.tableId(), m.shard(), m.spec(), m.start(), m.end(), store,
-              lanes.laneFor(m.tableId(), m.shard()), dedupe));
-          LOG.debug("Server {} created shard {} of table {}{}", shards.serverId(), m.shard(), m.spec().name(),
-              m.restores() ? " from " + m.source() : "");
+          create(m);
         }
         connection.reply(requestId, new OkMessage());
-      } catch (RuntimeException e) {
+      } catch (RuntimeException | OutOfMemoryError e) {  // an allocation no check foresaw still gets an answer
         connection.replyFailure(requestId, e);
       }
     });
+  }
+
+  /** Reserves the shard's heap bytes, then builds (and restores) its store; the bytes return on failure. */
+  private void create(CreateShardMessage m) {
+    long heapBytes = ShardStores.heapBytes(m.spec(), m.start(), m.end());
+    memory.reserve(heapBytes, shards.serverId(), "shard " + m.shard() + " of table " + m.spec().name()
+        + (m.spec().isDense() ? " (rows [" + m.start() + ", " + m.end() + ") x dim " + m.spec().dim() + ")" : ""));
+    boolean created = false;
+    try {
+      ShardStore store = ShardStores.create(m.spec(), m.start(), m.end(),
+          StorageOptions.forShard(storageDir, m.tableId(), m.shard()));
+      PushDedupe dedupe = new PushDedupe();
+      if (m.restores()) {
+        restore(store, dedupe, m);
+      }
+      shards.add(new HostedShard(m.tableId(), m.shard(), m.spec(), m.start(), m.end(), store,
+          lanes.laneFor(m.tableId(), m.shard()), dedupe, heapBytes));
+      created = true;
+      LOG.debug("Server {} created shard {} of table {}{}", shards.serverId(), m.shard(), m.spec().name(),
+          m.restores() ? " from " + m.source() : "");
+    } finally {
+      if (!created) {
+        memory.release(heapBytes);
+      }
+    }
   }
 
   /** Loads a new shard's rows and push marks from a checkpoint file; the store is destroyed on failure. */
@@ -160,7 +178,13 @@ final class ShardControl {
     // Destroy each store on its own lane, after the operations already queued there (a
     // persisted shard deletes its file: a table created later with the same id starts empty).
     for (HostedShard s : shards.removeTable(tableId)) {
-      s.executor().execute(s.store()::destroy);
+      s.executor().execute(() -> {
+        try {
+          s.store().destroy();
+        } finally {
+          memory.release(s.heapBytes());
+        }
+      });
     }
     connection.reply(requestId, new OkMessage());
   }

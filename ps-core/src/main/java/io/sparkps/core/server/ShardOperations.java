@@ -22,43 +22,36 @@ import io.sparkps.core.protocol.ScanMessage;
 import io.sparkps.core.protocol.SizeMessage;
 import io.sparkps.core.protocol.ValuesMessage;
 import io.sparkps.core.storage.ShardStore;
+import io.sparkps.core.storage.StoreArgs;
 import java.util.Arrays;
 
 /**
  * Executes one data-plane request against a shard's store and builds the response. Runs on the
- * shard's executor only (stores are single-threaded), never on an I/O thread. Stateless apart
- * from the frame limit.
+ * shard's executor only (stores are single-threaded), never on an I/O thread. Every size a
+ * request names is checked (against the shard, and the reply against the frame limit) before
+ * anything is allocated. Stateless apart from the limits.
  */
 final class ShardOperations {
 
-  /** Bytes a response needs beside its payload: header and array counts. */
-  private static final int RESPONSE_OVERHEAD = 64;
-
-  private final int maxFrameBytes;
+  private final RequestSizes sizes;
   private final RunFences fences;
 
-  ShardOperations(int maxFrameBytes, RunFences fences) {
-    this.maxFrameBytes = maxFrameBytes;
+  ShardOperations(RequestSizes sizes, RunFences fences) {
+    this.sizes = sizes;
     this.fences = fences;
   }
 
   Message execute(HostedShard shard, Message request) {
     ShardStore store = shard.store();
-    int dim = store.dim();
     if (request instanceof PullMessage m) {
+      sizes.checkReply(shard, m);
       return pull(store, m.keys());
     }
     if (request instanceof PushMessage m) {
       return push(shard, m);
     }
     if (request instanceof PullRangeMessage m) {
-      Checks.requireArgument(m.start() < m.end(), "pull(range) needs start < end: start=%s, end=%s",
-          m.start(), m.end());
-      // end - start overflows (goes negative) for ranges wider than Long.MAX_VALUE rows.
-      checkResponseSize(rowBytes(m.end() - m.start(), dim));
-      float[] out = new float[(int) ((m.end() - m.start()) * dim)];
-      store.pullRange(m.start(), m.end(), out, 0);
-      return new ValuesMessage(out);
+      return pullRange(shard, m);
     }
     if (request instanceof ContainsMessage m) {
       long[] keys = m.keys();
@@ -82,14 +75,28 @@ final class ShardOperations {
       return new CountMessage(store.size());
     }
     if (request instanceof ScanMessage m) {
-      return scan(store, m);
+      return scan(shard, m);
     }
     throw new PsRemoteException(ErrorCode.UNEXPECTED_MESSAGE,
         "not a data-plane request: type=" + request.type());
   }
 
+  /** The range is checked against the shard, and its reply against the frame, before the array exists. */
+  private ValuesMessage pullRange(HostedShard shard, PullRangeMessage m) {
+    if (!shard.spec().isDense()) {
+      throw new UnsupportedOperationException("pull(range) needs a dense table: " + shard.describe());
+    }
+    Checks.requireArgument(m.start() < m.end(), "pull(range) needs start < end: start=%s, end=%s",
+        m.start(), m.end());
+    StoreArgs.checkRange(m.start(), m.end(), shard.start(), shard.end());
+    sizes.checkReply(shard, m);
+    float[] out = new float[Math.toIntExact((m.end() - m.start()) * shard.spec().dim())];
+    shard.store().pullRange(m.start(), m.end(), out, 0);
+    return new ValuesMessage(out);
+  }
+
+  /** The caller checked the reply fits a frame ({@link RequestSizes#checkReply}). */
   private ValuesMessage pull(ShardStore store, long[] keys) {
-    checkResponseSize((long) keys.length * store.dim() * 4L);
     float[] out = new float[keys.length * store.dim()];
     store.pull(keys, 0, keys.length, out, 0);
     return new ValuesMessage(out);
@@ -104,6 +111,9 @@ final class ShardOperations {
     boolean tagged = !id.isNone();
     if (tagged) {
       fences.check(id);
+    }
+    if (m.returnValues()) {
+      sizes.checkReply(shard, m);
     }
     if (tagged && shard.dedupe().alreadyApplied(id)) {
       // A replay (retried or speculative task): acknowledge without applying it twice.
@@ -139,11 +149,12 @@ final class ShardOperations {
     return new CasResultMessage(false, store.version(m.key()), current);
   }
 
-  private ScanChunkMessage scan(ShardStore store, ScanMessage m) {
+  private ScanChunkMessage scan(HostedShard shard, ScanMessage m) {
+    ShardStore store = shard.store();
     int dim = store.dim();
     Checks.requireArgument(m.maxRows() > 0, "scan needs maxRows > 0: maxRows=%s", m.maxRows());
     Checks.requireArgument(m.cursor() >= 0, "scan cursor must be >= 0: cursor=%s", m.cursor());
-    checkResponseSize((long) m.maxRows() * (8L + 4L * dim));
+    sizes.checkReply(shard, m);
     long[] keys = new long[m.maxRows()];
     float[] values = new float[m.maxRows() * dim];
     int[] n = {0};
@@ -161,18 +172,6 @@ final class ShardOperations {
       throw new PsRemoteException(ErrorCode.WRONG_DIMENSION, "values do not match keys x dim: values="
           + values + " (keys=" + keys + " x dim=" + shard.spec().dim() + " = " + expected + ") for "
           + shard.describe());
-    }
-  }
-
-  /** Bytes of {@code rows} rows of {@code dim} floats; Long.MAX_VALUE when that overflows or rows < 0. */
-  private static long rowBytes(long rows, int dim) {
-    return rows < 0 || rows > Long.MAX_VALUE / (4L * dim) ? Long.MAX_VALUE : rows * dim * 4L;
-  }
-
-  private void checkResponseSize(long payloadBytes) {
-    if (payloadBytes > maxFrameBytes - RESPONSE_OVERHEAD) {
-      throw new PsRemoteException(ErrorCode.INVALID_ARGUMENT, "response would exceed the frame limit: bytes="
-          + payloadBytes + " (maxFrameBytes=" + maxFrameBytes + "); request fewer keys per call");
     }
   }
 }

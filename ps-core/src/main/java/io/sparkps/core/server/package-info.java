@@ -5,6 +5,10 @@
  * {@code ShardControl} answers the scheduler's create/drop/checkpoint/fence requests,
  * {@code DataRequests} routes data requests to their shard's lane, where
  * {@code ShardOperations} executes them; {@code HostedShards} is the table of hosted shards.
+ * Limits: {@code RequestSizes} bounds each reply before it is allocated (and estimates it for the
+ * transport's backpressure), {@code ShardMemory} refuses shards beyond {@code maxShardBytes},
+ * {@code ShardLane} bounds each lane's queue, and {@code RejectionLog} keeps the log of expected
+ * refusals short.
  *
  * <p>Threading: requests are decoded on Netty I/O threads and handed to the shard's executor
  * (one single-threaded lane per shard, several shards per lane), so a shard's store is only ever

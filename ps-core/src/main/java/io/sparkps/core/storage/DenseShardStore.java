@@ -39,6 +39,19 @@ public final class DenseShardStore extends AbstractShardStore {
     resetRows();
   }
 
+  /**
+   * Heap bytes a store of {@code rows} rows of {@code width} floats allocates (its slab and a
+   * version per row), or Long.MAX_VALUE when that overflows: what a server checks before
+   * creating one.
+   */
+  public static long heapBytes(long rows, int width) {
+    try {
+      return Math.multiplyExact(rows, Math.addExact(Math.multiplyExact(4L, width), 8L));
+    } catch (ArithmeticException e) {
+      return Long.MAX_VALUE;
+    }
+  }
+
   private void resetRows() {
     for (int r = 0; r < rows; r++) {
       int off = r * width;

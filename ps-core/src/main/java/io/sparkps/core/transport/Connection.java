@@ -11,6 +11,7 @@ import io.sparkps.core.protocol.ErrorCode;
 import io.sparkps.core.protocol.ErrorMessage;
 import io.sparkps.core.protocol.FrameDecoder;
 import io.sparkps.core.protocol.Message;
+import io.sparkps.core.protocol.MessageType;
 import io.sparkps.core.protocol.PsRemoteException;
 import java.time.Duration;
 import java.util.Objects;
@@ -234,13 +235,16 @@ public final class Connection {
   }
 
   private void write(long requestId, Message msg) {
+    // The listener keeps the type only: the message (a reply's arrays) is garbage once encoded,
+    // even while a slow peer leaves the write pending.
+    MessageType type = msg.type();
     channel.writeAndFlush(new Envelope(requestId, msg)).addListener((ChannelFuture f) -> {
       if (!f.isSuccess()) {
         if (channel.isActive()) {
-          LOG.warn("failed to send {} (requestId={}) to {}", msg.type(), requestId, remoteAddress, f.cause());
+          LOG.warn("failed to send {} (requestId={}) to {}", type, requestId, remoteAddress, f.cause());
         } else {
           // The peer went away (a stopped or killed process): expected, and its closing is handled.
-          LOG.debug("not sent, connection closed: {} (requestId={}) to {}", msg.type(), requestId, remoteAddress);
+          LOG.debug("not sent, connection closed: {} (requestId={}) to {}", type, requestId, remoteAddress);
         }
       }
     });

@@ -12,6 +12,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.ServerChannel;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
@@ -58,6 +59,11 @@ public final class PsTransportContext implements AutoCloseable {
   private static final long SHUTDOWN_QUIET_MILLIS = 0;
   private static final long SHUTDOWN_TIMEOUT_MILLIS = 3_000;
   private static final long AWAIT_MILLIS = 5_000;
+  /**
+   * Outbound bytes of an accepted channel above which it is not writable (and is no longer read,
+   * see {@link RequestAdmission}), and below which it is writable again.
+   */
+  static final WriteBufferWaterMark SERVER_WATER_MARK = new WriteBufferWaterMark(1 << 20, 4 << 20);
 
   private final PsConfig config;
   private final String threadNamePrefix;
@@ -73,6 +79,7 @@ public final class PsTransportContext implements AutoCloseable {
   private final AtomicBoolean closed = new AtomicBoolean();
   /** Null when the data plane is not encrypted. */
   private final TlsChannels tls;
+  private final PendingBytes pendingBytes;
 
   /**
    * Starts {@code config.ioThreads()} event loops (epoll when available and
@@ -93,6 +100,7 @@ public final class PsTransportContext implements AutoCloseable {
     this.serverChannelClass = nativeTransport ? EpollServerSocketChannel.class
         : NioServerSocketChannel.class;
     this.socketChannelClass = nativeTransport ? EpollSocketChannel.class : NioSocketChannel.class;
+    this.pendingBytes = new PendingBytes(config.maxPendingBytes());
     this.callbackThreads = new CallbackThreadFactory(threadNamePrefix + "-callback");
     this.callbackExecutor = Executors.newFixedThreadPool(
         Math.max(2, Runtime.getRuntime().availableProcessors()), callbackThreads);
@@ -127,6 +135,7 @@ public final class PsTransportContext implements AutoCloseable {
         .childOption(ChannelOption.SO_KEEPALIVE, true)
         .childOption(ChannelOption.TCP_NODELAY, true)
         .childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
+        .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, SERVER_WATER_MARK)
         .childHandler(new ChannelInitializer<SocketChannel>() {
           @Override
           protected void initChannel(SocketChannel ch) {
@@ -278,6 +287,20 @@ public final class PsTransportContext implements AutoCloseable {
         .addLast("auth", auth)
         // Per channel: holds this connection's outstanding requests.
         .addLast("handler", new PsChannelHandler(connection, handler));
+    if (connectFuture == null) {
+      // Backpressure on accepted channels only: an outgoing connection keeps reading its peer's
+      // replies whatever it writes, so the peer (which pauses on its own side) can always drain.
+      ch.pipeline().addBefore("handler", "admission", new RequestAdmission(pendingBytes, handler,
+          remoteAddress, config.maxInFlightRequests(), config.maxConnectionPendingBytes(), config.maxFrameBytes()));
+    }
+  }
+
+  /**
+   * The bytes held for requests admitted on this context's accepted connections and their
+   * replies, bounded by {@code PsConfig.maxPendingBytes}.
+   */
+  public PendingBytes pendingBytes() {
+    return pendingBytes;
   }
 
   /** Whether the epoll transport is in use. */

@@ -18,6 +18,16 @@ public interface RequestHandler {
    */
   void handle(Connection connection, long requestId, Message message);
 
+  /**
+   * An upper estimate of the bytes of the reply {@code request} will get, held from admission
+   * until the reply is written (see {@code PsConfig.maxPendingBytes}); any value up to a small
+   * error message's size, the default, means "small". Called on an event loop before
+   * {@link #handle}: must be cheap and must not throw.
+   */
+  default long replyBytes(Message request) {
+    return 0;
+  }
+
   /** The connection closed; its outstanding requests have been failed. Called on an event loop. */
   default void connectionClosed(Connection connection) {}
 }

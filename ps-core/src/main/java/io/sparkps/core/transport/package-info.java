@@ -8,10 +8,12 @@
  *       scheduler, client). Owns the event loops and the callback executor; {@code createServer}
  *       binds a {@link io.sparkps.core.transport.TransportServer}, {@code connect} returns a
  *       future {@link io.sparkps.core.transport.Connection}. It is the only code that builds
- *       pipelines: frame decoder, message encoder, message decoder, auth handler, channel
- *       handler; with {@code PsConfig.tls()} set, the TLS greeting, Netty's {@code SslHandler}
- *       (JDK provider, contexts from {@code TlsChannels}) and the {@code TlsHandshakeHandler}
- *       come first, so everything after them, the auth handshake included, is encrypted.</li>
+ *       pipelines: frame decoder, message encoder, message decoder, auth handler, on accepted
+ *       channels {@code RequestAdmission} (backpressure against {@link
+ *       io.sparkps.core.transport.PendingBytes}), channel handler; with {@code PsConfig.tls()} set,
+ *       the TLS greeting, Netty's {@code SslHandler} (JDK provider, contexts from
+ *       {@code TlsChannels}) and the {@code TlsHandshakeHandler} come first, so everything after
+ *       them, the auth handshake included, is encrypted.</li>
  *   <li>{@link io.sparkps.core.transport.Connection}: {@code request} (future response, with a
  *       deadline), {@code sendOneWay}, {@code reply}/{@code replyError}/{@code replyFailure}.
  *       Either side may send requests: the scheduler calls servers over connections the servers

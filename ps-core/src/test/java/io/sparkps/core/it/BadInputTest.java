@@ -148,11 +148,7 @@ class BadInputTest {
   }
 
   private static void assertError(RawPeer raw, long id, Message request, ErrorCode code) throws Exception {
-    raw.send(new Envelope(id, request));
-    Envelope e = raw.read();
-    assertEquals(id, e.requestId(), "error carries the request id");
-    ErrorMessage error = assertInstanceOf(ErrorMessage.class, e.message(), () -> "got " + e.message());
-    assertEquals(code, error.code(), error.message());
+    ErrorMessage error = raw.requestError(id, request, code);
     assertTrue(!error.message().isBlank());
   }
 

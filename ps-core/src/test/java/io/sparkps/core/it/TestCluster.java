@@ -3,6 +3,7 @@ package io.sparkps.core.it;
 import io.sparkps.core.client.PsClient;
 import io.sparkps.core.config.PsConfig;
 import io.sparkps.core.config.Ticker;
+import io.sparkps.core.partition.TableRoute;
 import io.sparkps.core.scheduler.PsScheduler;
 import io.sparkps.core.server.PsServer;
 import java.io.IOException;
@@ -50,6 +51,12 @@ final class TestCluster implements AutoCloseable {
     PsClient c = PsClient.connect(clientConfig, scheduler.host(), scheduler.port());
     clients.add(c);
     return c;
+  }
+
+  /** The server hosting {@code shard} of {@code route}. */
+  PsServer ownerOf(TableRoute route, int shard) {
+    int id = route.ownerOf(shard);
+    return servers.stream().filter(s -> s.serverId() == id).findFirst().orElseThrow();
   }
 
   @Override

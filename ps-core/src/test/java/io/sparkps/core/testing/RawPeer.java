@@ -7,6 +7,9 @@ import io.sparkps.core.protocol.AuthChallengeMessage;
 import io.sparkps.core.protocol.AuthOkMessage;
 import io.sparkps.core.protocol.AuthResponseMessage;
 import io.sparkps.core.protocol.Envelope;
+import io.sparkps.core.protocol.ErrorCode;
+import io.sparkps.core.protocol.ErrorMessage;
+import io.sparkps.core.protocol.Message;
 import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -60,6 +63,19 @@ public final class RawPeer implements AutoCloseable {
     readChallenge();
     send(new Envelope(0, new AuthResponseMessage(new byte[0])));
     assertInstanceOf(AuthOkMessage.class, read().message());
+  }
+
+  /**
+   * Sends {@code request} as request {@code id} and reads the answer, asserted to be an error of
+   * {@code code} for that request.
+   */
+  public ErrorMessage requestError(long id, Message request, ErrorCode code) throws IOException {
+    send(new Envelope(id, request));
+    Envelope e = read();
+    assertEquals(id, e.requestId(), "error carries the request id");
+    ErrorMessage error = assertInstanceOf(ErrorMessage.class, e.message(), () -> "got " + e.message());
+    assertEquals(code, error.code(), error.message());
+    return error;
   }
 
   /** True once the server has closed (EOF or reset) with nothing more to read. */

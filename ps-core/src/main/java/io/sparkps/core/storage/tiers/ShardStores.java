@@ -6,6 +6,7 @@ import io.sparkps.core.storage.Initializer;
 import io.sparkps.core.storage.ShardStore;
 import io.sparkps.core.storage.SparseShardStore;
 import io.sparkps.core.storage.StorageOptions;
+import io.sparkps.core.storage.StoreArgs;
 import io.sparkps.core.storage.chronicle.ChronicleShardStore;
 import io.sparkps.core.update.Updater;
 import io.sparkps.core.update.Updaters;
@@ -36,6 +37,19 @@ public final class ShardStores {
    */
   public static ShardStore create(TableSpec spec, long start, long end) {
     return create(spec, start, end, StorageOptions.defaults());
+  }
+
+  /**
+   * Heap bytes {@link #create} would allocate up front for this shard: a HEAP dense shard's rows
+   * (weights, optimizer state, versions; Long.MAX_VALUE if that overflows a long). Sparse shards
+   * grow with their rows, and OFFHEAP / PERSISTED shards keep rows outside the heap (sized by
+   * Chronicle for their range): 0 for those. Throws as {@link #create} does for an invalid spec.
+   */
+  public static long heapBytes(TableSpec spec, long start, long end) {
+    if (!spec.isDense() || spec.storage() != TableSpec.Storage.HEAP || end <= start) {
+      return 0;
+    }
+    return DenseShardStore.heapBytes(end - start, StoreArgs.rowWidth(spec.dim(), Updaters.create(spec.updater())));
   }
 
   /**

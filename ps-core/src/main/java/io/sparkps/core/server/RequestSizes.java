@@ -1,0 +1,97 @@
+package io.sparkps.core.server;
+
+import io.sparkps.core.protocol.CasMessage;
+import io.sparkps.core.protocol.ContainsMessage;
+import io.sparkps.core.protocol.ErrorCode;
+import io.sparkps.core.protocol.Message;
+import io.sparkps.core.protocol.PsRemoteException;
+import io.sparkps.core.protocol.PullMessage;
+import io.sparkps.core.protocol.PullRangeMessage;
+import io.sparkps.core.protocol.PushMessage;
+import io.sparkps.core.protocol.ScanMessage;
+
+/**
+ * How large a data request's reply can be, computed from the request and the shard's row width
+ * in overflow-safe arithmetic, before anything is allocated: the transport holds that many bytes
+ * from admission until the reply is written, and {@link ShardOperations} refuses a request whose
+ * reply would not fit a frame. Stateless apart from the frame limit; thread-safe.
+ */
+final class RequestSizes {
+
+  /** Bytes a response needs beside its payload: header and array counts. */
+  static final int RESPONSE_OVERHEAD = 64;
+
+  private final int maxFrameBytes;
+  private final RejectionLog rejections;
+
+  RequestSizes(int maxFrameBytes, RejectionLog rejections) {
+    this.maxFrameBytes = maxFrameBytes;
+    this.rejections = rejections;
+  }
+
+  /**
+   * An upper bound of the reply's payload bytes for {@code request} on {@code shard};
+   * {@code Long.MAX_VALUE} when the request names more than a long can count. Never throws.
+   */
+  static long replyPayloadBytes(HostedShard shard, Message request) {
+    long rowBytes = 4L * shard.spec().dim();
+    if (request instanceof PullMessage m) {
+      return times(m.keys().length, rowBytes);
+    }
+    if (request instanceof PullRangeMessage m) {
+      return m.end() > m.start() ? times(rowsBetween(m.start(), m.end()), rowBytes) : 0;
+    }
+    if (request instanceof PushMessage m) {
+      return m.returnValues() ? times(m.keys().length, rowBytes) : 0;
+    }
+    if (request instanceof ContainsMessage m) {
+      return m.keys().length;
+    }
+    if (request instanceof CasMessage) {
+      return 16 + rowBytes;
+    }
+    if (request instanceof ScanMessage m) {
+      return times(Math.max(0, m.maxRows()), 8 + rowBytes);
+    }
+    return 0;
+  }
+
+  /** The reply's frame bytes, payload and overhead, saturating at Long.MAX_VALUE. */
+  static long replyBytes(HostedShard shard, Message request) {
+    long payload = replyPayloadBytes(shard, request);
+    return payload > Long.MAX_VALUE - RESPONSE_OVERHEAD ? Long.MAX_VALUE : payload + RESPONSE_OVERHEAD;
+  }
+
+  /**
+   * Refuses (RESPONSE_TOO_LARGE) a request whose reply would exceed maxFrameBytes; call it before
+   * allocating the reply.
+   */
+  void checkReply(HostedShard shard, Message request) {
+    long payload = replyPayloadBytes(shard, request);
+    if (payload > maxFrameBytes - RESPONSE_OVERHEAD) {
+      rejections.log("response-too-large", "refusing {} on {}: its response of {} bytes would exceed "
+          + "maxFrameBytes={}", request.type(), shard.describe(), payload, maxFrameBytes);
+      throw new PsRemoteException(ErrorCode.RESPONSE_TOO_LARGE, "response to " + request.type()
+          + " would exceed the frame limit: bytes=" + (payload == Long.MAX_VALUE ? "more than 2^63" : payload)
+          + " (maxFrameBytes=" + maxFrameBytes + "); request fewer keys or rows per call");
+    }
+  }
+
+  /** {@code end - start}, or Long.MAX_VALUE when it overflows. */
+  private static long rowsBetween(long start, long end) {
+    try {
+      return Math.subtractExact(end, start);
+    } catch (ArithmeticException e) {
+      return Long.MAX_VALUE;
+    }
+  }
+
+  /** {@code a * b} for non-negative factors, or Long.MAX_VALUE when it overflows. */
+  static long times(long a, long b) {
+    try {
+      return Math.multiplyExact(a, b);
+    } catch (ArithmeticException e) {
+      return Long.MAX_VALUE;
+    }
+  }
+}
