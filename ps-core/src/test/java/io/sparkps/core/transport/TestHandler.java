@@ -93,11 +93,15 @@ final class TestHandler implements RequestHandler {
   }
 
   /** Answers every held Scan with Ok. */
-  void answerHeld() {
+  /** Answers every held request so far; returns how many. */
+  int answerHeld() {
+    int n = 0;
     Object[] h;
     while ((h = held.poll()) != null) {
       ((Connection) h[0]).reply((Long) h[1], OkMessage.INSTANCE);
+      n++;
     }
+    return n;
   }
 
   @Override
