@@ -42,7 +42,9 @@ public enum ErrorCode {
   /** The training run failed (a worker died, timed out, or the run was aborted); re-register to resume. */
   RUN_FAILED(18, "training run failed"),
   /** Writing or reading a checkpoint failed (file system error, corrupt or missing file). */
-  CHECKPOINT_FAILED(19, "checkpoint failed");
+  CHECKPOINT_FAILED(19, "checkpoint failed"),
+  /** The peer is authenticated but its role may not send this message (e.g. a worker's CREATE_SHARD). */
+  UNAUTHORIZED(22, "unauthorized");
 
   private static final ErrorCode[] BY_CODE;
 

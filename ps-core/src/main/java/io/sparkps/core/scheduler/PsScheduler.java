@@ -5,6 +5,7 @@ import io.sparkps.core.checkpoint.Manifest;
 import io.sparkps.core.clock.Effects;
 import io.sparkps.core.clock.RunStats;
 import io.sparkps.core.config.PsConfig;
+import io.sparkps.core.config.PsRole;
 import io.sparkps.core.config.Ticker;
 import io.sparkps.core.partition.RoutingTable;
 import io.sparkps.core.protocol.BarrierMessage;
@@ -63,7 +64,7 @@ public final class PsScheduler implements AutoCloseable {
     this.lock = core.lock();
     this.ioCalls = core.outbox().calls;
     this.ioUnderLock = core.outbox().underLock;
-    this.transport = new PsTransportContext(config, "ps-scheduler");
+    this.transport = new PsTransportContext(config, "ps-scheduler", PsRole.SCHEDULER);
     this.timer = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "ps-scheduler-heartbeat-check"));
     this.background = Executors.newSingleThreadExecutor(r -> daemon(r, "ps-scheduler-checkpoints"));
     this.recovery = new ShardRecovery(core, timer);

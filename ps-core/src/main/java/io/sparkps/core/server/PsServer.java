@@ -1,6 +1,7 @@
 package io.sparkps.core.server;
 
 import io.sparkps.core.config.PsConfig;
+import io.sparkps.core.config.PsRole;
 import io.sparkps.core.config.Ticker;
 import io.sparkps.core.protocol.ErrorCode;
 import io.sparkps.core.protocol.Message;
@@ -52,7 +53,7 @@ public final class PsServer implements AutoCloseable {
 
   private PsServer(PsConfig config, int port, String schedulerHost, int schedulerPort) throws IOException {
     this.config = config;
-    this.transport = new PsTransportContext(config, "ps-server");
+    this.transport = new PsTransportContext(config, "ps-server", PsRole.SERVER);
     this.lanes = new ShardExecutors(config.shardThreads(), "ps-server");
     this.heartbeats = new SchedulerHeartbeats(config, ticker);
     // Both exist before the first connection: the scheduler may send a control request right
@@ -61,12 +62,12 @@ public final class PsServer implements AutoCloseable {
     this.lease = new ServerLease(ticker, config.heartbeatTimeout(), ticker.read());
     this.control = new ShardControl(config.storageDir(), lanes, shards, fences);
     this.data = new DataRequests(shards, new ShardOperations(config.maxFrameBytes(), fences), lease);
-    RequestHandler handler = this::handle;
     TransportServer bound = null;
     Connection toScheduler = null;
     try {
-      bound = transport.createServer(config.host(), port, handler);
-      toScheduler = await(transport.connect(schedulerHost, schedulerPort, handler),
+      // Control requests come only on this server's own connection to the scheduler.
+      bound = transport.createServer(config.host(), port, this::handleFromListener);
+      toScheduler = await(transport.connect(schedulerHost, schedulerPort, this::handleFromScheduler),
           "connecting to the scheduler at " + schedulerHost + ":" + schedulerPort);
       long registeringAt = ticker.read();
       Message reply = await(toScheduler.request(new RegisterServerMessage(bound.host(), bound.port())),
@@ -178,6 +179,30 @@ public final class PsServer implements AutoCloseable {
   /** Whether {@link #close()} ran (or the server stopped itself after losing the scheduler). */
   public boolean isClosed() {
     return closed.get();
+  }
+
+  /** Peers that dialled this server: data requests only; control requests are the scheduler's. */
+  private void handleFromListener(Connection connection, long requestId, Message message) {
+    if (ShardControl.isControl(message)) {
+      refuseControl(connection, requestId, message, "it arrived on the server's listening port");
+      return;
+    }
+    handle(connection, requestId, message);
+  }
+
+  /** The connection this server dialled to the scheduler: control requests if the peer proved the scheduler role. */
+  private void handleFromScheduler(Connection connection, long requestId, Message message) {
+    if (ShardControl.isControl(message) && connection.peerRole() != PsRole.SCHEDULER) {
+      refuseControl(connection, requestId, message, "the peer is a " + connection.peerRole());
+      return;
+    }
+    handle(connection, requestId, message);
+  }
+
+  private void refuseControl(Connection connection, long requestId, Message message, String why) {
+    LOG.debug("refusing {} from {}: {}", message.type(), connection.remoteAddress(), why);
+    connection.replyError(requestId, ErrorCode.UNAUTHORIZED, message.type() + " is accepted only from the"
+        + " scheduler on the connection this server dialled to it; " + why);
   }
 
   private void handle(Connection connection, long requestId, Message message) {
