@@ -1,6 +1,8 @@
 package io.sparkps.spark;
 
+import io.sparkps.core.config.AuthKeys;
 import io.sparkps.core.config.PsConfig;
+import io.sparkps.core.config.PsRole;
 import io.sparkps.core.scheduler.PsScheduler;
 import java.io.IOException;
 import java.security.SecureRandom;
@@ -64,8 +66,10 @@ final class DriverRuntime {
     ServerSlots slots = new ServerSlots(conf.getInt(PsSparkConf.SERVERS, 0));  // validates before anything starts
     String host = conf.get("spark.driver.host", "127.0.0.1");
     String seed = secretSeed(conf);
-    PsConfig config = PsSparkConf.toPsConfig(conf, host, seed == null ? null : PsSparkConf.deriveKey(seed));
-    PsScheduler scheduler = PsScheduler.start(config);
+    AuthKeys keys = seed == null ? null : PsSparkConf.linkKeys(seed);
+    PsScheduler scheduler = PsScheduler.start(PsSparkConf.toPsConfig(conf, host, keys));
+    // Task closures carry the endpoint: only the worker key, so they cannot register a server.
+    PsConfig config = PsSparkConf.toPsConfig(conf, host, keys == null ? null : keys.only(PsRole.WORKER));
     Checkpoints.configure(sc, scheduler);
     current = new DriverRuntime(sc, scheduler,
         new PsEndpoint(deploymentId, scheduler.host(), scheduler.port(), config), seed, byPlugin, slots);

@@ -1,5 +1,6 @@
 package io.sparkps.spark;
 
+import io.sparkps.core.config.AuthKeys;
 import io.sparkps.core.config.PsConfig;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -56,6 +57,14 @@ public final class PsSparkConf {
 
   /** The deployment settings for a component on {@code host}, with {@code secret} (null: no auth). */
   public static PsConfig toPsConfig(SparkConf conf, String host, byte[] secret) {
+    return toPsConfig(conf, host, secret == null ? null : AuthKeys.derive(secret));
+  }
+
+  /**
+   * The deployment settings for a component on {@code host} holding {@code keys} (null: no auth):
+   * all link keys for the driver and servers, only the worker's for what task closures carry.
+   */
+  public static PsConfig toPsConfig(SparkConf conf, String host, AuthKeys keys) {
     PsConfig.Builder b = PsConfig.builder().host(host);
     if (conf.contains(HEARTBEAT_INTERVAL)) {
       b.heartbeatInterval(Duration.ofMillis(conf.getTimeAsMs(HEARTBEAT_INTERVAL, "1s")));
@@ -81,8 +90,8 @@ public final class PsSparkConf {
     if (conf.contains(STORAGE_DIR)) {
       b.storageDir(conf.get(STORAGE_DIR));
     }
-    if (secret != null) {
-      b.secret(secret);
+    if (keys != null) {
+      b.authKeys(keys);
     }
     return b.build();
   }
@@ -100,6 +109,10 @@ public final class PsSparkConf {
    * The data-plane key derived from Spark's application secret (spark.authenticate on) or from the
    * per-application token: SHA-256, so any secret length gives a 32-byte key.
    */
+  static AuthKeys linkKeys(String seed) {
+    return AuthKeys.derive(deriveKey(seed));
+  }
+
   static byte[] deriveKey(String secret) {
     try {
       return MessageDigest.getInstance("SHA-256").digest(("spark-ps:" + secret).getBytes(StandardCharsets.UTF_8));

@@ -1,6 +1,8 @@
 package io.sparkps.spark;
 
+import io.sparkps.core.config.AuthKeys;
 import io.sparkps.core.config.PsConfig;
+import io.sparkps.core.config.PsRole;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -40,12 +42,14 @@ final class ServerLauncher {
   static void launch(SparkContext sc, DriverRuntime rt) throws Exception {
     PsEndpoint ep = rt.endpoint;
     int port = PsSparkConf.port(sc.getConf());
+    // Servers hold the server and worker link keys; the endpoint (task closures) only the worker's.
+    AuthKeys keys = rt.secretSeed == null ? null
+        : PsSparkConf.linkKeys(rt.secretSeed).only(PsRole.SERVER, PsRole.WORKER);
     if (isLocal(sc)) {
-      ExecutorServers.ensureStarted(ep.deploymentId(), ep.config(), port, ep.schedulerHost(), ep.schedulerPort(),
-          restarted -> { });
+      ExecutorServers.ensureStarted(ep.deploymentId(), PsSparkConf.toPsConfig(sc.getConf(), ep.config().host(), keys),
+          port, ep.schedulerHost(), ep.schedulerPort(), restarted -> { });
       return;
     }
-    String seed = rt.secretSeed;
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(sc);
     for (int round = 0; round < ROUNDS; round++) {
       int tasks = Math.max(1, TaskSlots.available(sc));
@@ -55,7 +59,7 @@ final class ServerLauncher {
       }
       sc.setJobDescription("spark-ps: start parameter servers");
       try {
-        startServers(jsc, ids, tasks, ep, seed, port)
+        startServers(jsc, ids, tasks, ep, keys, port)
             .forEach(started -> rt.executorLoss.serverStarted(started.executorId(), started.serverId()));
       } catch (Exception e) { // SparkException is thrown undeclared
         IllegalStateException missing = MissingJar.explain(e);
@@ -77,11 +81,10 @@ final class ServerLauncher {
 
   /** Runs one task per slot; each starts its executor's server unless it runs. Returns who hosts which. */
   private static List<ServerStarted> startServers(JavaSparkContext jsc, List<Integer> ids, int tasks, PsEndpoint ep,
-      String seed, int port) {
+      AuthKeys keys, int port) {
     return jsc.parallelize(ids, tasks).mapPartitions(it -> {
         String host = SparkEnv.get().blockManager().blockManagerId().host();
-        byte[] key = seed == null ? null : PsSparkConf.deriveKey(seed);
-        PsConfig config = PsSparkConf.toPsConfig(SparkEnv.get().conf(), host, key);
+        PsConfig config = PsSparkConf.toPsConfig(SparkEnv.get().conf(), host, keys);
         // No plugin here to report a restarted server to the driver: its connection tells the scheduler.
         int id = ExecutorServers.ensureStarted(ep.deploymentId(), config, port, ep.schedulerHost(), ep.schedulerPort(),
             restarted -> { });

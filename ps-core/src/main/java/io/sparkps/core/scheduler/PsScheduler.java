@@ -13,6 +13,7 @@ import io.sparkps.core.protocol.OkMessage;
 import io.sparkps.core.protocol.RoutingMessage;
 import io.sparkps.core.transport.Connection;
 import io.sparkps.core.transport.PsTransportContext;
+import io.sparkps.core.transport.ListenerStats;
 import io.sparkps.core.transport.TransportServer;
 import java.io.IOException;
 import java.util.List;
@@ -113,6 +114,11 @@ public final class PsScheduler implements AutoCloseable {
 
   public int port() {
     return listener.port();
+  }
+
+  /** What the listening port saw: open, unauthenticated and refused connections. */
+  public ListenerStats listenerStats() {
+    return listener.stats();
   }
 
   /** The current routing table. */

@@ -12,6 +12,7 @@ import io.sparkps.core.transport.Await;
 import io.sparkps.core.transport.Connection;
 import io.sparkps.core.transport.PsTransportContext;
 import io.sparkps.core.transport.RequestHandler;
+import io.sparkps.core.transport.ListenerStats;
 import io.sparkps.core.transport.TransportServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -169,6 +170,11 @@ public final class PsServer implements AutoCloseable {
 
   public int port() {
     return listener.port();
+  }
+
+  /** What the listening port saw: open, unauthenticated and refused connections. */
+  public ListenerStats listenerStats() {
+    return listener.stats();
   }
 
   /** Number of shards this server hosts. */
