@@ -2,6 +2,7 @@ package io.sparkps.spark;
 
 import io.sparkps.core.config.AuthKeys;
 import io.sparkps.core.config.PsConfig;
+import io.sparkps.core.config.TransportLimits;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -50,6 +51,15 @@ public final class PsSparkConf {
    */
   public static final String TRAIN_SLOT_WAIT = "spark.ps.train.slotWaitTimeout";
 
+  /** Connections one server or the scheduler keeps open (default 16384); more are closed on accept. */
+  public static final String MAX_CONNECTIONS = "spark.ps.maxConnections";
+  /** Of those, how many may still be in the handshake (default 1024). */
+  public static final String MAX_UNAUTHENTICATED_CONNECTIONS = "spark.ps.maxUnauthenticatedConnections";
+  /** An authenticated connection silent this long is closed (default 2min; live peers ping). */
+  public static final String IDLE_TIMEOUT = "spark.ps.idleTimeout";
+  /** A frame must arrive whole this long after its first byte (default 2min). */
+  public static final String FRAME_TIMEOUT = "spark.ps.frameTimeout";
+
   /** Internal: the per-application token the driver hands executors when spark.authenticate is off. */
   static final String TOKEN = "spark.ps.internal.token";
 
@@ -93,7 +103,25 @@ public final class PsSparkConf {
     if (keys != null) {
       b.authKeys(keys);
     }
-    return b.build();
+    return b.limits(limits(conf)).build();
+  }
+
+  private static TransportLimits limits(SparkConf conf) {
+    TransportLimits.Builder l = TransportLimits.builder();
+    if (conf.contains(MAX_CONNECTIONS)) {
+      l.maxConnections(conf.getInt(MAX_CONNECTIONS, TransportLimits.DEFAULT_MAX_CONNECTIONS));
+    }
+    if (conf.contains(MAX_UNAUTHENTICATED_CONNECTIONS)) {
+      l.maxUnauthenticatedConnections(conf.getInt(MAX_UNAUTHENTICATED_CONNECTIONS,
+          TransportLimits.DEFAULT_MAX_UNAUTHENTICATED_CONNECTIONS));
+    }
+    if (conf.contains(IDLE_TIMEOUT)) {
+      l.idleTimeout(Duration.ofMillis(conf.getTimeAsMs(IDLE_TIMEOUT, "2min")));
+    }
+    if (conf.contains(FRAME_TIMEOUT)) {
+      l.frameTimeout(Duration.ofMillis(conf.getTimeAsMs(FRAME_TIMEOUT, "2min")));
+    }
+    return l.build();
   }
 
   /** Whether the data plane authenticates (on unless {@code spark.ps.authenticate=off}). */
