@@ -40,7 +40,7 @@ public final class AuthKeys implements Serializable {
         "secret too short: bytes=%s (>= 16)", secret == null ? 0 : secret.length);
     EnumMap<PsRole, byte[]> keys = new EnumMap<>(PsRole.class);
     for (PsRole role : LINK_ROLES) {
-      keys.put(role, hmac(secret, ("spark-ps role " + role.name().toLowerCase(java.util.Locale.ROOT))
+      keys.put(role, hmacSha256(secret, ("spark-ps role " + role.name().toLowerCase(java.util.Locale.ROOT))
           .getBytes(StandardCharsets.UTF_8)));
     }
     return new AuthKeys(keys);
@@ -81,8 +81,10 @@ public final class AuthKeys implements Serializable {
     return k == null ? null : k.clone();
   }
 
-  static byte[] hmac(byte[] key, byte[] data) {
+  /** HMAC-SHA256 of {@code data} under {@code key}: the one implementation, the handshake's too. */
+  public static byte[] hmacSha256(byte[] key, byte[] data) {
     try {
+      // A Mac instance is not thread-safe and this is rare (handshakes, key derivation): one per call.
       Mac mac = Mac.getInstance(HMAC);
       mac.init(new SecretKeySpec(key, HMAC));
       return mac.doFinal(data);

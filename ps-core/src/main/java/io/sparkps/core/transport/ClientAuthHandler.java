@@ -101,8 +101,8 @@ final class ClientAuthHandler extends ChannelInboundHandlerAdapter {
       return;
     }
     if (keys != null && !keys.holds(localRole)) {
-      fail(ctx, new PsAuthenticationException("this side holds no key for the " + localRole.name()
-          .toLowerCase() + " role and cannot connect to " + server + " as one (held: " + keys + ")"));
+      fail(ctx, new PsAuthenticationException("this side holds no key for the " + localRole
+          + " role and cannot connect to " + server + " as one (held: " + keys + ")"));
       return;
     }
     if (challenge.authRequired() && keys == null) {

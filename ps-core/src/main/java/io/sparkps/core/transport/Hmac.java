@@ -1,12 +1,10 @@
 package io.sparkps.core.transport;
 
+import io.sparkps.core.config.AuthKeys;
 import io.sparkps.core.config.PsRole;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * HMAC-SHA256 and the handshake's two MACs (docs/core.md, Security, has the exact inputs); public
@@ -15,7 +13,6 @@ import javax.crypto.spec.SecretKeySpec;
  */
 public final class Hmac {
 
-  static final String ALGORITHM = "HmacSHA256";
   /** Size of each side's random nonce. */
   public static final int NONCE_BYTES = 32;
   static final String CONNECTOR_LABEL = "spark-ps v2 connector";
@@ -24,14 +21,7 @@ public final class Hmac {
   private Hmac() {}
 
   public static byte[] sign(byte[] secret, byte[] data) {
-    try {
-      // A Mac instance is not thread-safe and the handshake is rare: one per call.
-      Mac mac = Mac.getInstance(ALGORITHM);
-      mac.init(new SecretKeySpec(secret, ALGORITHM));
-      return mac.doFinal(data);
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("HmacSHA256 unavailable in this JVM", e);
-    }
+    return AuthKeys.hmacSha256(secret, data);
   }
 
   /** Constant-time comparison, so response timing does not leak how much of a MAC matched. */

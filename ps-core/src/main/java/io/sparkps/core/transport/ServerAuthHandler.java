@@ -141,8 +141,7 @@ final class ServerAuthHandler extends ChannelInboundHandlerAdapter {
           + " (spark.authenticate.secret / the spark.ps secret) on the client too";
     }
     if (!keys.holds(role)) {
-      return "this " + localRole.name().toLowerCase() + " accepts no " + role.name().toLowerCase()
-          + " connections";
+      return "this " + localRole + " accepts no " + role + " connections";
     }
     if (response.nonce().length != Hmac.NONCE_BYTES) {
       return "client nonce of " + response.nonce().length + " bytes (expected " + Hmac.NONCE_BYTES + ")";
