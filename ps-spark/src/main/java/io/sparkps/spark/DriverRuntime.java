@@ -27,6 +27,10 @@ final class DriverRuntime {
   final PsEndpoint endpoint;
   /** The secret executors derive their key from, shipped to them by the plugin or launch job. */
   final String secretSeed;
+  /** Data-plane TLS: the driver's decision and the material executors get (see SparkTls). */
+  final SparkTls tls;
+  /** What a server started in this JVM uses (local mode): the endpoint's config plus the TLS identity. */
+  final PsConfig serverConfig;
   final boolean startedByPlugin;
   /** Which server each executor hosts; declares it lost when Spark removes the executor. */
   final ExecutorLossListener executorLoss;
@@ -36,13 +40,15 @@ final class DriverRuntime {
   private final SparkContext sc;
 
   private DriverRuntime(SparkContext sc, PsScheduler scheduler, PsEndpoint endpoint, String secretSeed,
-      boolean byPlugin, ServerSlots slots) {
+      SparkTls tls, PsConfig serverConfig, boolean byPlugin, ServerSlots slots) {
     this.sc = sc;
     this.serverSlots = slots;
     this.executorLoss = new ExecutorLossListener(scheduler, slots);
     this.scheduler = scheduler;
     this.endpoint = endpoint;
     this.secretSeed = secretSeed;
+    this.tls = tls;
+    this.serverConfig = serverConfig;
     this.startedByPlugin = byPlugin;
   }
 
@@ -66,16 +72,26 @@ final class DriverRuntime {
     ServerSlots slots = new ServerSlots(conf.getInt(PsSparkConf.SERVERS, 0));  // validates before anything starts
     String host = conf.get("spark.driver.host", "127.0.0.1");
     String seed = secretSeed(conf);
+    SparkTls tls;
+    try {
+      tls = SparkTls.forDriver(conf, deploymentId);
+    } catch (java.security.GeneralSecurityException e) {
+      throw new IOException("spark-ps could not set up TLS for the data plane: " + e.getMessage(), e);
+    }
     AuthKeys keys = seed == null ? null : PsSparkConf.linkKeys(seed);
-    PsScheduler scheduler = PsScheduler.start(PsSparkConf.toPsConfig(conf, host, keys));
-    // Task closures carry the endpoint: only the worker key, so they cannot register a server.
-    PsConfig config = PsSparkConf.toPsConfig(conf, host, keys == null ? null : keys.only(PsRole.WORKER));
+    PsConfig config = PsSparkConf.toPsConfigWithKeys(conf, host, keys, tls.tls);
+    // Handles carry the endpoint into task closures: its config holds only the worker key (it
+    // cannot register a server) and the trusted certificate only.
+    PsConfig clientConfig = PsSparkConf.toPsConfigWithKeys(conf, host, keys == null ? null : keys.only(PsRole.WORKER),
+        tls.tls == null ? null : tls.tls.forClients());
+    PsScheduler scheduler = PsScheduler.start(config);
     Checkpoints.configure(sc, scheduler);
     current = new DriverRuntime(sc, scheduler,
-        new PsEndpoint(deploymentId, scheduler.host(), scheduler.port(), config), seed, byPlugin, slots);
+        new PsEndpoint(deploymentId, scheduler.host(), scheduler.port(), clientConfig), seed, tls, config, byPlugin,
+        slots);
     sc.addSparkListener(current.executorLoss);
-    LOG.info("spark-ps scheduler ({}) listening on {}:{} (data-plane auth {})", deploymentId, scheduler.host(),
-        scheduler.port(), seed == null ? "off" : "on");
+    LOG.info("spark-ps scheduler ({}) listening on {}:{} (data-plane auth {}, TLS {})", deploymentId,
+        scheduler.host(), scheduler.port(), seed == null ? "off" : "on", tls.mode);
     return current;
   }
 

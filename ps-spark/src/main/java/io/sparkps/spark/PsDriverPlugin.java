@@ -21,6 +21,10 @@ final class PsDriverPlugin implements DriverPlugin {
   static final String SCHEDULER_PORT = "schedulerPort";
   static final String DEPLOYMENT_ID = "deploymentId";
   static final String SECRET_SEED = "secretSeed";
+  /** The TLS decision and material ({@link SparkTls#toStrings()}): mode, private key, certificate. */
+  static final String TLS_MODE = "tlsMode";
+  static final String TLS_KEY = "tlsKey";
+  static final String TLS_CERTIFICATE = "tlsCertificate";
 
   private String deploymentId;
   private DriverRuntime runtime;
@@ -35,10 +39,12 @@ final class PsDriverPlugin implements DriverPlugin {
     }
     deploymentId = rt.endpoint.deploymentId();
     runtime = rt;
+    String[] tls = rt.tls.toStrings();
     return Map.of(SCHEDULER_HOST, rt.endpoint.schedulerHost(),
         SCHEDULER_PORT, Integer.toString(rt.endpoint.schedulerPort()),
         DEPLOYMENT_ID, deploymentId,
-        SECRET_SEED, rt.secretSeed == null ? "" : rt.secretSeed);
+        SECRET_SEED, rt.secretSeed == null ? "" : rt.secretSeed,
+        TLS_MODE, tls[0], TLS_KEY, tls[1], TLS_CERTIFICATE, tls[2]);
   }
 
   /** Messages of {@link PluginMessages} (JDK types only: see there why). */

@@ -6,8 +6,8 @@ import java.util.Objects;
 
 /**
  * How to reach one application's parameter servers: its scheduler address and the client
- * settings (secret included). Small and serialisable: this is what table handles carry into task
- * closures. Immutable.
+ * settings (secret included; with TLS the pinned certificate, never a private key). Small and
+ * serialisable: this is what table handles carry into task closures. Immutable.
  */
 public record PsEndpoint(String deploymentId, String schedulerHost, int schedulerPort, PsConfig config)
     implements Serializable {

@@ -1,5 +1,6 @@
 package io.sparkps.spark;
 
+import io.sparkps.core.config.TlsConfig;
 import java.io.IOException;
 import java.util.Map;
 import org.apache.spark.SparkEnv;
@@ -49,13 +50,15 @@ final class PsExecutorPlugin implements ExecutorPlugin {
           : SparkEnv.get().blockManager().blockManagerId().host();
       String seed = extraConf.get(PsDriverPlugin.SECRET_SEED);
       byte[] key = seed == null || seed.isEmpty() ? null : PsSparkConf.deriveKey(seed);
+      TlsConfig tls = SparkTls.forExecutor(ctx.conf(), extraConf.get(PsDriverPlugin.TLS_MODE),
+          extraConf.get(PsDriverPlugin.TLS_KEY), extraConf.get(PsDriverPlugin.TLS_CERTIFICATE));
       int serverId = ExecutorServers.ensureStarted(extraConf.get(PsDriverPlugin.DEPLOYMENT_ID),
-          PsSparkConf.toPsConfig(ctx.conf(), host, key), PsSparkConf.port(ctx.conf()),
+          PsSparkConf.toPsConfig(ctx.conf(), host, key, tls), PsSparkConf.port(ctx.conf()),
           extraConf.get(PsDriverPlugin.SCHEDULER_HOST),
           Integer.parseInt(extraConf.get(PsDriverPlugin.SCHEDULER_PORT)),
           restartedId -> report(ctx, new ServerStarted(executorId, restartedId)));
       report(ctx, new ServerStarted(executorId, serverId));
-    } catch (IOException | RuntimeException e) {
+    } catch (IOException | java.security.GeneralSecurityException | RuntimeException e) {
       LOG.error("Executor {} could not start its parameter server; the application continues with fewer "
           + "servers: {}", executorId, e.toString(), e);
     } catch (Exception e) {

@@ -3,10 +3,12 @@ package io.sparkps.spark;
 import io.sparkps.core.config.AuthKeys;
 import io.sparkps.core.config.PsConfig;
 import io.sparkps.core.config.TransportLimits;
+import io.sparkps.core.config.TlsConfig;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.List;
 import org.apache.spark.SparkConf;
 
 /**
@@ -59,6 +61,19 @@ public final class PsSparkConf {
   public static final String IDLE_TIMEOUT = "spark.ps.idleTimeout";
   /** A frame must arrive whole this long after its first byte (default 2min). */
   public static final String FRAME_TIMEOUT = "spark.ps.frameTimeout";
+  /**
+   * Data-plane encryption (TLS): {@code auto} (default: on when {@code spark.ssl.enabled},
+   * {@code spark.ssl.rpc.enabled} or {@code spark.network.crypto.enabled} is true), {@code on},
+   * {@code off} (wins over the Spark settings). See {@link SparkTls} for the key material.
+   */
+  public static final String ENCRYPTION = "spark.ps.encryption";
+  /** Spark's SSL settings ({@code keyStore}, {@code keyStorePassword}, ...) that spark-ps reads. */
+  static final String SSL_PREFIX = "spark.ssl.";
+  /** Spark's RPC SSL namespace: each setting here overrides the {@link #SSL_PREFIX} one. */
+  static final String SSL_RPC_PREFIX = "spark.ssl.rpc.";
+  /** Spark settings that turn encryption on when {@link #ENCRYPTION} is {@code auto}. */
+  static final List<String> ENCRYPTION_TRIGGERS =
+      List.of("spark.ssl.enabled", "spark.ssl.rpc.enabled", "spark.network.crypto.enabled");
 
   /** Internal: the per-application token the driver hands executors when spark.authenticate is off. */
   static final String TOKEN = "spark.ps.internal.token";
@@ -67,15 +82,27 @@ public final class PsSparkConf {
 
   /** The deployment settings for a component on {@code host}, with {@code secret} (null: no auth). */
   public static PsConfig toPsConfig(SparkConf conf, String host, byte[] secret) {
-    return toPsConfig(conf, host, secret == null ? null : AuthKeys.derive(secret));
+    return toPsConfig(conf, host, secret, null);
   }
 
   /**
-   * The deployment settings for a component on {@code host} holding {@code keys} (null: no auth):
-   * all link keys for the driver and servers, only the worker's for what task closures carry.
+   * The deployment settings for a component on {@code host}, with {@code secret} (null: no auth;
+   * every link key is derived from it) and {@code tls} (null: not encrypted).
    */
-  public static PsConfig toPsConfig(SparkConf conf, String host, AuthKeys keys) {
+  public static PsConfig toPsConfig(SparkConf conf, String host, byte[] secret, TlsConfig tls) {
+    return toPsConfigWithKeys(conf, host, secret == null ? null : AuthKeys.derive(secret), tls);
+  }
+
+  /**
+   * As {@link #toPsConfig(SparkConf, String, byte[], TlsConfig)}, holding only {@code keys} (null:
+   * no auth): all link keys for the driver and servers, only the worker's for what task closures
+   * carry.
+   */
+  static PsConfig toPsConfigWithKeys(SparkConf conf, String host, AuthKeys keys, TlsConfig tls) {
     PsConfig.Builder b = PsConfig.builder().host(host);
+    if (tls != null) {
+      b.tls(tls);
+    }
     if (conf.contains(HEARTBEAT_INTERVAL)) {
       b.heartbeatInterval(Duration.ofMillis(conf.getTimeAsMs(HEARTBEAT_INTERVAL, "1s")));
     }
@@ -131,6 +158,24 @@ public final class PsSparkConf {
       throw new IllegalArgumentException("unknown value: " + AUTH + "=" + mode + " (auto, off)");
     }
     return mode.equals("auto");
+  }
+
+  /**
+   * Whether the data plane is encrypted: {@code spark.ps.encryption=on} or {@code off} decides;
+   * {@code auto} (default) follows Spark's own encryption settings ({@link #ENCRYPTION_TRIGGERS}).
+   */
+  static boolean encryptionEnabled(SparkConf conf) {
+    String mode = conf.get(ENCRYPTION, "auto").trim().toLowerCase(java.util.Locale.ROOT);
+    switch (mode) {
+      case "on":
+        return true;
+      case "off":
+        return false;
+      case "auto":
+        return ENCRYPTION_TRIGGERS.stream().anyMatch(k -> conf.getBoolean(k, false));
+      default:
+        throw new IllegalArgumentException("unknown value: " + ENCRYPTION + "=" + mode + " (auto, on, off)");
+    }
   }
 
   /**

@@ -3,6 +3,7 @@ package io.sparkps.spark;
 import io.sparkps.core.config.AuthKeys;
 import io.sparkps.core.config.PsConfig;
 import io.sparkps.core.config.PsRole;
+import io.sparkps.core.config.TlsConfig;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -46,10 +47,12 @@ final class ServerLauncher {
     AuthKeys keys = rt.secretSeed == null ? null
         : PsSparkConf.linkKeys(rt.secretSeed).only(PsRole.SERVER, PsRole.WORKER);
     if (isLocal(sc)) {
-      ExecutorServers.ensureStarted(ep.deploymentId(), PsSparkConf.toPsConfig(sc.getConf(), ep.config().host(), keys),
-          port, ep.schedulerHost(), ep.schedulerPort(), restarted -> { });
+      ExecutorServers.ensureStarted(ep.deploymentId(), rt.serverConfig, port, ep.schedulerHost(), ep.schedulerPort(),
+          restarted -> { });
       return;
     }
+    // Like the keys, the TLS material travels in the closure (Strings): no plugin to hand it over.
+    String[] tls = rt.tls.toStrings();
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(sc);
     for (int round = 0; round < ROUNDS; round++) {
       int tasks = Math.max(1, TaskSlots.available(sc));
@@ -59,7 +62,7 @@ final class ServerLauncher {
       }
       sc.setJobDescription("spark-ps: start parameter servers");
       try {
-        startServers(jsc, ids, tasks, ep, keys, port)
+        startServers(jsc, ids, tasks, ep, keys, tls, port)
             .forEach(started -> rt.executorLoss.serverStarted(started.executorId(), started.serverId()));
       } catch (Exception e) { // SparkException is thrown undeclared
         IllegalStateException missing = MissingJar.explain(e);
@@ -81,10 +84,11 @@ final class ServerLauncher {
 
   /** Runs one task per slot; each starts its executor's server unless it runs. Returns who hosts which. */
   private static List<ServerStarted> startServers(JavaSparkContext jsc, List<Integer> ids, int tasks, PsEndpoint ep,
-      AuthKeys keys, int port) {
+      AuthKeys keys, String[] tls, int port) {
     return jsc.parallelize(ids, tasks).mapPartitions(it -> {
         String host = SparkEnv.get().blockManager().blockManagerId().host();
-        PsConfig config = PsSparkConf.toPsConfig(SparkEnv.get().conf(), host, keys);
+        TlsConfig serverTls = SparkTls.forExecutor(SparkEnv.get().conf(), tls[0], tls[1], tls[2]);
+        PsConfig config = PsSparkConf.toPsConfigWithKeys(SparkEnv.get().conf(), host, keys, serverTls);
         // No plugin here to report a restarted server to the driver: its connection tells the scheduler.
         int id = ExecutorServers.ensureStarted(ep.deploymentId(), config, port, ep.schedulerHost(), ep.schedulerPort(),
             restarted -> { });

@@ -15,7 +15,9 @@ import java.util.function.Function;
  *
  * <p>Options: {@code --dense-floats=N --dim=N --keys=N (populated) --sparse-keys=N (per op)
  * --clients=1,4 --warmup=S --seconds=S --rounds=N --systems=reference,spark-ps,ps-transport-only
- * --workloads=dense-pull,... --out=DIR --seed=N --servers=N --profile=cpu|itimer|wall|alloc}.
+ * --workloads=dense-pull,... --out=DIR --seed=N --servers=N --profile=cpu|itimer|wall|alloc --tls=on|off}.
+ * {@code --tls=on} runs spark-ps and ps-transport-only with TLS on every connection (a self-signed
+ * certificate made for the run); the reference server stays plaintext.
  * spark-ps runs {@code servers} servers (default 1; more give each table more shards); the profile
  * (async-profiler) covers the measured points only and is written to the out directory. A later
  * occurrence of an option replaces an earlier one: {@code scripts/bench transport} puts its
@@ -29,7 +31,7 @@ public final class TransportOptions {
 
   /** The option names {@link #parse} takes. */
   static final List<String> NAMES = List.of("dense-floats", "dim", "keys", "sparse-keys", "clients", "warmup",
-      "seconds", "rounds", "systems", "workloads", "out", "seed", "servers", "profile");
+      "seconds", "rounds", "systems", "workloads", "out", "seed", "servers", "profile", "tls");
 
   private final int denseFloats;
   private final int dim;
@@ -45,6 +47,7 @@ public final class TransportOptions {
   private final long seed;
   private final String profile;
   private final int servers;
+  private final boolean tls;
 
   private TransportOptions(Builder b) {
     this.denseFloats = b.denseFloats;
@@ -61,6 +64,7 @@ public final class TransportOptions {
     this.seed = b.seed;
     this.profile = b.profile;
     this.servers = b.servers;
+    this.tls = b.tls;
   }
 
   /** The defaults: 1 Mi dense floats, 1M keys x 16, 10k keys per op, 1 and 4 clients, 1 s + 3 s, 1 round. */
@@ -98,10 +102,16 @@ public final class TransportOptions {
         case "seed" -> b.seed(number(name, v, Long::parseLong));
         case "profile" -> b.profile(v);
         case "servers" -> b.servers(number(name, v, Integer::parseInt));
+        case "tls" -> b.tls(onOff(name, v));
         default -> throw new IllegalArgumentException("unknown option: --" + name + " (names: " + NAMES + ")");
       }
     }
     return b.build();
+  }
+
+  private static boolean onOff(String name, String value) {
+    require(value.equals("on") || value.equals("off"), "bad value: --%s=%s (on, off)", name, value);
+    return value.equals("on");
   }
 
   private static <T> T number(String name, String value, Function<String, T> parse) {
@@ -175,6 +185,11 @@ public final class TransportOptions {
     return servers;
   }
 
+  /** Whether spark-ps connections (and the transport-only system's) run inside TLS. */
+  public boolean tls() {
+    return tls;
+  }
+
   int maxClients() {
     return Arrays.stream(clients).max().orElse(1);
   }
@@ -182,9 +197,10 @@ public final class TransportOptions {
   @Override
   public String toString() {
     return String.format(Locale.ROOT, "TransportOptions[denseFloats=%d, dim=%d, keys=%d, sparseKeys=%d, clients=%s, "
-            + "warmup=%s, seconds=%s, rounds=%d, systems=%s, workloads=%s, out=%s, seed=%d, profile=%s, servers=%d]",
+            + "warmup=%s, seconds=%s, rounds=%d, systems=%s, workloads=%s, out=%s, seed=%d, profile=%s, servers=%d, "
+            + "tls=%s]",
         denseFloats, dim, populatedKeys, sparseKeys, Arrays.toString(clients), warmupSeconds, measureSeconds, rounds,
-        systems, workloads, outDir, seed, profile, servers);
+        systems, workloads, outDir, seed, profile, servers, tls);
   }
 
   /**
@@ -206,6 +222,7 @@ public final class TransportOptions {
     private long seed = 42;
     private String profile;
     private int servers = 1;
+    private boolean tls;
 
     private Builder() {}
 
@@ -295,6 +312,12 @@ public final class TransportOptions {
     public Builder servers(int n) {
       require(n >= 1, "servers must be >= 1: servers=%s", n);
       servers = n;
+      return this;
+    }
+
+    /** TLS on every spark-ps connection (default off). */
+    public Builder tls(boolean on) {
+      tls = on;
       return this;
     }
 

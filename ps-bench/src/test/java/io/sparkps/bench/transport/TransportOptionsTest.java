@@ -2,6 +2,7 @@ package io.sparkps.bench.transport;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -30,6 +31,7 @@ class TransportOptionsTest {
     assertEquals(42, o.seed());
     assertNull(o.profile());
     assertEquals(1, o.servers());
+    assertFalse(o.tls());
     assertEquals(o.toString(), TransportOptions.defaults().toString());
   }
 
@@ -37,7 +39,7 @@ class TransportOptionsTest {
   void everyOptionSetsItsValue() {
     TransportOptions o = TransportOptions.parse("--dense-floats=4096", "--dim=8", "--keys=2000", "--sparse-keys=100",
         "--clients=1,2,3", "--warmup=0.5", "--seconds=1.5", "--rounds=3", "--systems=spark-ps,reference",
-        "--workloads=small-pull,dense-pull", "--out=/tmp/x", "--seed=7", "--servers=2", "--profile=wall");
+        "--workloads=small-pull,dense-pull", "--out=/tmp/x", "--seed=7", "--servers=2", "--profile=wall", "--tls=on");
     assertEquals(4096, o.denseFloats());
     assertEquals(8, o.dim());
     assertEquals(2000, o.populatedKeys());
@@ -53,6 +55,9 @@ class TransportOptionsTest {
     assertEquals(7, o.seed());
     assertEquals(2, o.servers());
     assertEquals("wall", o.profile());
+    assertTrue(o.tls());
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TransportOptions.parse("--tls=yes"));
+    assertTrue(e.getMessage().contains("--tls=yes (on, off)"), e.getMessage());
   }
 
   @Test
@@ -108,11 +113,11 @@ class TransportOptionsTest {
   @Test
   void malformedOrUnknownArgumentsNameTheOptions() {
     String names = " (--name=value; names: [dense-floats, dim, keys, sparse-keys, clients, warmup, seconds, rounds, "
-        + "systems, workloads, out, seed, servers, profile])";
+        + "systems, workloads, out, seed, servers, profile, tls])";
     assertMessage("bad argument: seconds=3" + names, "seconds=3");
     assertMessage("bad argument: --seconds" + names, "--seconds");
     assertMessage("unknown option: --second (names: [dense-floats, dim, keys, sparse-keys, clients, warmup, seconds, "
-        + "rounds, systems, workloads, out, seed, servers, profile])", "--second=3");
+        + "rounds, systems, workloads, out, seed, servers, profile, tls])", "--second=3");
   }
 
   private static void assertMessage(String expected, String... args) {

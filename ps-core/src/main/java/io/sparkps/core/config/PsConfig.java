@@ -39,6 +39,7 @@ public final class PsConfig implements Serializable {
   private final String storageDir;
   private final AuthKeys authKeys;
   private final TransportLimits limits;
+  private final TlsConfig tls;
 
   private PsConfig(Builder b) {
     this.maxFrameBytes = b.maxFrameBytes;
@@ -55,6 +56,7 @@ public final class PsConfig implements Serializable {
     this.storageDir = b.storageDir;
     this.authKeys = b.authKeys;
     this.limits = b.limits;
+    this.tls = b.tls;
   }
 
   public static Builder builder() {
@@ -148,6 +150,16 @@ public final class PsConfig implements Serializable {
     return storageDir;
   }
 
+  /** Whether every data-plane connection runs inside TLS ({@link #tls()} is set). */
+  public boolean encryptionEnabled() {
+    return tls != null;
+  }
+
+  /** The TLS settings, or null when the data plane is not encrypted (the default). */
+  public TlsConfig tls() {
+    return tls;
+  }
+
   @Override
   public String toString() {
     return "PsConfig{maxFrameBytes=" + maxFrameBytes + ", ioThreads=" + ioThreads
@@ -155,7 +167,7 @@ public final class PsConfig implements Serializable {
         + ", native=" + preferNativeTransport + ", connectTimeout=" + connectTimeout
         + ", requestTimeout=" + requestTimeout + ", heartbeatInterval=" + heartbeatInterval
         + ", heartbeatTimeout=" + heartbeatTimeout + ", clockTimeout=" + clockTimeout
-        + ", storageDir=" + storageDir + ", keys=" + authKeys + ", " + limits + "}";
+        + ", storageDir=" + storageDir + ", keys=" + authKeys + ", " + limits + ", tls=" + tls + "}";
   }
 
   /** Validating, set-once builder. Not thread-safe. */
@@ -177,6 +189,7 @@ public final class PsConfig implements Serializable {
     private String storageDir;
     private AuthKeys authKeys;
     private TransportLimits limits;
+    private TlsConfig tls;
 
     private Builder() {}
 
@@ -279,6 +292,16 @@ public final class PsConfig implements Serializable {
       return this;
     }
 
+    /**
+     * Turns on TLS for every connection (off by default). Servers and the scheduler need a config
+     * with an {@link TlsConfig#identity() identity}; clients need only the trusted certificates.
+     */
+    public Builder tls(TlsConfig tls) {
+      requireState(this.tls == null, "tls was already set to %s", this.tls);
+      this.tls = java.util.Objects.requireNonNull(tls, "tls");
+      return this;
+    }
+
     private static Duration positive(String name, Duration d) {
       requireArgument(d != null && !d.isNegative() && !d.isZero(), "%s must be positive: %s=%s", name, name, d);
       return d;
@@ -317,7 +340,7 @@ public final class PsConfig implements Serializable {
         && preferNativeTransport == c.preferNativeTransport && connectTimeout.equals(c.connectTimeout)
         && requestTimeout.equals(c.requestTimeout) && heartbeatInterval.equals(c.heartbeatInterval)
         && heartbeatTimeout.equals(c.heartbeatTimeout) && clockTimeout.equals(c.clockTimeout)
-        && java.util.Objects.equals(storageDir, c.storageDir)
+        && java.util.Objects.equals(storageDir, c.storageDir) && java.util.Objects.equals(tls, c.tls)
         && java.util.Objects.equals(authKeys, c.authKeys) && limits.equals(c.limits);
   }
 
@@ -325,6 +348,6 @@ public final class PsConfig implements Serializable {
   public int hashCode() {
     return java.util.Objects.hash(maxFrameBytes, ioThreads, shardThreads, Arrays.hashCode(secret), host,
         preferNativeTransport, connectTimeout, requestTimeout, heartbeatInterval, heartbeatTimeout, clockTimeout,
-        storageDir, authKeys, limits);
+        storageDir, tls, authKeys, limits);
   }
 }

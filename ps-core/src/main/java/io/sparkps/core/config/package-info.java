@@ -1,6 +1,8 @@
 /**
  * Typed configuration: {@link io.sparkps.core.config.PsConfig} (deployment settings, built with a
- * validating set-once builder), {@link io.sparkps.core.config.TableSpec} (what a table is), the
+ * validating set-once builder), {@link io.sparkps.core.config.TlsConfig} and
+ * {@link io.sparkps.core.config.TlsIdentity} (data-plane TLS: trusted certificates, and the key a
+ * server presents, which never serialises), {@link io.sparkps.core.config.TableSpec} (what a table is), the
  * injectable {@link io.sparkps.core.config.Ticker} and the shared argument checks. Everything
  * here is immutable and thread-safe; the Spark module maps {@code spark.ps.*} keys onto these.
  */

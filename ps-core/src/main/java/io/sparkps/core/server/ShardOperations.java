@@ -54,7 +54,8 @@ final class ShardOperations {
     if (request instanceof PullRangeMessage m) {
       Checks.requireArgument(m.start() < m.end(), "pull(range) needs start < end: start=%s, end=%s",
           m.start(), m.end());
-      checkResponseSize((m.end() - m.start()) * dim * 4L);
+      // end - start overflows (goes negative) for ranges wider than Long.MAX_VALUE rows.
+      checkResponseSize(rowBytes(m.end() - m.start(), dim));
       float[] out = new float[(int) ((m.end() - m.start()) * dim)];
       store.pullRange(m.start(), m.end(), out, 0);
       return new ValuesMessage(out);
@@ -163,8 +164,13 @@ final class ShardOperations {
     }
   }
 
+  /** Bytes of {@code rows} rows of {@code dim} floats; Long.MAX_VALUE when that overflows or rows < 0. */
+  private static long rowBytes(long rows, int dim) {
+    return rows < 0 || rows > Long.MAX_VALUE / (4L * dim) ? Long.MAX_VALUE : rows * dim * 4L;
+  }
+
   private void checkResponseSize(long payloadBytes) {
-    if (payloadBytes + RESPONSE_OVERHEAD > maxFrameBytes) {
+    if (payloadBytes > maxFrameBytes - RESPONSE_OVERHEAD) {
       throw new PsRemoteException(ErrorCode.INVALID_ARGUMENT, "response would exceed the frame limit: bytes="
           + payloadBytes + " (maxFrameBytes=" + maxFrameBytes + "); request fewer keys per call");
     }

@@ -75,11 +75,15 @@ public final class PsTransportContext implements AutoCloseable {
   private final Set<TransportServer> servers = ConcurrentHashMap.newKeySet();
   private final Set<Channel> clientChannels = ConcurrentHashMap.newKeySet();
   private final AtomicBoolean closed = new AtomicBoolean();
+  /** Null when the data plane is not encrypted. */
+  private final TlsChannels tls;
 
   /**
    * Starts {@code config.ioThreads()} event loops (epoll when available and
    * {@code config.preferNativeTransport()}, NIO otherwise) and a callback pool of
    * max(2, cores) daemon threads named {@code threadNamePrefix-callback-N}.
+   *
+   * @throws IllegalArgumentException {@code config.tls()} holds unusable key material
    */
   public PsTransportContext(PsConfig config, String threadNamePrefix) {
     this(config, threadNamePrefix, PsRole.WORKER);
@@ -93,6 +97,8 @@ public final class PsTransportContext implements AutoCloseable {
     this.role = Objects.requireNonNull(role, "role");
     this.config = Objects.requireNonNull(config, "config");
     this.threadNamePrefix = Objects.requireNonNull(threadNamePrefix, "threadNamePrefix");
+    // Before any thread starts: unusable key material fails here.
+    this.tls = config.encryptionEnabled() ? new TlsChannels(config.tls(), config.connectTimeout()) : null;
     this.nativeTransport = config.preferNativeTransport() && Epoll.isAvailable();
     IoHandlerFactory io = nativeTransport ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
     this.group = new MultiThreadIoEventLoopGroup(config.ioThreads(),
@@ -120,6 +126,10 @@ public final class PsTransportContext implements AutoCloseable {
     }
     if (closed.get()) {
       throw new IllegalStateException("transport context is closed: name=" + threadNamePrefix);
+    }
+    if (tls != null && !tls.canServe()) {
+      throw new IllegalStateException("TLS is on but " + threadNamePrefix + " has no key and"
+          + " certificate to serve with: servers and the scheduler need a TlsConfig with an identity");
     }
     TransportServer server = new TransportServer(host, servers::remove);
     server.limits(new ConnectionLimits(config.limits(), threadNamePrefix + " " + host + ":" + port, ticker));
@@ -161,16 +171,18 @@ public final class PsTransportContext implements AutoCloseable {
       server.close();
       throw new IllegalStateException("transport context is closed: name=" + threadNamePrefix);
     }
-    LOG.info("listening on {}:{} (native={}, auth={})", host, server.port(), nativeTransport,
-        config.authEnabled());
+    LOG.info("listening on {}:{} (native={}, auth={}, tls={})", host, server.port(), nativeTransport,
+        config.authEnabled(), tls != null);
     return server;
   }
 
   /**
    * Connects and authenticates. The future completes (on the callback executor) with the
-   * connection after the server's AuthOk, or fails with {@link PsAuthenticationException}
-   * (rejected), {@link PsTimeoutException} (not done within {@code connectTimeout}) or
-   * {@link PsTransportException}. Resolves {@code host} on the calling thread.
+   * connection after the server's AuthOk (with TLS on, after the TLS handshake too: the auth
+   * handshake runs inside TLS), or fails with {@link PsAuthenticationException} (rejected, or
+   * the server's certificate is not trusted), {@link PsTimeoutException} (not done within
+   * {@code connectTimeout}, TLS handshake included) or {@link PsTransportException} (e.g. one side
+   * uses TLS and the other does not). Resolves {@code host} on the calling thread.
    *
    * @param handler serves requests the peer sends on this connection; null to refuse them
    *     (they get an UNEXPECTED_MESSAGE error)
@@ -194,6 +206,16 @@ public final class PsTransportContext implements AutoCloseable {
       return result;
     }
     long timeoutMillis = config.connectTimeout().toMillis();
+    // The pipeline's handlers complete this one; the first outcome wins, so the TLS handlers
+    // complete it on the event loop, ahead of the auth handler's "closed" that follows theirs.
+    CompletableFuture<Connection> handshake = new CompletableFuture<>();
+    handshake.whenCompleteAsync((connection, failure) -> {
+      if (failure != null) {
+        result.completeExceptionally(failure);
+      } else if (!result.complete(connection)) {
+        connection.close();  // the connect already timed out: nobody will use this channel
+      }
+    }, this::runOnCallbackExecutor);
     Bootstrap bootstrap = new Bootstrap()
         .group(group)
         .channel(socketChannelClass)
@@ -205,7 +227,7 @@ public final class PsTransportContext implements AutoCloseable {
         .handler(new ChannelInitializer<SocketChannel>() {
           @Override
           protected void initChannel(SocketChannel ch) {
-            initializePipeline(ch, remote, handler, result, null, null);
+            initializePipeline(ch, remote, handler, handshake, null, null);
           }
         });
     ChannelFuture connecting;
@@ -252,7 +274,10 @@ public final class PsTransportContext implements AutoCloseable {
    * The one place pipelines are built. Inbound: keep-alive (idle policy), frame guard (handshake
    * frames only before authentication, frame deadline), frame decoder, message decoder, auth
    * handler, channel handler; outbound: the message encoder, then keep-alive. The auth handler
-   * depends on the side: {@code connectFuture == null} means an accepted (server) channel.
+   * depends on the side: {@code connectFuture == null} means an accepted (server) channel. With
+   * TLS on, the TLS greeting ({@link TlsGreeting}), the {@code SslHandler} and the
+   * {@link TlsHandshakeHandler} come first, so every frame, the auth handshake included, travels
+   * encrypted.
    */
   private void initializePipeline(SocketChannel ch, String remoteAddress, RequestHandler handler,
       CompletableFuture<Connection> connectFuture, TransportServer server,
@@ -265,6 +290,15 @@ public final class PsTransportContext implements AutoCloseable {
             ownAddresses(ch, server), server.limits(), admission, guard, keepAlive)
         : new ClientAuthHandler(config.authKeys(), role, random, connection, connectFuture,
             callbackExecutor, guard, keepAlive);
+    if (tls != null) {
+      boolean accepted = connectFuture == null;
+      ch.pipeline()
+          .addLast("tlsGreeting", accepted ? TlsGreeting.Writer.INSTANCE
+              : new TlsGreeting.Reader(remoteAddress, connectFuture))
+          .addLast("tls", accepted ? tls.newServerHandler(ch.alloc()) : tls.newClientHandler(ch.alloc()))
+          .addLast("tlsHandshake", new TlsHandshakeHandler(remoteAddress, connectFuture,
+              accepted ? server.limits() : null));
+    }
     ch.pipeline()
         .addLast("keepAlive", keepAlive)
         .addLast("frameGuard", guard)

@@ -9,7 +9,10 @@
  *       binds a {@link io.sparkps.core.transport.TransportServer}, {@code connect} returns a
  *       future {@link io.sparkps.core.transport.Connection}. It is the only code that builds
  *       pipelines: keep-alive, frame guard, frame decoder, message encoder, message decoder,
- *       auth handler, channel handler. The handshake is mutual and channel-bound and proves a
+ *       auth handler, channel handler; with {@code PsConfig.tls()} set, the TLS greeting, Netty's
+ *       {@code SslHandler} (JDK provider, contexts from {@code TlsChannels}) and the
+ *       {@code TlsHandshakeHandler} come first, so everything after them, the auth handshake
+ *       included, is encrypted. The auth handshake is mutual and channel-bound and proves a
  *       {@link io.sparkps.core.config.PsRole} ({@code Connection.peerRole()}); before it only
  *       small handshake frames pass, and each listener caps its connections
  *       ({@link io.sparkps.core.config.TransportLimits}, docs/core.md Security).</li>
@@ -27,7 +30,9 @@
  * io.sparkps.core.transport.PsTimeoutException}; a closed or broken connection with {@link
  * io.sparkps.core.transport.PsTransportException} (all outstanding requests at once). A rejected
  * handshake, or an acceptor that does not prove the secret, fails {@code connect} with
- * {@link io.sparkps.core.transport.PsAuthenticationException}.
+ * {@link io.sparkps.core.transport.PsAuthenticationException}, and so does a server certificate
+ * the client does not trust or a TLS server met by a plaintext client; a TLS client meeting a
+ * plaintext server fails with {@code PsTransportException}.
  * Oversize frames, wrong versions and unknown types are reported to the peer with request id 0
  * and the connection is closed; a body that fails to decode is answered with MALFORMED_FRAME
  * under its own request id and the connection stays open. Stack traces are logged, never sent.
