@@ -168,6 +168,8 @@ class DataPlaneHardeningTest {
     List<Long> latencies = new ArrayList<>();
     long peak = baseline;
     List<Future<Long>> attacks = new ArrayList<>();
+    long mostWritten = 0;
+    long floodMillis;
     try {
       for (int i = 0; i < 40; i++) {
         int port = ports.get(i % ports.size());
@@ -181,7 +183,9 @@ class DataPlaneHardeningTest {
       for (Future<Long> a : attacks) {
         long sent = a.get(TransportTesting.WAIT_SECONDS, TimeUnit.SECONDS);
         assertTrue(sent < 0, "a stranger's 60 MiB frame was not cut: wrote " + sent + " bytes");
+        mostWritten = Math.max(mostWritten, -sent);
       }
+      floodMillis = (System.nanoTime() - deadline) / 1_000_000 + 60_000;
     } finally {
       attackers.shutdownNow();
     }
@@ -189,6 +193,8 @@ class DataPlaneHardeningTest {
     peak = Math.max(peak, directMemory());
     long grew = peak - baseline;
     report(latencies, grew, rejected() - rejectedBefore, logLines() - linesBefore);
+    System.out.printf("big-frame flood: all 40 cut within %d ms; the most any stranger wrote before its"
+        + " connection failed: %d KiB of its 60 MiB%n", floodMillis, mostWritten >> 10);
     assertTrue(grew < DIRECT_MEMORY_BOUND, "direct memory grew by " + grew + " bytes (< " + DIRECT_MEMORY_BOUND + ")");
     assertTrue(rejected() - rejectedBefore >= 40, "every stranger is counted: " + (rejected() - rejectedBefore));
     assertTrue(logLines() - linesBefore <= ports.size(),
@@ -405,6 +411,9 @@ class DataPlaneHardeningTest {
       }
       long silentFor = System.nanoTime() - idleSince;
       assertTrue(silentFor >= IDLE.toNanos(), "closed after " + silentFor / 1_000_000 + " ms");
+      System.out.printf("idle and trickle: trickled frame cut after %d ms (frameTimeout %d ms); 20 silent"
+          + " authenticated peers all closed within %d ms (idleTimeout %d ms)%n", trickled / 1_000_000,
+          FRAME.toMillis(), silentFor / 1_000_000, IDLE.toMillis());
     } finally {
       trickle.shutdownNow();
       for (RawPeer p : silent) {
