@@ -1,6 +1,8 @@
 package io.sparkps.spark;
 
+import io.sparkps.core.config.AuthKeys;
 import io.sparkps.core.config.PsConfig;
+import io.sparkps.core.config.PsRole;
 import io.sparkps.core.scheduler.PsScheduler;
 import java.io.IOException;
 import java.security.SecureRandom;
@@ -76,10 +78,12 @@ final class DriverRuntime {
     } catch (java.security.GeneralSecurityException e) {
       throw new IOException("spark-ps could not set up TLS for the data plane: " + e.getMessage(), e);
     }
-    byte[] key = seed == null ? null : PsSparkConf.deriveKey(seed);
-    PsConfig config = PsSparkConf.toPsConfig(conf, host, key, tls.tls);
-    // Handles carry the endpoint into task closures: its config holds the trusted certificate only.
-    PsConfig clientConfig = tls.tls == null ? config : PsSparkConf.toPsConfig(conf, host, key, tls.tls.forClients());
+    AuthKeys keys = seed == null ? null : PsSparkConf.linkKeys(seed);
+    PsConfig config = PsSparkConf.toPsConfigWithKeys(conf, host, keys, tls.tls);
+    // Handles carry the endpoint into task closures: its config holds only the worker key (it
+    // cannot register a server) and the trusted certificate only.
+    PsConfig clientConfig = PsSparkConf.toPsConfigWithKeys(conf, host, keys == null ? null : keys.only(PsRole.WORKER),
+        tls.tls == null ? null : tls.tls.forClients());
     PsScheduler scheduler = PsScheduler.start(config);
     Checkpoints.configure(sc, scheduler);
     current = new DriverRuntime(sc, scheduler,

@@ -1,6 +1,8 @@
 package io.sparkps.spark;
 
+import io.sparkps.core.config.AuthKeys;
 import io.sparkps.core.config.PsConfig;
+import io.sparkps.core.config.TransportLimits;
 import io.sparkps.core.config.TlsConfig;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -59,6 +61,14 @@ public final class PsSparkConf {
    */
   public static final String TRAIN_SLOT_WAIT = "spark.ps.train.slotWaitTimeout";
 
+  /** Connections one server or the scheduler keeps open (default 16384); more are closed on accept. */
+  public static final String MAX_CONNECTIONS = "spark.ps.maxConnections";
+  /** Of those, how many may still be in the handshake (default 1024). */
+  public static final String MAX_UNAUTHENTICATED_CONNECTIONS = "spark.ps.maxUnauthenticatedConnections";
+  /** An authenticated connection silent this long is closed (default 2min; live peers ping). */
+  public static final String IDLE_TIMEOUT = "spark.ps.idleTimeout";
+  /** A frame must arrive whole this long after its first byte (default 2min). */
+  public static final String FRAME_TIMEOUT = "spark.ps.frameTimeout";
   /**
    * Data-plane encryption (TLS): {@code auto} (default: on when {@code spark.ssl.enabled},
    * {@code spark.ssl.rpc.enabled} or {@code spark.network.crypto.enabled} is true), {@code on},
@@ -84,10 +94,19 @@ public final class PsSparkConf {
   }
 
   /**
-   * The deployment settings for a component on {@code host}, with {@code secret} (null: no auth)
-   * and {@code tls} (null: not encrypted).
+   * The deployment settings for a component on {@code host}, with {@code secret} (null: no auth;
+   * every link key is derived from it) and {@code tls} (null: not encrypted).
    */
   public static PsConfig toPsConfig(SparkConf conf, String host, byte[] secret, TlsConfig tls) {
+    return toPsConfigWithKeys(conf, host, secret == null ? null : AuthKeys.derive(secret), tls);
+  }
+
+  /**
+   * As {@link #toPsConfig(SparkConf, String, byte[], TlsConfig)}, holding only {@code keys} (null:
+   * no auth): all link keys for the driver and servers, only the worker's for what task closures
+   * carry.
+   */
+  static PsConfig toPsConfigWithKeys(SparkConf conf, String host, AuthKeys keys, TlsConfig tls) {
     PsConfig.Builder b = PsConfig.builder().host(host);
     if (tls != null) {
       b.tls(tls);
@@ -128,10 +147,28 @@ public final class PsSparkConf {
     if (conf.contains(STORAGE_DIR)) {
       b.storageDir(conf.get(STORAGE_DIR));
     }
-    if (secret != null) {
-      b.secret(secret);
+    if (keys != null) {
+      b.authKeys(keys);
     }
-    return b.build();
+    return b.limits(limits(conf)).build();
+  }
+
+  private static TransportLimits limits(SparkConf conf) {
+    TransportLimits.Builder l = TransportLimits.builder();
+    if (conf.contains(MAX_CONNECTIONS)) {
+      l.maxConnections(conf.getInt(MAX_CONNECTIONS, TransportLimits.DEFAULT_MAX_CONNECTIONS));
+    }
+    if (conf.contains(MAX_UNAUTHENTICATED_CONNECTIONS)) {
+      l.maxUnauthenticatedConnections(conf.getInt(MAX_UNAUTHENTICATED_CONNECTIONS,
+          TransportLimits.DEFAULT_MAX_UNAUTHENTICATED_CONNECTIONS));
+    }
+    if (conf.contains(IDLE_TIMEOUT)) {
+      l.idleTimeout(Duration.ofMillis(conf.getTimeAsMs(IDLE_TIMEOUT, "2min")));
+    }
+    if (conf.contains(FRAME_TIMEOUT)) {
+      l.frameTimeout(Duration.ofMillis(conf.getTimeAsMs(FRAME_TIMEOUT, "2min")));
+    }
+    return l.build();
   }
 
   /** Whether the data plane authenticates (on unless {@code spark.ps.authenticate=off}). */
@@ -165,6 +202,10 @@ public final class PsSparkConf {
    * The data-plane key derived from Spark's application secret (spark.authenticate on) or from the
    * per-application token: SHA-256, so any secret length gives a 32-byte key.
    */
+  static AuthKeys linkKeys(String seed) {
+    return AuthKeys.derive(deriveKey(seed));
+  }
+
   static byte[] deriveKey(String secret) {
     try {
       return MessageDigest.getInstance("SHA-256").digest(("spark-ps:" + secret).getBytes(StandardCharsets.UTF_8));

@@ -1,6 +1,8 @@
 package io.sparkps.spark;
 
+import io.sparkps.core.config.AuthKeys;
 import io.sparkps.core.config.PsConfig;
+import io.sparkps.core.config.PsRole;
 import io.sparkps.core.config.TlsConfig;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -41,13 +43,15 @@ final class ServerLauncher {
   static void launch(SparkContext sc, DriverRuntime rt) throws Exception {
     PsEndpoint ep = rt.endpoint;
     int port = PsSparkConf.port(sc.getConf());
+    // Servers hold the server and worker link keys; the endpoint (task closures) only the worker's.
+    AuthKeys keys = rt.secretSeed == null ? null
+        : PsSparkConf.linkKeys(rt.secretSeed).only(PsRole.SERVER, PsRole.WORKER);
     if (isLocal(sc)) {
       ExecutorServers.ensureStarted(ep.deploymentId(), rt.serverConfig, port, ep.schedulerHost(), ep.schedulerPort(),
           restarted -> { });
       return;
     }
-    String seed = rt.secretSeed;
-    // Like the seed, the TLS material travels in the closure (Strings): no plugin to hand it over.
+    // Like the keys, the TLS material travels in the closure (Strings): no plugin to hand it over.
     String[] tls = rt.tls.toStrings();
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(sc);
     for (int round = 0; round < ROUNDS; round++) {
@@ -58,7 +62,7 @@ final class ServerLauncher {
       }
       sc.setJobDescription("spark-ps: start parameter servers");
       try {
-        startServers(jsc, ids, tasks, ep, seed, tls, port)
+        startServers(jsc, ids, tasks, ep, keys, tls, port)
             .forEach(started -> rt.executorLoss.serverStarted(started.executorId(), started.serverId()));
       } catch (Exception e) { // SparkException is thrown undeclared
         IllegalStateException missing = MissingJar.explain(e);
@@ -80,12 +84,11 @@ final class ServerLauncher {
 
   /** Runs one task per slot; each starts its executor's server unless it runs. Returns who hosts which. */
   private static List<ServerStarted> startServers(JavaSparkContext jsc, List<Integer> ids, int tasks, PsEndpoint ep,
-      String seed, String[] tls, int port) {
+      AuthKeys keys, String[] tls, int port) {
     return jsc.parallelize(ids, tasks).mapPartitions(it -> {
         String host = SparkEnv.get().blockManager().blockManagerId().host();
-        byte[] key = seed == null ? null : PsSparkConf.deriveKey(seed);
         TlsConfig serverTls = SparkTls.forExecutor(SparkEnv.get().conf(), tls[0], tls[1], tls[2]);
-        PsConfig config = PsSparkConf.toPsConfig(SparkEnv.get().conf(), host, key, serverTls);
+        PsConfig config = PsSparkConf.toPsConfigWithKeys(SparkEnv.get().conf(), host, keys, serverTls);
         // No plugin here to report a restarted server to the driver: its connection tells the scheduler.
         int id = ExecutorServers.ensureStarted(ep.deploymentId(), config, port, ep.schedulerHost(), ep.schedulerPort(),
             restarted -> { });

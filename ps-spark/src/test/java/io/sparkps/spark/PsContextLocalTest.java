@@ -2,16 +2,26 @@ package io.sparkps.spark;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sparkps.core.clock.Consistency;
 import io.sparkps.core.clock.RunClock;
 import io.sparkps.core.clock.RunStats;
+import io.sparkps.core.client.PsClient;
+import io.sparkps.core.config.AuthKeys;
+import io.sparkps.core.config.PsConfig;
+import io.sparkps.core.config.PsRole;
 import io.sparkps.core.config.TableSpec;
+import io.sparkps.core.transport.PsAuthenticationException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import io.sparkps.spark.testing.TrainingJobs;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
@@ -21,12 +31,17 @@ import org.junit.jupiter.api.Test;
 /** The plugin on local[2]: tables, handles in closures, gated training, retries, clear errors. */
 class PsContextLocalTest {
 
+  private static final String SPARK_SECRET = "spark-application-secret-0123456789";
   private static SparkSession spark;
   private static PsContext ps;
 
   @BeforeAll
   static void start() {
-    spark = LocalSpark.builder("local[2]", true).getOrCreate();
+    // With Spark's own authentication on, as a secured cluster runs it (issue 14).
+    spark = LocalSpark.builder("local[2]", true)
+        .config("spark.authenticate", "true")
+        .config("spark.authenticate.secret", SPARK_SECRET)
+        .getOrCreate();
     ps = PsContext.getOrCreate(spark);
   }
 
@@ -41,6 +56,25 @@ class PsContextLocalTest {
     assertTrue(ps.routing().servers().get(0).alive());
     assertEquals(ps, ps, "getOrCreate is cheap and idempotent");
     assertEquals(ps.endpoint(), PsContext.getOrCreate(spark).endpoint());
+  }
+
+  @Test
+  void taskClosuresCarryOnlyTheWorkerKeyWhichConnectsWhileTheRawSparkSecretOrNoSecretIsRefused()
+      throws Exception {
+    PsEndpoint ep = ps.endpoint();
+    PsConfig closureConfig = ep.config();
+    assertTrue(closureConfig.authKeys().holds(PsRole.WORKER));
+    assertFalse(closureConfig.authKeys().holds(PsRole.SERVER), "a task closure cannot register a server");
+    try (PsClient client = PsClient.connect(closureConfig, ep.schedulerHost(), ep.schedulerPort())) {
+      assertEquals(1, client.routing().servers().size());
+    }
+    byte[] raw = SPARK_SECRET.getBytes(StandardCharsets.UTF_8);
+    for (PsConfig refused : List.of(PsConfig.builder().secret(raw).build(),
+        PsConfig.builder().authKeys(AuthKeys.of(Map.of(PsRole.WORKER, raw))).build(), PsConfig.defaults())) {
+      IOException e = assertThrows(IOException.class,
+          () -> PsClient.connect(refused, ep.schedulerHost(), ep.schedulerPort()).close());
+      assertInstanceOf(PsAuthenticationException.class, e, refused::toString);
+    }
   }
 
   @Test

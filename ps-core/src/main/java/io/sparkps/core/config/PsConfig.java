@@ -41,6 +41,8 @@ public final class PsConfig implements Serializable {
   private final Duration heartbeatTimeout;
   private final Duration clockTimeout;
   private final String storageDir;
+  private final AuthKeys authKeys;
+  private final TransportLimits limits;
   private final TlsConfig tls;
   private final int maxInFlightRequests;
   private final long maxPendingBytes;
@@ -61,6 +63,8 @@ public final class PsConfig implements Serializable {
     this.heartbeatTimeout = b.heartbeatTimeout;
     this.clockTimeout = b.clockTimeout;
     this.storageDir = b.storageDir;
+    this.authKeys = b.authKeys;
+    this.limits = b.limits;
     this.tls = b.tls;
     this.maxInFlightRequests = b.maxInFlightRequests;
     this.maxPendingBytes = b.maxPendingBytes;
@@ -94,10 +98,23 @@ public final class PsConfig implements Serializable {
 
   /** Whether peers must prove knowledge of the shared secret before any operation. */
   public boolean authEnabled() {
-    return secret != null;
+    return authKeys != null;
   }
 
-  /** A copy of the shared secret; null when authentication is off. */
+  /**
+   * The handshake keys this component holds: all of them when built with {@link Builder#secret},
+   * those given to {@link Builder#authKeys} otherwise; null when authentication is off.
+   */
+  public AuthKeys authKeys() {
+    return authKeys;
+  }
+
+  /** Connection caps and timeouts of listening servers and connections. */
+  public TransportLimits limits() {
+    return limits;
+  }
+
+  /** A copy of the application secret; null when authentication is off or only role keys are held. */
   public byte[] secret() {
     return secret == null ? null : secret.clone();
   }
@@ -213,7 +230,7 @@ public final class PsConfig implements Serializable {
         + ", native=" + preferNativeTransport + ", connectTimeout=" + connectTimeout
         + ", requestTimeout=" + requestTimeout + ", heartbeatInterval=" + heartbeatInterval
         + ", heartbeatTimeout=" + heartbeatTimeout + ", clockTimeout=" + clockTimeout
-        + ", storageDir=" + storageDir + ", tls=" + tls + ", maxInFlightRequests=" + maxInFlightRequests
+        + ", storageDir=" + storageDir + ", keys=" + authKeys + ", " + limits + ", tls=" + tls + ", maxInFlightRequests=" + maxInFlightRequests
         + ", maxPendingBytes=" + maxPendingBytes + ", shardQueueCapacity=" + shardQueueCapacity
         + ", maxShardBytes=" + (maxShardBytes > 0 ? maxShardBytes : "auto") + "}";
   }
@@ -235,6 +252,8 @@ public final class PsConfig implements Serializable {
     private Duration heartbeatTimeout;
     private Duration clockTimeout;
     private String storageDir;
+    private AuthKeys authKeys;
+    private TransportLimits limits;
     private TlsConfig tls;
     private int maxInFlightRequests = UNSET_INT;
     private long maxPendingBytes = UNSET_INT;
@@ -300,12 +319,28 @@ public final class PsConfig implements Serializable {
       return this;
     }
 
-    /** Turns on authentication with this shared secret (at least 16 bytes). */
+    /**
+     * Turns on authentication with this application secret (at least 16 bytes): every link key
+     * is derived from it ({@link AuthKeys#derive}).
+     */
     public Builder secret(byte[] secret) {
-      requireState(this.secret == null, "secret was already set");
+      requireState(this.secret == null && authKeys == null, "secret or authKeys was already set");
       requireArgument(secret != null && secret.length >= 16,
           "secret too short: bytes=%s (>= 16)", secret == null ? 0 : secret.length);
       this.secret = secret.clone();
+      return this;
+    }
+
+    /** Turns on authentication with only these link keys (e.g. a worker's). */
+    public Builder authKeys(AuthKeys keys) {
+      requireState(this.secret == null && authKeys == null, "secret or authKeys was already set");
+      this.authKeys = java.util.Objects.requireNonNull(keys, "keys");
+      return this;
+    }
+
+    public Builder limits(TransportLimits limits) {
+      requireState(this.limits == null, "limits was already set to %s", this.limits);
+      this.limits = java.util.Objects.requireNonNull(limits, "limits");
       return this;
     }
 
@@ -401,6 +436,8 @@ public final class PsConfig implements Serializable {
       requireArgument(maxPendingBytes >= 2L * maxFrameBytes,
           "maxPendingBytes must hold a request and a reply of the largest frame: maxPendingBytes=%s "
               + "(>= 2 x maxFrameBytes = %s)", maxPendingBytes, 2L * maxFrameBytes);
+      authKeys = secret != null ? AuthKeys.derive(secret) : authKeys;
+      limits = limits == null ? TransportLimits.defaults() : limits;
       requireArgument(heartbeatTimeout.compareTo(heartbeatInterval) > 0,
           "heartbeatTimeout must exceed heartbeatInterval: heartbeatTimeout=%s, heartbeatInterval=%s",
           heartbeatTimeout, heartbeatInterval);
@@ -417,13 +454,14 @@ public final class PsConfig implements Serializable {
         && heartbeatTimeout.equals(c.heartbeatTimeout) && clockTimeout.equals(c.clockTimeout)
         && java.util.Objects.equals(storageDir, c.storageDir) && java.util.Objects.equals(tls, c.tls)
         && maxInFlightRequests == c.maxInFlightRequests && maxPendingBytes == c.maxPendingBytes
-        && shardQueueCapacity == c.shardQueueCapacity && maxShardBytes == c.maxShardBytes;
+        && shardQueueCapacity == c.shardQueueCapacity && maxShardBytes == c.maxShardBytes
+        && java.util.Objects.equals(authKeys, c.authKeys) && limits.equals(c.limits);
   }
 
   @Override
   public int hashCode() {
     return java.util.Objects.hash(maxFrameBytes, ioThreads, shardThreads, Arrays.hashCode(secret), host,
         preferNativeTransport, connectTimeout, requestTimeout, heartbeatInterval, heartbeatTimeout, clockTimeout,
-        storageDir, tls, maxInFlightRequests, maxPendingBytes, shardQueueCapacity, maxShardBytes);
+        storageDir, tls, authKeys, limits, maxInFlightRequests, maxPendingBytes, shardQueueCapacity, maxShardBytes);
   }
 }

@@ -49,7 +49,9 @@ public enum ErrorCode {
    * The server cannot take this now or at all: a shard larger than it may hold, or its shard
    * lane's queue is full (retry later, or spread the load over more servers).
    */
-  RESOURCE_EXHAUSTED(21, "resource exhausted");
+  RESOURCE_EXHAUSTED(21, "resource exhausted"),
+  /** The peer is authenticated but its role may not send this message (e.g. a worker's CREATE_SHARD). */
+  UNAUTHORIZED(22, "unauthorized");
 
   private static final ErrorCode[] BY_CODE;
 

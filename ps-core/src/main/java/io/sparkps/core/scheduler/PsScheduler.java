@@ -5,6 +5,7 @@ import io.sparkps.core.checkpoint.Manifest;
 import io.sparkps.core.clock.Effects;
 import io.sparkps.core.clock.RunStats;
 import io.sparkps.core.config.PsConfig;
+import io.sparkps.core.config.PsRole;
 import io.sparkps.core.config.Ticker;
 import io.sparkps.core.partition.RoutingTable;
 import io.sparkps.core.protocol.BarrierMessage;
@@ -12,6 +13,7 @@ import io.sparkps.core.protocol.OkMessage;
 import io.sparkps.core.protocol.RoutingMessage;
 import io.sparkps.core.transport.Connection;
 import io.sparkps.core.transport.PsTransportContext;
+import io.sparkps.core.transport.ListenerStats;
 import io.sparkps.core.transport.TransportServer;
 import java.io.IOException;
 import java.util.List;
@@ -63,7 +65,7 @@ public final class PsScheduler implements AutoCloseable {
     this.lock = core.lock();
     this.ioCalls = core.outbox().calls;
     this.ioUnderLock = core.outbox().underLock;
-    this.transport = new PsTransportContext(config, "ps-scheduler");
+    this.transport = new PsTransportContext(config, "ps-scheduler", PsRole.SCHEDULER);
     this.timer = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "ps-scheduler-heartbeat-check"));
     this.background = Executors.newSingleThreadExecutor(r -> daemon(r, "ps-scheduler-checkpoints"));
     this.recovery = new ShardRecovery(core, timer);
@@ -112,6 +114,11 @@ public final class PsScheduler implements AutoCloseable {
 
   public int port() {
     return listener.port();
+  }
+
+  /** What the listening port saw: open, unauthenticated and refused connections. */
+  public ListenerStats listenerStats() {
+    return listener.stats();
   }
 
   /** The current routing table. */

@@ -1,5 +1,6 @@
 package io.sparkps.core.scheduler;
 
+import io.sparkps.core.config.PsRole;
 import io.sparkps.core.protocol.AbortRunMessage;
 import io.sparkps.core.protocol.BarrierMessage;
 import io.sparkps.core.protocol.ClockMessage;
@@ -44,7 +45,10 @@ final class SchedulerHandler implements RequestHandler {
   @Override
   public void handle(Connection c, long requestId, Message m) {
     try {
-      if (m instanceof HeartbeatMessage hb) {
+      if ((m instanceof HeartbeatMessage || m instanceof RegisterServerMessage) && c.peerRole() != PsRole.SERVER) {
+        outbox.answer(c, requestId, new PsRemoteException(ErrorCode.UNAUTHORIZED, m.type()
+            + " is accepted only from a server; this peer is a " + c.peerRole()), null);
+      } else if (m instanceof HeartbeatMessage hb) {
         membership.heartbeat(c, requestId, hb);
       } else if (m instanceof RegisterServerMessage r) {
         membership.register(c, requestId, r);

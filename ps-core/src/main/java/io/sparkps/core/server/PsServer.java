@@ -1,6 +1,7 @@
 package io.sparkps.core.server;
 
 import io.sparkps.core.config.PsConfig;
+import io.sparkps.core.config.PsRole;
 import io.sparkps.core.config.Ticker;
 import io.sparkps.core.protocol.ErrorCode;
 import io.sparkps.core.protocol.Message;
@@ -12,6 +13,7 @@ import io.sparkps.core.transport.Connection;
 import io.sparkps.core.transport.PendingBytes;
 import io.sparkps.core.transport.PsTransportContext;
 import io.sparkps.core.transport.RequestHandler;
+import io.sparkps.core.transport.ListenerStats;
 import io.sparkps.core.transport.TransportServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -55,7 +57,7 @@ public final class PsServer implements AutoCloseable {
 
   private PsServer(PsConfig config, int port, String schedulerHost, int schedulerPort) throws IOException {
     this.config = config;
-    this.transport = new PsTransportContext(config, "ps-server");
+    this.transport = new PsTransportContext(config, "ps-server", PsRole.SERVER);
     RejectionLog rejections = new RejectionLog(ticker);
     this.lanes = new ShardExecutors(config.shardThreads(), config.shardQueueCapacity(), "ps-server", rejections);
     this.heartbeats = new SchedulerHeartbeats(config, ticker);
@@ -81,8 +83,9 @@ public final class PsServer implements AutoCloseable {
     TransportServer bound = null;
     Connection toScheduler = null;
     try {
-      bound = transport.createServer(config.host(), port, handler);
-      toScheduler = await(transport.connect(schedulerHost, schedulerPort, handler),
+      // Control requests come only on this server's own connection to the scheduler.
+      bound = transport.createServer(config.host(), port, this::handleFromListener);
+      toScheduler = await(transport.connect(schedulerHost, schedulerPort, this::handleFromScheduler),
           "connecting to the scheduler at " + schedulerHost + ":" + schedulerPort);
       long registeringAt = ticker.read();
       Message reply = await(toScheduler.request(new RegisterServerMessage(bound.host(), bound.port())),
@@ -186,6 +189,11 @@ public final class PsServer implements AutoCloseable {
     return listener.port();
   }
 
+  /** What the listening port saw: open, unauthenticated and refused connections. */
+  public ListenerStats listenerStats() {
+    return listener.stats();
+  }
+
   /** Number of shards this server hosts. */
   public int shardCount() {
     return shards.size();
@@ -213,6 +221,30 @@ public final class PsServer implements AutoCloseable {
   /** Whether {@link #close()} ran (or the server stopped itself after losing the scheduler). */
   public boolean isClosed() {
     return closed.get();
+  }
+
+  /** Peers that dialled this server: data requests only; control requests are the scheduler's. */
+  private void handleFromListener(Connection connection, long requestId, Message message) {
+    if (ShardControl.isControl(message)) {
+      refuseControl(connection, requestId, message, "it arrived on the server's listening port");
+      return;
+    }
+    handle(connection, requestId, message);
+  }
+
+  /** The connection this server dialled to the scheduler: control requests if the peer proved the scheduler role. */
+  private void handleFromScheduler(Connection connection, long requestId, Message message) {
+    if (ShardControl.isControl(message) && connection.peerRole() != PsRole.SCHEDULER) {
+      refuseControl(connection, requestId, message, "the peer is a " + connection.peerRole());
+      return;
+    }
+    handle(connection, requestId, message);
+  }
+
+  private void refuseControl(Connection connection, long requestId, Message message, String why) {
+    LOG.debug("refusing {} from {}: {}", message.type(), connection.remoteAddress(), why);
+    connection.replyError(requestId, ErrorCode.UNAUTHORIZED, message.type() + " is accepted only from the"
+        + " scheduler on the connection this server dialled to it; " + why);
   }
 
   private void handle(Connection connection, long requestId, Message message) {

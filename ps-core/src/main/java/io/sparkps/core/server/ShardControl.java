@@ -49,6 +49,12 @@ final class ShardControl {
     this.memory = memory;
   }
 
+  /** Whether {@code message} is a control request, which only the scheduler may send. */
+  static boolean isControl(Message message) {
+    return message instanceof CreateShardMessage || message instanceof DropShardMessage
+        || message instanceof CheckpointShardsMessage || message instanceof FenceRunMessage;
+  }
+
   /** Handles a control request and returns true, or returns false when it is not one. */
   boolean handle(Connection connection, long requestId, Message message) {
     if (message instanceof CreateShardMessage m) {

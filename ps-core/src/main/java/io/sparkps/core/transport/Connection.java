@@ -6,6 +6,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.sparkps.core.config.PsConfig;
+import io.sparkps.core.config.PsRole;
 import io.sparkps.core.protocol.Envelope;
 import io.sparkps.core.protocol.ErrorCode;
 import io.sparkps.core.protocol.ErrorMessage;
@@ -39,6 +40,7 @@ public final class Connection {
   private final AtomicLong nextRequestId = new AtomicLong(1);
   private final CompletableFuture<Void> closeFuture = new CompletableFuture<>();
   private volatile Object attachment;
+  private volatile PsRole peerRole;
 
   Connection(Channel channel, String remoteAddress, PsConfig config, Executor callbackExecutor) {
     this.channel = channel;
@@ -195,13 +197,26 @@ public final class Connection {
     return attachment;
   }
 
+  /**
+   * The peer's role as the handshake established it: proven by its MAC when authentication is
+   * on, only claimed when it is off. Set before the connection is handed to anyone.
+   */
+  public PsRole peerRole() {
+    return peerRole;
+  }
+
   @Override
   public String toString() {
-    return "Connection{remote=" + remoteAddress + ", active=" + channel.isActive()
+    return "Connection{remote=" + remoteAddress + ", peer=" + peerRole + ", active=" + channel.isActive()
         + ", outstanding=" + outstanding.size() + "}";
   }
 
   // ---- used by the channel handlers (event loop) ----------------------------------------------
+
+  /** The handshake proved (or, without keys, the peer claimed) {@code role}. */
+  void authenticated(PsRole role) {
+    this.peerRole = role;
+  }
 
   OutstandingRequests outstanding() {
     return outstanding;

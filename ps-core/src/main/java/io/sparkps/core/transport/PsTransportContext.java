@@ -25,6 +25,8 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.Future;
 import io.sparkps.core.config.PsConfig;
+import io.sparkps.core.config.PsRole;
+import io.sparkps.core.config.Ticker;
 import io.sparkps.core.protocol.FrameDecoder;
 import io.sparkps.core.protocol.MessageDecoder;
 import io.sparkps.core.protocol.MessageEncoder;
@@ -66,6 +68,8 @@ public final class PsTransportContext implements AutoCloseable {
   static final WriteBufferWaterMark SERVER_WATER_MARK = new WriteBufferWaterMark(1 << 20, 4 << 20);
 
   private final PsConfig config;
+  private final PsRole role;
+  private final Ticker ticker = Ticker.systemTicker();
   private final String threadNamePrefix;
   private final boolean nativeTransport;
   private final EventLoopGroup group;
@@ -89,6 +93,15 @@ public final class PsTransportContext implements AutoCloseable {
    * @throws IllegalArgumentException {@code config.tls()} holds unusable key material
    */
   public PsTransportContext(PsConfig config, String threadNamePrefix) {
+    this(config, threadNamePrefix, PsRole.WORKER);
+  }
+
+  /**
+   * As {@link #PsTransportContext(PsConfig, String)}, for a component of {@code role}: the role it
+   * proves when it dials and announces when it accepts (see {@link PsRole}).
+   */
+  public PsTransportContext(PsConfig config, String threadNamePrefix, PsRole role) {
+    this.role = Objects.requireNonNull(role, "role");
     this.config = Objects.requireNonNull(config, "config");
     this.threadNamePrefix = Objects.requireNonNull(threadNamePrefix, "threadNamePrefix");
     // Before any thread starts: unusable key material fails here.
@@ -127,6 +140,7 @@ public final class PsTransportContext implements AutoCloseable {
           + " certificate to serve with: servers and the scheduler need a TlsConfig with an identity");
     }
     TransportServer server = new TransportServer(host, servers::remove);
+    server.limits(new ConnectionLimits(config.limits(), threadNamePrefix + " " + host + ":" + port, ticker));
     ServerBootstrap bootstrap = new ServerBootstrap()
         .group(group)
         .channel(serverChannelClass)
@@ -140,7 +154,13 @@ public final class PsTransportContext implements AutoCloseable {
           @Override
           protected void initChannel(SocketChannel ch) {
             server.accepted(ch);
-            initializePipeline(ch, address(ch.remoteAddress()), handler, null);
+            String remote = address(ch.remoteAddress());
+            ConnectionLimits.Admission admission = server.limits().admit(ch, remote);
+            if (admission == null) {
+              ch.close(); // over a cap: closed before reading a byte
+              return;
+            }
+            initializePipeline(ch, remote, handler, null, server, admission);
           }
         });
     ChannelFuture bind = bootstrap.bind(host, port);
@@ -216,7 +236,7 @@ public final class PsTransportContext implements AutoCloseable {
         .handler(new ChannelInitializer<SocketChannel>() {
           @Override
           protected void initChannel(SocketChannel ch) {
-            initializePipeline(ch, remote, handler, handshake);
+            initializePipeline(ch, remote, handler, handshake, null, null);
           }
         });
     ChannelFuture connecting;
@@ -260,27 +280,37 @@ public final class PsTransportContext implements AutoCloseable {
   }
 
   /**
-   * The one place pipelines are built. Inbound: frame decoder, message decoder, auth handler,
-   * channel handler; outbound: the message encoder. The auth handler depends on the side:
-   * {@code connectFuture == null} means an accepted (server) channel. With TLS on, the TLS
-   * greeting ({@link TlsGreeting}), the {@code SslHandler} and the {@link TlsHandshakeHandler}
-   * come first, so every frame, the auth handshake included, travels encrypted.
+   * The one place pipelines are built. Inbound: keep-alive (idle policy), frame guard (handshake
+   * frames only before authentication, frame deadline), frame decoder, message decoder, auth
+   * handler, channel handler; outbound: the message encoder, then keep-alive. The auth handler
+   * depends on the side: {@code connectFuture == null} means an accepted (server) channel. With
+   * TLS on, the TLS greeting ({@link TlsGreeting}), the {@code SslHandler} and the
+   * {@link TlsHandshakeHandler} come first, so every frame, the auth handshake included, travels
+   * encrypted.
    */
   private void initializePipeline(SocketChannel ch, String remoteAddress, RequestHandler handler,
-      CompletableFuture<Connection> connectFuture) {
+      CompletableFuture<Connection> connectFuture, TransportServer server,
+      ConnectionLimits.Admission admission) {
     Connection connection = new Connection(ch, remoteAddress, config, callbackExecutor);
+    FrameGuardHandler guard = new FrameGuardHandler(config.limits().frameTimeout(), ticker);
+    KeepAliveHandler keepAlive = new KeepAliveHandler(config.limits().idleTimeout(), ticker, remoteAddress);
     ChannelHandler auth = connectFuture == null
-        ? new ServerAuthHandler(config.secret(), random, config.connectTimeout(), remoteAddress)
-        : new ClientAuthHandler(config.secret(), connection, connectFuture, callbackExecutor);
+        ? new ServerAuthHandler(config.authKeys(), role, random, config.connectTimeout(), connection,
+            ownAddresses(ch, server), server.limits(), admission, guard, keepAlive)
+        : new ClientAuthHandler(config.authKeys(), role, random, connection, connectFuture,
+            callbackExecutor, guard, keepAlive);
     if (tls != null) {
       boolean accepted = connectFuture == null;
       ch.pipeline()
           .addLast("tlsGreeting", accepted ? TlsGreeting.Writer.INSTANCE
               : new TlsGreeting.Reader(remoteAddress, connectFuture))
           .addLast("tls", accepted ? tls.newServerHandler(ch.alloc()) : tls.newClientHandler(ch.alloc()))
-          .addLast("tlsHandshake", new TlsHandshakeHandler(remoteAddress, connectFuture));
+          .addLast("tlsHandshake", new TlsHandshakeHandler(remoteAddress, connectFuture,
+              accepted ? server.limits() : null));
     }
     ch.pipeline()
+        .addLast("keepAlive", keepAlive)
+        .addLast("frameGuard", guard)
         .addLast("frameDecoder", new FrameDecoder(config.maxFrameBytes()))
         .addLast("messageEncoder", MessageEncoder.INSTANCE)
         .addLast("messageDecoder", MessageDecoder.INSTANCE)
@@ -301,6 +331,12 @@ public final class PsTransportContext implements AutoCloseable {
    */
   public PendingBytes pendingBytes() {
     return pendingBytes;
+  }
+
+  /** What a connector may have dialled to reach {@code server} on {@code ch}: its advertised host and the local ip. */
+  private static Set<String> ownAddresses(SocketChannel ch, TransportServer server) {
+    return Set.copyOf(List.of(ClientAuthHandler.dialled(ch.localAddress()),
+        server.host() + ":" + ch.localAddress().getPort()));
   }
 
   /** Whether the epoll transport is in use. */

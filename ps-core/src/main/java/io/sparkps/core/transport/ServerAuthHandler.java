@@ -4,6 +4,8 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
+import io.sparkps.core.config.AuthKeys;
+import io.sparkps.core.config.PsRole;
 import io.sparkps.core.protocol.AuthChallengeMessage;
 import io.sparkps.core.protocol.AuthOkMessage;
 import io.sparkps.core.protocol.AuthResponseMessage;
@@ -11,20 +13,25 @@ import io.sparkps.core.protocol.Envelope;
 import io.sparkps.core.protocol.ErrorCode;
 import io.sparkps.core.protocol.ErrorMessage;
 import io.sparkps.core.protocol.FrameDecodeException;
+import io.sparkps.core.protocol.FrameTooLargeException;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.Set;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Accepting side of the handshake: sends a random challenge, checks the HMAC answer, and only
- * then lets messages through to the {@link PsChannelHandler}. A wrong or missing MAC, any other
- * message first, or no answer within the connect timeout gets an UNAUTHENTICATED error frame and
- * a close; nothing from that peer reaches the request handler. When the server has no secret
- * the answer is not checked, but the exchange still happens, so both sides run one protocol.
- * Per channel, not sharable; runs on its event loop.
+ * Accepting side of the handshake (docs/core.md, Security): sends a random challenge, checks the
+ * connector's role, the address it dialled (one of this listener's own) and its MAC under the key
+ * of that role's links, then answers AUTH_OK with its own MAC, records the proven role on the
+ * {@link Connection} and only then lets messages through. A wrong MAC, role or address, any
+ * other message first (stopped undecoded by the {@link FrameGuardHandler}), or no answer within
+ * the connect timeout gets an UNAUTHENTICATED error frame and a close, counted and logged
+ * rate-limited by {@link ConnectionLimits}. Without keys nothing is checked, but the exchange
+ * still happens, so both sides run one protocol. Per channel, not sharable; runs on its event
+ * loop.
  */
 final class ServerAuthHandler extends ChannelInboundHandlerAdapter {
 
@@ -32,28 +39,42 @@ final class ServerAuthHandler extends ChannelInboundHandlerAdapter {
 
   private enum State { AWAITING_RESPONSE, AUTHENTICATED, REJECTED }
 
-  private final byte[] secret;
+  private final AuthKeys keys;
+  private final PsRole localRole;
   private final SecureRandom random;
   private final Duration handshakeTimeout;
-  private final String remoteAddress;
+  private final Connection connection;
+  /** host:port strings a connector may have dialled to reach this listener. */
+  private final Set<String> ownAddresses;
+  private final ConnectionLimits limits;
+  private final ConnectionLimits.Admission admission;
+  private final FrameGuardHandler guard;
+  private final KeepAliveHandler keepAlive;
   private State state = State.AWAITING_RESPONSE;
   private byte[] nonce;
   private ScheduledFuture<?> timer;
 
-  /** @param secret null when authentication is off */
-  ServerAuthHandler(byte[] secret, SecureRandom random, Duration handshakeTimeout,
-      String remoteAddress) {
-    this.secret = secret;
+  /** @param keys null when authentication is off */
+  ServerAuthHandler(AuthKeys keys, PsRole localRole, SecureRandom random, Duration handshakeTimeout,
+      Connection connection, Set<String> ownAddresses, ConnectionLimits limits,
+      ConnectionLimits.Admission admission, FrameGuardHandler guard, KeepAliveHandler keepAlive) {
+    this.keys = keys;
+    this.localRole = localRole;
     this.random = random;
     this.handshakeTimeout = handshakeTimeout;
-    this.remoteAddress = remoteAddress;
+    this.connection = connection;
+    this.ownAddresses = ownAddresses;
+    this.limits = limits;
+    this.admission = admission;
+    this.guard = guard;
+    this.keepAlive = keepAlive;
   }
 
   @Override
   public void channelActive(ChannelHandlerContext ctx) throws Exception {
     nonce = new byte[Hmac.NONCE_BYTES];
     random.nextBytes(nonce);
-    ctx.writeAndFlush(new Envelope(0, new AuthChallengeMessage(secret != null, nonce)));
+    ctx.writeAndFlush(new Envelope(0, new AuthChallengeMessage(keys != null, nonce)));
     // A peer that never answers must not hold a connection forever.
     timer = ctx.executor().schedule(() -> {
       if (state == State.AWAITING_RESPONSE) {
@@ -67,7 +88,9 @@ final class ServerAuthHandler extends ChannelInboundHandlerAdapter {
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     if (state == State.AUTHENTICATED) {
-      ctx.fireChannelRead(msg);
+      if (!(msg instanceof Envelope e && KeepAliveHandler.isPing(e))) {
+        ctx.fireChannelRead(msg);
+      }
       return;
     }
     if (state == State.REJECTED) {
@@ -83,19 +106,56 @@ final class ServerAuthHandler extends ChannelInboundHandlerAdapter {
           + "; the client must complete the handshake first");
       return;
     }
-    if (secret != null && !Hmac.verify(secret, nonce, response.mac())) {
-      reject(ctx, response.mac().length == 0
-          ? "authentication required but the client sent no MAC: configure the shared secret"
-              + " (spark.authenticate.secret / the spark.ps secret) on the client too"
-          : "authentication failed: the client's MAC does not match; set the same spark.ps"
-              + " secret (spark.authenticate.secret) on both sides");
+    PsRole role = PsRole.fromWireId(response.role());
+    String refusal = check(response, role);
+    if (refusal != null) {
+      reject(ctx, refusal);
       return;
+    }
+    byte[] mac = new byte[0];
+    if (keys != null) {
+      mac = Hmac.sign(keys.key(role), Hmac.acceptorTranscript(nonce, response.nonce(), role, localRole,
+          response.target()));
     }
     state = State.AUTHENTICATED;
     nonce = null;
     cancelTimer();
-    LOG.debug("authenticated {} (auth required: {})", remoteAddress, secret != null);
-    ctx.writeAndFlush(new Envelope(0, AuthOkMessage.INSTANCE));
+    connection.authenticated(role);
+    admission.authenticated();
+    guard.authenticated();
+    LOG.debug("authenticated {} as {} (auth required: {})", connection.remoteAddress(), role, keys != null);
+    ctx.writeAndFlush(new Envelope(0, new AuthOkMessage(localRole.wireId(), mac)));
+    keepAlive.start();
+  }
+
+  /** Why {@code response} is refused, or null when it is accepted. */
+  private String check(AuthResponseMessage response, PsRole role) {
+    if (role == null || role == PsRole.SCHEDULER) {
+      return "unknown or non-dialling role: role=" + response.role();
+    }
+    if (keys == null) {
+      return null;
+    }
+    if (response.mac().length == 0) {
+      return "authentication required but the client sent no MAC: configure the shared secret"
+          + " (spark.authenticate.secret / the spark.ps secret) on the client too";
+    }
+    if (!keys.holds(role)) {
+      return "this " + localRole + " accepts no " + role + " connections";
+    }
+    if (response.nonce().length != Hmac.NONCE_BYTES) {
+      return "client nonce of " + response.nonce().length + " bytes (expected " + Hmac.NONCE_BYTES + ")";
+    }
+    if (!ownAddresses.contains(response.target())) {
+      return "the client dialled " + response.target() + ", which is not this listener (" + ownAddresses
+          + "): a relay?";
+    }
+    if (!Hmac.verify(keys.key(role), Hmac.connectorTranscript(nonce, response.nonce(), role, response.target()),
+        response.mac())) {
+      return "authentication failed: the client's MAC does not match; set the same spark.ps"
+          + " secret (spark.authenticate.secret) on both sides";
+    }
+    return null;
   }
 
   @Override
@@ -103,12 +163,12 @@ final class ServerAuthHandler extends ChannelInboundHandlerAdapter {
     if (state == State.AUTHENTICATED) {
       ctx.fireExceptionCaught(cause);
     } else if (state == State.REJECTED) {
-      LOG.debug("ignoring error from rejected peer {}: {}", remoteAddress, cause.toString());
-    } else if (cause instanceof FrameDecodeException bad) {
-      // Before authentication a bad frame gets no second chance.
-      ctx.fireExceptionCaught(bad.asFatal());
+      LOG.debug("ignoring error from rejected peer {}: {}", connection.remoteAddress(), cause.toString());
     } else {
-      ctx.fireExceptionCaught(cause);
+      // Before authentication nothing gets a second chance, and nothing reaches the handler.
+      ErrorCode code = cause instanceof FrameDecodeException bad ? bad.code()
+          : cause instanceof FrameTooLargeException ? ErrorCode.FRAME_TOO_LARGE : ErrorCode.UNAUTHENTICATED;
+      reject(ctx, code, cause.getMessage());
     }
   }
 
@@ -119,11 +179,16 @@ final class ServerAuthHandler extends ChannelInboundHandlerAdapter {
   }
 
   private void reject(ChannelHandlerContext ctx, String detail) {
+    reject(ctx, ErrorCode.UNAUTHENTICATED, detail);
+  }
+
+  private void reject(ChannelHandlerContext ctx, ErrorCode code, String detail) {
     state = State.REJECTED;
     nonce = null;
     cancelTimer();
-    LOG.warn("rejecting connection from {}: {}", remoteAddress, detail);
-    ctx.writeAndFlush(new Envelope(0, new ErrorMessage(ErrorCode.UNAUTHENTICATED, detail)))
+    guard.shut(ctx);
+    limits.refused("rejecting connection from " + connection.remoteAddress() + ": " + detail);
+    ctx.writeAndFlush(new Envelope(0, new ErrorMessage(code, detail)))
         .addListener(ChannelFutureListener.CLOSE);
   }
 

@@ -25,15 +25,18 @@ final class TlsHandshakeHandler extends ChannelInboundHandlerAdapter {
 
   private final String remoteAddress;
   private final CompletableFuture<Connection> handshake;
+  /** On an accepted channel: counts the refusal and logs it rate-limited (strangers must not fill the log). */
+  private final ConnectionLimits refusals;
   private boolean failed;
 
   /**
    * @param handshake the connect's handshake future (failed on the event loop, so this
    *     explanation wins over the handlers behind); null on an accepted channel
    */
-  TlsHandshakeHandler(String remoteAddress, CompletableFuture<Connection> handshake) {
+  TlsHandshakeHandler(String remoteAddress, CompletableFuture<Connection> handshake, ConnectionLimits refusals) {
     this.remoteAddress = remoteAddress;
     this.handshake = handshake;
+    this.refusals = refusals;
   }
 
   @Override
@@ -64,7 +67,7 @@ final class TlsHandshakeHandler extends ChannelInboundHandlerAdapter {
     ctx.close();
     boolean untrusted = causedBy(cause, CertificateException.class);
     if (handshake == null) {
-      LOG.warn("TLS handshake with {} failed: {}", remoteAddress, serverHint(cause));
+      refusals.refused("TLS handshake with " + remoteAddress + " failed: " + serverHint(cause));
     } else if (untrusted) {
       handshake.completeExceptionally(new PsAuthenticationException("server " + remoteAddress
           + " presented a certificate this client does not trust (" + summary(cause) + "): clients"

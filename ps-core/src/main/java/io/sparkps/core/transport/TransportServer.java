@@ -25,10 +25,25 @@ public final class TransportServer implements AutoCloseable {
   private final Consumer<TransportServer> onClose;
   private volatile Channel serverChannel;
   private volatile int port;
+  private volatile ConnectionLimits limits;
 
   TransportServer(String host, Consumer<TransportServer> onClose) {
     this.host = host;
     this.onClose = onClose;
+  }
+
+  /** Set before the bind: the caps and refusal counts of this listener. */
+  void limits(ConnectionLimits connectionLimits) {
+    this.limits = connectionLimits;
+  }
+
+  ConnectionLimits limits() {
+    return limits;
+  }
+
+  /** Connections open and refused so far (see {@link ListenerStats}). */
+  public ListenerStats stats() {
+    return limits.stats();
   }
 
   /** Called once the bind succeeded. */

@@ -8,12 +8,15 @@
  *       scheduler, client). Owns the event loops and the callback executor; {@code createServer}
  *       binds a {@link io.sparkps.core.transport.TransportServer}, {@code connect} returns a
  *       future {@link io.sparkps.core.transport.Connection}. It is the only code that builds
- *       pipelines: frame decoder, message encoder, message decoder, auth handler, on accepted
- *       channels {@code RequestAdmission} (backpressure against {@link
- *       io.sparkps.core.transport.PendingBytes}), channel handler; with {@code PsConfig.tls()} set,
- *       the TLS greeting, Netty's {@code SslHandler} (JDK provider, contexts from
- *       {@code TlsChannels}) and the {@code TlsHandshakeHandler} come first, so everything after
- *       them, the auth handshake included, is encrypted.</li>
+ *       pipelines: keep-alive, frame guard, frame decoder, message encoder, message decoder,
+ *       auth handler, on accepted channels {@code RequestAdmission} (backpressure against {@link
+ *       io.sparkps.core.transport.PendingBytes}), channel handler; with {@code PsConfig.tls()} set, the TLS greeting, Netty's
+ *       {@code SslHandler} (JDK provider, contexts from {@code TlsChannels}) and the
+ *       {@code TlsHandshakeHandler} come first, so everything after them, the auth handshake
+ *       included, is encrypted. The auth handshake is mutual and channel-bound and proves a
+ *       {@link io.sparkps.core.config.PsRole} ({@code Connection.peerRole()}); before it only
+ *       small handshake frames pass, and each listener caps its connections
+ *       ({@link io.sparkps.core.config.TransportLimits}, docs/core.md Security).</li>
  *   <li>{@link io.sparkps.core.transport.Connection}: {@code request} (future response, with a
  *       deadline), {@code sendOneWay}, {@code reply}/{@code replyError}/{@code replyFailure}.
  *       Either side may send requests: the scheduler calls servers over connections the servers
@@ -27,9 +30,10 @@
  * io.sparkps.core.protocol.PsRemoteException}; a passed deadline with {@link
  * io.sparkps.core.transport.PsTimeoutException}; a closed or broken connection with {@link
  * io.sparkps.core.transport.PsTransportException} (all outstanding requests at once). A rejected
- * handshake fails {@code connect} with {@link io.sparkps.core.transport.PsAuthenticationException},
- * and so does a server certificate the client does not trust or a TLS server met by a plaintext
- * client; a TLS client meeting a plaintext server fails with {@code PsTransportException}.
+ * handshake, or an acceptor that does not prove the secret, fails {@code connect} with
+ * {@link io.sparkps.core.transport.PsAuthenticationException}, and so does a server certificate
+ * the client does not trust or a TLS server met by a plaintext client; a TLS client meeting a
+ * plaintext server fails with {@code PsTransportException}.
  * Oversize frames, wrong versions and unknown types are reported to the peer with request id 0
  * and the connection is closed; a body that fails to decode is answered with MALFORMED_FRAME
  * under its own request id and the connection stays open. Stack traces are logged, never sent.

@@ -160,8 +160,12 @@ class ServerRequestFuzzTest {
     }
     boolean created = false;
     for (int i = 0; i < sent.size(); i++) {
+      if (CONTROL.contains(sent.get(i).type())) {
+        checkRefused(sent.get(i), answers.get(i));
+        continue;
+      }
       checkAnswer(sent.get(i), answers.get(i));
-      created |= sent.get(i) instanceof CreateShardMessage;
+      created |= sent.get(i) instanceof CreateShardMessage && !answers.get(i).isCompletedExceptionally();
     }
     if (created) {
       dropScratchTables();
@@ -185,6 +189,25 @@ class ServerRequestFuzzTest {
 
   private static TableRoute route(String name) {
     return client.routing().table(name).orElseThrow();
+  }
+
+  /**
+   * Shard control is the scheduler's (issue 14): on a server's listening port it is refused with
+   * UNAUTHORIZED, whatever its body, and nothing is applied (the sentinels are checked after).
+   */
+  private static final Set<MessageType> CONTROL = Set.of(MessageType.CREATE_SHARD, MessageType.DROP_SHARD,
+      MessageType.CHECKPOINT_SHARDS, MessageType.FENCE_RUN);
+
+  private static void checkRefused(Message request, CompletableFuture<Message> answer) throws InterruptedException {
+    try {
+      Message reply = answer.get(ANSWER_WITHIN.toSeconds() + 5, TimeUnit.SECONDS);
+      throw new AssertionError("control request " + request + " on a listening port was answered " + reply);
+    } catch (TimeoutException e) {
+      throw new AssertionError("no answer within " + ANSWER_WITHIN + " to " + request, e);
+    } catch (ExecutionException e) {
+      PsRemoteException remote = assertInstanceOf(PsRemoteException.class, e.getCause(), request::toString);
+      assertEquals(ErrorCode.UNAUTHORIZED, remote.code(), request::toString);
+    }
   }
 
   /** A reply of the kind the request calls for, or an error with a classified code; never silence. */

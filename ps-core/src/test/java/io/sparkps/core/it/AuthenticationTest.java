@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.sparkps.core.client.PsClient;
 import io.sparkps.core.client.SparseTable;
 import io.sparkps.core.config.PsConfig;
+import io.sparkps.core.config.PsRole;
 import io.sparkps.core.config.TableSpec;
 import io.sparkps.core.config.Ticker;
 import io.sparkps.core.partition.TableRoute;
@@ -54,7 +55,8 @@ class AuthenticationTest {
           .orElseThrow();
       try (RawPeer raw = new RawPeer(owner.port())) {
         assertTrue(raw.readChallenge().authRequired());
-        raw.send(new Envelope(0, new AuthResponseMessage(new byte[32])));
+        raw.send(new Envelope(0, new AuthResponseMessage(PsRole.WORKER.wireId(), new byte[32], raw.dialled(),
+            new byte[32])));
         raw.send(new Envelope(1, new PushMessage(route.tableId(), shard, PushMode.UPDATE, PushId.NONE,
             new long[] {5}, new float[] {100}, false)));
         Envelope e = raw.read();

@@ -39,7 +39,7 @@ class FrameDecodingErrorsTest {
   }
 
   static ByteBuf validFrame(long requestId) {
-    return frame(1, MessageType.PULL.id(), requestId, b -> new PullMessage(1, 2, new long[] {3, 4}).encode(b));
+    return frame(ProtocolVersion.CURRENT, MessageType.PULL.id(), requestId, b -> new PullMessage(1, 2, new long[] {3, 4}).encode(b));
   }
 
   private void assertDecodesValidFrame() {
@@ -85,7 +85,7 @@ class FrameDecodingErrorsTest {
 
   @Test
   void truncatedBodyIsMalformedWithItsRequestId() {
-    ByteBuf f = frame(1, MessageType.PULL.id(), 42, b -> {
+    ByteBuf f = frame(ProtocolVersion.CURRENT, MessageType.PULL.id(), 42, b -> {
       b.writeIntLE(1).writeIntLE(2).writeIntLE(10); // ten keys announced...
       b.writeLongLE(1);                               // ...one sent
     });
@@ -100,7 +100,7 @@ class FrameDecodingErrorsTest {
 
   @Test
   void bodyCutInsideAFixedFieldIsMalformed() {
-    ByteBuf f = frame(1, MessageType.PULL_RANGE.id(), 43, b -> b.writeIntLE(1).writeIntLE(2).writeIntLE(3));
+    ByteBuf f = frame(ProtocolVersion.CURRENT, MessageType.PULL_RANGE.id(), 43, b -> b.writeIntLE(1).writeIntLE(2).writeIntLE(3));
     FrameDecodeException e = assertThrows(FrameDecodeException.class, () -> dec.writeInbound(f));
     assertFalse(e.fatal());
     assertEquals(43, e.requestId());
@@ -111,7 +111,7 @@ class FrameDecodingErrorsTest {
   @Test
   void hugeArrayCountIsRejectedWithoutAllocating() {
     // 2^28 - 1 longs would be 2 GB, more than this test JVM's heap: allocating would fail the test.
-    ByteBuf f = frame(1, MessageType.PULL.id(), 44, b -> b.writeIntLE(1).writeIntLE(2).writeIntLE((1 << 28) - 1));
+    ByteBuf f = frame(ProtocolVersion.CURRENT, MessageType.PULL.id(), 44, b -> b.writeIntLE(1).writeIntLE(2).writeIntLE((1 << 28) - 1));
     FrameDecodeException e = assertThrows(FrameDecodeException.class, () -> dec.writeInbound(f));
     assertInstanceOf(MalformedMessageException.class, e.getCause());
     assertTrue(e.getMessage().contains("count=268435455"), e.getMessage());
@@ -123,7 +123,7 @@ class FrameDecodingErrorsTest {
   @Test
   void everyKeyListTypeRejectsAHugeCountWithoutAllocating() {
     for (MessageType type : List.of(MessageType.PULL, MessageType.CONTAINS, MessageType.REMOVE)) {
-      ByteBuf f = frame(1, type.id(), 53, b -> b.writeIntLE(1).writeIntLE(2).writeIntLE((1 << 28) - 1));
+      ByteBuf f = frame(ProtocolVersion.CURRENT, type.id(), 53, b -> b.writeIntLE(1).writeIntLE(2).writeIntLE((1 << 28) - 1));
       FrameDecodeException e = assertThrows(FrameDecodeException.class, () -> dec.writeInbound(f));
       assertFalse(e.fatal());
       assertEquals(type, e.type());
@@ -141,7 +141,7 @@ class FrameDecodingErrorsTest {
     for (MessageType type : List.of(MessageType.CLEAR, MessageType.SIZE, MessageType.RUN_BARRIER,
         MessageType.WORKER_HEARTBEAT, MessageType.FINISH_WORKER, MessageType.HEARTBEAT,
         MessageType.REGISTERED, MessageType.ROUTING, MessageType.ROUTING_UPDATE)) {
-      ByteBuf f = frame(1, type.id(), 54, b -> b.writeMedium(0));
+      ByteBuf f = frame(ProtocolVersion.CURRENT, type.id(), 54, b -> b.writeMedium(0));
       FrameDecodeException e = assertThrows(FrameDecodeException.class, () -> dec.writeInbound(f));
       assertFalse(e.fatal());
       assertEquals(type, e.type());
@@ -153,7 +153,7 @@ class FrameDecodingErrorsTest {
 
   @Test
   void negativeCountIsMalformed() {
-    ByteBuf f = frame(1, MessageType.VALUES.id(), 45, b -> b.writeIntLE(-3));
+    ByteBuf f = frame(ProtocolVersion.CURRENT, MessageType.VALUES.id(), 45, b -> b.writeIntLE(-3));
     FrameDecodeException e = assertThrows(FrameDecodeException.class, () -> dec.writeInbound(f));
     assertTrue(e.getMessage().contains("negative"), e.getMessage());
     assertFalse(e.fatal());
@@ -161,7 +161,7 @@ class FrameDecodingErrorsTest {
 
   @Test
   void trailingBytesAreMalformed() {
-    ByteBuf f = frame(1, MessageType.HEARTBEAT.id(), 46, b -> b.writeIntLE(1).writeByte(9));
+    ByteBuf f = frame(ProtocolVersion.CURRENT, MessageType.HEARTBEAT.id(), 46, b -> b.writeIntLE(1).writeByte(9));
     FrameDecodeException e = assertThrows(FrameDecodeException.class, () -> dec.writeInbound(f));
     assertFalse(e.fatal());
     assertTrue(e.getMessage().contains("trailing bytes=1"), e.getMessage());
@@ -169,7 +169,7 @@ class FrameDecodingErrorsTest {
 
   @Test
   void invalidSpecIsMalformedNotACrash() {
-    ByteBuf f = frame(1, MessageType.CREATE_TABLE.id(), 47, b -> {
+    ByteBuf f = frame(ProtocolVersion.CURRENT, MessageType.CREATE_TABLE.id(), 47, b -> {
       Codec.writeString(b, "t");
       b.writeByte(0);       // DENSE
       b.writeLongLE(10);    // rows
@@ -188,22 +188,22 @@ class FrameDecodingErrorsTest {
 
   @Test
   void badEnumAndBooleanBytesAreMalformed() {
-    ByteBuf badMode = frame(1, MessageType.PUSH.id(), 48, b -> b.writeIntLE(1).writeIntLE(0).writeByte(9));
+    ByteBuf badMode = frame(ProtocolVersion.CURRENT, MessageType.PUSH.id(), 48, b -> b.writeIntLE(1).writeIntLE(0).writeByte(9));
     FrameDecodeException e = assertThrows(FrameDecodeException.class, () -> dec.writeInbound(badMode));
     assertTrue(e.getMessage().contains("unknown push mode: mode=9"), e.getMessage());
-    ByteBuf badFlag = frame(1, MessageType.FLAGS.id(), 49, b -> b.writeIntLE(1).writeByte(2));
+    ByteBuf badFlag = frame(ProtocolVersion.CURRENT, MessageType.FLAGS.id(), 49, b -> b.writeIntLE(1).writeByte(2));
     e = assertThrows(FrameDecodeException.class, () -> dec.writeInbound(badFlag));
     assertTrue(e.getMessage().contains("bad boolean"), e.getMessage());
   }
 
   @Test
   void unknownTypeIsFatal() {
-    ByteBuf f = frame(1, 127, 50, b -> { });
+    ByteBuf f = frame(ProtocolVersion.CURRENT, 127, 50, b -> { });
     FrameDecodeException e = assertThrows(FrameDecodeException.class, () -> dec.writeInbound(f));
     assertTrue(e.fatal());
     assertEquals(ErrorCode.MALFORMED_FRAME, e.code());
     assertTrue(e.getMessage().contains("unknown message type: type=127"), e.getMessage());
-    ByteBuf negative = frame(1, -5, 51, b -> { });
+    ByteBuf negative = frame(ProtocolVersion.CURRENT, -5, 51, b -> { });
     assertThrows(FrameDecodeException.class, () -> dec.writeInbound(negative));
   }
 
@@ -213,7 +213,7 @@ class FrameDecodingErrorsTest {
     FrameDecodeException e = assertThrows(FrameDecodeException.class, () -> dec.writeInbound(f));
     assertTrue(e.fatal());
     assertEquals(ErrorCode.UNSUPPORTED_VERSION, e.code());
-    assertTrue(e.getMessage().contains("got 7, this peer speaks 1"), e.getMessage());
+    assertTrue(e.getMessage().contains("got 7, this peer speaks " + ProtocolVersion.CURRENT), e.getMessage());
   }
 
   @Test
@@ -221,7 +221,7 @@ class FrameDecodingErrorsTest {
     ByteBuf empty = Unpooled.buffer().writeIntLE(0);
     FrameDecodeException e = assertThrows(FrameDecodeException.class, () -> dec.writeInbound(empty));
     assertTrue(e.fatal());
-    ByteBuf shortHeader = Unpooled.buffer().writeIntLE(3).writeByte(1).writeByte(10).writeByte(0);
+    ByteBuf shortHeader = Unpooled.buffer().writeIntLE(3).writeByte(ProtocolVersion.CURRENT).writeByte(10).writeByte(0);
     e = assertThrows(FrameDecodeException.class, () -> dec.writeInbound(shortHeader));
     assertTrue(e.fatal());
     assertTrue(e.getMessage().contains("bytes=3 (>= 10)"), e.getMessage());

@@ -114,7 +114,8 @@ class MessageRoundTripTest {
     assertEquals(a, b);
     assertEquals(a.hashCode(), b.hashCode());
     assertFalse(a.equals(new PullMessage(1, 2, new long[] {1, 2, 4})));
-    assertEquals(new AuthResponseMessage(new byte[] {1}), new AuthResponseMessage(new byte[] {1}));
+    assertEquals(new AuthResponseMessage(3, new byte[] {2}, "a:1", new byte[] {1}),
+        new AuthResponseMessage(3, new byte[] {2}, "a:1", new byte[] {1}));
     assertEquals(new FlagsMessage(new boolean[] {true}), new FlagsMessage(new boolean[] {true}));
     assertEquals(new ScanChunkMessage(1, new long[] {1}, new float[] {Float.NaN}),
         new ScanChunkMessage(1, new long[] {1}, new float[] {Float.NaN}));
@@ -127,7 +128,7 @@ class MessageRoundTripTest {
     assertTrue(s.contains("keys=long[1000]"), s);
     assertTrue(s.contains("values=float[4000]"), s);
     assertTrue(new PullMessage(1, 2, new long[] {5, 6}).toString().contains("[5, 6]"));
-    assertTrue(new AuthResponseMessage(new byte[32]).toString().contains("byte[32]"));
+    assertTrue(new AuthResponseMessage(3, new byte[32], "a:1", new byte[32]).toString().contains("byte[32]"));
   }
 
   @Test

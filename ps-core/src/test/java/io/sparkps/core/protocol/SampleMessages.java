@@ -66,9 +66,10 @@ public final class SampleMessages {
     return List.of(
         new AuthChallengeMessage(true, bytes(32)),
         new AuthChallengeMessage(false, new byte[0]),
-        new AuthResponseMessage(bytes(32)),
-        new AuthResponseMessage(new byte[0]),
-        AuthOkMessage.INSTANCE,
+        new AuthResponseMessage(3, bytes(32), "127.0.0.1:7077", bytes(32)),
+        new AuthResponseMessage(2, new byte[0], "", new byte[0]),
+        new AuthOkMessage(1, bytes(32)),
+        new AuthOkMessage(2, new byte[0]),
         OkMessage.INSTANCE,
         new ErrorMessage(ErrorCode.WRONG_OWNER, "shard moved: shard=3, routingVersion=4"),
         new ErrorMessage(ErrorCode.INTERNAL, ""),

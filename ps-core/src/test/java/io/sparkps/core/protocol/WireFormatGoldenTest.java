@@ -29,10 +29,10 @@ class WireFormatGoldenTest {
   private static final List<String> GOLDEN = List.of(
         // AUTH_CHALLENGE
         "0103000000010203",
-        // AUTH_RESPONSE
-        "020000000908",
-        // AUTH_OK
-        "",
+        // AUTH_RESPONSE (protocol 2: role, nonce, dialled address, MAC)
+        "0300000001000000070300000068 3a3102000000 0908".replace(" ", ""),
+        // AUTH_OK (protocol 2: role, MAC)
+        "010000000100000005",
         // OK
         "",
         // ERROR
@@ -186,8 +186,8 @@ class WireFormatGoldenTest {
         .withInitializer(InitializerSpec.uniform(-1, 1, 7));
     return List.of(
         new AuthChallengeMessage(true, new byte[] {1, 2, 3}),
-        new AuthResponseMessage(new byte[] {9, 8}),
-        AuthOkMessage.INSTANCE,
+        new AuthResponseMessage(3, new byte[] {7}, "h:1", new byte[] {9, 8}),
+        new AuthOkMessage(1, new byte[] {5}),
         OkMessage.INSTANCE,
         new ErrorMessage(ErrorCode.WRONG_OWNER, "moved"),
         new ValuesMessage(new float[] {1.5f, -0f, Float.NaN}),

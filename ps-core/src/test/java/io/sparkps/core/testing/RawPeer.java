@@ -6,16 +6,19 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import io.sparkps.core.protocol.AuthChallengeMessage;
 import io.sparkps.core.protocol.AuthOkMessage;
 import io.sparkps.core.protocol.AuthResponseMessage;
+import io.sparkps.core.config.PsRole;
 import io.sparkps.core.protocol.Envelope;
 import io.sparkps.core.protocol.ErrorCode;
 import io.sparkps.core.protocol.ErrorMessage;
 import io.sparkps.core.protocol.Message;
+import io.sparkps.core.transport.Hmac;
 import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.net.SocketException;
+import java.security.SecureRandom;
 
 /**
  * A plain blocking socket speaking (or abusing) the wire format, for tests. Reads have a
@@ -61,7 +64,8 @@ public final class RawPeer implements AutoCloseable {
   /** Completes the handshake with a server that does not require authentication. */
   public void handshake() throws IOException {
     readChallenge();
-    send(new Envelope(0, new AuthResponseMessage(new byte[0])));
+    send(new Envelope(0, new AuthResponseMessage(PsRole.WORKER.wireId(), new byte[Hmac.NONCE_BYTES],
+        dialled(), new byte[0])));
     assertInstanceOf(AuthOkMessage.class, read().message());
   }
 
@@ -76,6 +80,25 @@ public final class RawPeer implements AutoCloseable {
     ErrorMessage error = assertInstanceOf(ErrorMessage.class, e.message(), () -> "got " + e.message());
     assertEquals(code, error.code(), error.message());
     return error;
+  }
+
+  /** Completes the authenticated handshake as {@code role} with {@code key} (that role's link key). */
+  public AuthOkMessage handshake(PsRole role, byte[] key) throws IOException {
+    send(response(readChallenge(), role, key, dialled()));
+    return assertInstanceOf(AuthOkMessage.class, read().message());
+  }
+
+  /** The answer to {@code challenge} a connector of {@code role} holding {@code key} sends after dialling {@code target}. */
+  public static Envelope response(AuthChallengeMessage challenge, PsRole role, byte[] key, String target) {
+    byte[] nonce = new byte[Hmac.NONCE_BYTES];
+    new SecureRandom().nextBytes(nonce);
+    byte[] mac = Hmac.sign(key, Hmac.connectorTranscript(challenge.nonce(), nonce, role, target));
+    return new Envelope(0, new AuthResponseMessage(role.wireId(), nonce, target, mac));
+  }
+
+  /** The address this peer dialled, as the handshake names it. */
+  public String dialled() {
+    return socket.getInetAddress().getHostAddress() + ":" + socket.getPort();
   }
 
   /** True once the server has closed (EOF or reset) with nothing more to read. */

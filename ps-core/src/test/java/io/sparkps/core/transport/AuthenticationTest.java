@@ -9,9 +9,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sparkps.core.config.AuthKeys;
+import io.sparkps.core.config.PsRole;
 import io.sparkps.core.protocol.AuthChallengeMessage;
 import io.sparkps.core.protocol.AuthOkMessage;
-import io.sparkps.core.protocol.AuthResponseMessage;
 import io.sparkps.core.protocol.Envelope;
 import io.sparkps.core.protocol.ErrorCode;
 import io.sparkps.core.protocol.ErrorMessage;
@@ -81,14 +82,21 @@ class AuthenticationTest {
     assertEquals(0, handler.handled.get());
   }
 
+  /**
+   * Protocol 2 (issue 14): a client with a secret used to accept a server without one; now it
+   * must verify the acceptor's proof, which a server without the secret cannot give, so it
+   * refuses (otherwise any fake endpoint could claim "no auth" and receive its pushes).
+   */
   @Test
-  void clientWithSecretMayUseAServerWithoutAuth() throws Exception {
+  void clientWithSecretRefusesAServerWithoutAuth() throws Exception {
     try (PsTransportContext open = new PsTransportContext(config(), "auth-open-server");
         PsTransportContext client = new PsTransportContext(config(SECRET), "auth-client")) {
       TransportServer s = open.createServer("127.0.0.1", 0, handler);
-      Connection c = await(client.connect("127.0.0.1", s.port(), null));
-      assertEquals(new ValuesMessage(new float[] {2}), await(c.request(new PullMessage(1, 0, new long[] {1}))));
+      PsAuthenticationException e = failure(client.connect("127.0.0.1", s.port(), null),
+          PsAuthenticationException.class);
+      assertTrue(e.getMessage().contains("does not authenticate itself"), e.getMessage());
     }
+    assertEquals(0, handler.handled.get());
   }
 
   @Test
@@ -97,7 +105,8 @@ class AuthenticationTest {
       AuthChallengeMessage challenge = peer.readChallenge();
       assertTrue(challenge.authRequired());
       assertEquals(Hmac.NONCE_BYTES, challenge.nonce().length);
-      peer.send(new Envelope(0, new AuthResponseMessage(Hmac.sign(OTHER, challenge.nonce()))));
+      peer.send(RawPeer.response(challenge, PsRole.WORKER, AuthKeys.derive(OTHER).key(PsRole.WORKER),
+          peer.dialled()));
       peer.send(new Envelope(1, new PullMessage(1, 0, new long[] {1})));
       Envelope e = peer.read();
       ErrorMessage error = assertInstanceOf(ErrorMessage.class, e.message());
@@ -109,16 +118,16 @@ class AuthenticationTest {
 
   @Test
   void replayedMacForAnotherNonceIsRejected() throws Exception {
-    byte[] firstMac;
+    Envelope first;
     try (RawPeer peer = new RawPeer(server.port())) {
       AuthChallengeMessage challenge = peer.readChallenge();
-      firstMac = Hmac.sign(SECRET, challenge.nonce());
-      peer.send(new Envelope(0, new AuthResponseMessage(firstMac)));
+      first = RawPeer.response(challenge, PsRole.WORKER, AuthKeys.derive(SECRET).key(PsRole.WORKER), peer.dialled());
+      peer.send(first);
       assertInstanceOf(AuthOkMessage.class, peer.read().message());
     }
     try (RawPeer peer = new RawPeer(server.port())) {
       peer.readChallenge(); // a fresh nonce: the recorded MAC is worthless
-      peer.send(new Envelope(0, new AuthResponseMessage(firstMac)));
+      peer.send(first);
       assertEquals(ErrorCode.UNAUTHENTICATED, ((ErrorMessage) peer.read().message()).code());
       assertTrue(peer.closedByServer());
     }

@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sparkps.core.protocol.Envelope;
+import io.sparkps.core.protocol.ProtocolVersion;
 import io.sparkps.core.protocol.ErrorCode;
 import io.sparkps.core.protocol.ErrorMessage;
 import io.sparkps.core.protocol.MessageType;
@@ -106,9 +107,9 @@ class HostilePeerTest {
   void wrongVersionGetsUnsupportedVersionAndAClose() throws Exception {
     try (RawPeer peer = new RawPeer(server.port())) {
       peer.handshake();
-      peer.send(rawFrame(2, MessageType.PULL.id(), 1, le(1, 0, 0)));
+      peer.send(rawFrame(ProtocolVersion.CURRENT + 1, MessageType.PULL.id(), 1, le(1, 0, 0)));
       ErrorMessage error = assertConnectionError(peer, ErrorCode.UNSUPPORTED_VERSION);
-      assertTrue(error.message().contains("got 2, this peer speaks 1"), error.message());
+      assertTrue(error.message().contains("got " + (ProtocolVersion.CURRENT + 1) + ", this peer speaks " + ProtocolVersion.CURRENT), error.message());
     }
   }
 
@@ -116,7 +117,7 @@ class HostilePeerTest {
   void unknownTypeGetsMalformedFrameAndAClose() throws Exception {
     try (RawPeer peer = new RawPeer(server.port())) {
       peer.handshake();
-      peer.send(rawFrame(1, 120, 1, new byte[0]));
+      peer.send(rawFrame(ProtocolVersion.CURRENT, 120, 1, new byte[0]));
       ErrorMessage error = assertConnectionError(peer, ErrorCode.MALFORMED_FRAME);
       assertTrue(error.message().contains("unknown message type: type=120"), error.message());
     }
@@ -140,7 +141,7 @@ class HostilePeerTest {
       ByteArrayOutputStream body = new ByteArrayOutputStream();
       body.write(le(1, 0, 1000));
       body.write(new byte[8]);
-      peer.send(rawFrame(1, MessageType.PULL.id(), 9, body.toByteArray()));
+      peer.send(rawFrame(ProtocolVersion.CURRENT, MessageType.PULL.id(), 9, body.toByteArray()));
       Envelope e = peer.read();
       assertEquals(9, e.requestId());
       ErrorMessage error = assertInstanceOf(ErrorMessage.class, e.message());
@@ -169,7 +170,7 @@ class HostilePeerTest {
   void malformedFrameBeforeTheHandshakeIsFatal() throws Exception {
     try (RawPeer peer = new RawPeer(server.port())) {
       peer.readChallenge();
-      peer.send(rawFrame(1, MessageType.AUTH_RESPONSE.id(), 0, le(5000)));
+      peer.send(rawFrame(ProtocolVersion.CURRENT, MessageType.AUTH_RESPONSE.id(), 0, le(5000)));
       assertConnectionError(peer, ErrorCode.MALFORMED_FRAME);
     }
   }
