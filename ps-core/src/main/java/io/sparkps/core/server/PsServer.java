@@ -69,10 +69,12 @@ public final class PsServer implements AutoCloseable {
     this.control = new ShardControl(config.storageDir(), lanes, shards, fences, memory);
     this.data = new DataRequests(shards,
         new ShardOperations(new RequestSizes(config.maxFrameBytes(), rejections), fences), lease);
-    RequestHandler handler = new RequestHandler() {
+    // Peers that dialled this server: data requests only (control requests come only on this
+    // server's own connection to the scheduler); admission sizes their replies from the shard.
+    RequestHandler fromListener = new RequestHandler() {
       @Override
       public void handle(Connection connection, long requestId, Message message) {
-        PsServer.this.handle(connection, requestId, message);
+        handleFromListener(connection, requestId, message);
       }
 
       @Override
@@ -83,8 +85,7 @@ public final class PsServer implements AutoCloseable {
     TransportServer bound = null;
     Connection toScheduler = null;
     try {
-      // Control requests come only on this server's own connection to the scheduler.
-      bound = transport.createServer(config.host(), port, this::handleFromListener);
+      bound = transport.createServer(config.host(), port, fromListener);
       toScheduler = await(transport.connect(schedulerHost, schedulerPort, this::handleFromScheduler),
           "connecting to the scheduler at " + schedulerHost + ":" + schedulerPort);
       long registeringAt = ticker.read();

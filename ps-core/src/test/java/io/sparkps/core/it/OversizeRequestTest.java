@@ -23,6 +23,7 @@ import io.sparkps.core.protocol.PullRangeMessage;
 import io.sparkps.core.protocol.ScanMessage;
 import io.sparkps.core.server.PsServer;
 import io.sparkps.core.testing.RawPeer;
+import io.sparkps.core.testing.SchedulerStandIn;
 import io.sparkps.core.update.UpdaterSpec;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -130,25 +131,44 @@ class OversizeRequestTest {
 
   @Test
   void aShardLargerThanTheServerMayHoldIsRefusedBeforeItIsAllocated() throws Exception {
+    // Sent as the scheduler sends it: over the connection the server dialled to a peer that
+    // proved the scheduler role, with sizes the real scheduler would never compute.
+    PsConfig config = PsConfig.builder().maxFrameBytes(MAX_FRAME).maxShardBytes(MAX_SHARD_BYTES).build();
+    try (SchedulerStandIn scheduler = new SchedulerStandIn(config);
+        PsServer server = PsServer.start(config, 0, "127.0.0.1", scheduler.port())) {
+      // 400M rows x dim 1: 1.6 GB of floats and 3.2 GB of versions, on a 2 GB test heap.
+      PsRemoteException e = assertRefused(scheduler, new CreateShardMessage(9001, 0,
+          TableSpec.dense("huge", 400_000_000L, 1), 0, 400_000_000L), ErrorCode.RESOURCE_EXHAUSTED);
+      assertTrue(e.getMessage().contains("maxShardBytes"), e.getMessage());
+      assertTrue(e.getMessage().contains("OFFHEAP"), e.getMessage());
+      // rows x width x 4 overflows a long: still a typed refusal.
+      TableSpec absurd = TableSpec.dense("absurd", 1L << 60, 1 << 20).withUpdater(UpdaterSpec.adam(0.1));
+      assertRefused(scheduler, new CreateShardMessage(9002, 0, absurd, 0, 1L << 60), ErrorCode.RESOURCE_EXHAUSTED);
+      // A range outside the table is an invalid argument, not an allocation.
+      assertRefused(scheduler, new CreateShardMessage(9003, 0, TableSpec.dense("r", 10, 1), 5, 11),
+          ErrorCode.INVALID_ARGUMENT);
+      assertEquals(0, server.shardBytes(), "refused shards hold no memory");
+      assertEquals(MAX_SHARD_BYTES, server.maxShardBytes());
+      // A shard that fits is still created.
+      scheduler.request(new CreateShardMessage(9004, 0, TableSpec.dense("fits", 1000, 1), 0, 1000));
+      assertTrue(server.shardBytes() > 0);
+    }
+    // The same request from a worker on a server's listening port is refused for its role first.
     PsServer server = cluster.servers.get(0);
     long before = server.shardBytes();
     try (RawPeer raw = new RawPeer(server.port())) {
       raw.handshake();
-      // 400M rows x dim 1: 1.6 GB of floats and 3.2 GB of versions, on a 2 GB test heap.
-      ErrorMessage e = assertError(raw, 1, new CreateShardMessage(9001, 0, TableSpec.dense("huge", 400_000_000L, 1),
-          0, 400_000_000L), ErrorCode.RESOURCE_EXHAUSTED);
-      assertTrue(e.message().contains("maxShardBytes"), e.message());
-      assertTrue(e.message().contains("OFFHEAP"), e.message());
-      // rows x width x 4 overflows a long: still a typed refusal.
-      TableSpec absurd = TableSpec.dense("absurd", 1L << 60, 1 << 20).withUpdater(UpdaterSpec.adam(0.1));
-      assertError(raw, 2, new CreateShardMessage(9002, 0, absurd, 0, 1L << 60), ErrorCode.RESOURCE_EXHAUSTED);
-      // A range outside the table is an invalid argument, not an allocation.
-      assertError(raw, 3, new CreateShardMessage(9003, 0, TableSpec.dense("r", 10, 1), 5, 11),
-          ErrorCode.INVALID_ARGUMENT);
+      assertError(raw, 1, new CreateShardMessage(9001, 0, TableSpec.dense("huge", 400_000_000L, 1),
+          0, 400_000_000L), ErrorCode.UNAUTHORIZED);
     }
-    assertEquals(before, server.shardBytes(), "refused shards hold no memory");
-    assertEquals(MAX_SHARD_BYTES, server.maxShardBytes());
+    assertEquals(before, server.shardBytes());
     assertDataIntact();
+  }
+
+  private static PsRemoteException assertRefused(SchedulerStandIn scheduler, Message request, ErrorCode code) {
+    PsRemoteException e = assertThrows(PsRemoteException.class, () -> scheduler.request(request));
+    assertEquals(code, e.code(), e.getMessage());
+    return e;
   }
 
   @Test
