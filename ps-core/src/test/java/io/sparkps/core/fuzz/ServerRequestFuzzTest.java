@@ -176,14 +176,15 @@ class ServerRequestFuzzTest {
   /**
    * Regression: a PULL_RANGE whose end - start is near 2^60 rows made (end - start) x dim x 4
    * overflow past the frame-limit check, and the int cast asked for a 4 GiB array on the shard
-   * lane (OutOfMemoryError, no answer). Now a typed error.
+   * lane (OutOfMemoryError, no answer). Now a typed error: the range is checked against the
+   * shard before any size is computed (docs/core.md, Limits), so it is out of range.
    */
   @Test
   void pullRangeOfOverflowingSizeIsRefusedBeforeAllocating() throws Exception {
     long end = (1L << 60) + (1L << 29);  // x dim 2 x 4 bytes = 2^63 + 2^32; x dim, cast to int = 2^30
     CompletableFuture<Message> answer = raw.request(new PullRangeMessage(dense.tableId(), 0, 0, end), ANSWER_WITHIN);
     ExecutionException e = assertThrows(ExecutionException.class, () -> answer.get(30, TimeUnit.SECONDS));
-    assertEquals(ErrorCode.INVALID_ARGUMENT, assertInstanceOf(PsRemoteException.class, e.getCause()).code());
+    assertEquals(ErrorCode.KEY_OUT_OF_RANGE, assertInstanceOf(PsRemoteException.class, e.getCause()).code());
     checkServerStillCorrect();
   }
 
