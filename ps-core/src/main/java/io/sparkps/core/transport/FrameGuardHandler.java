@@ -149,6 +149,14 @@ final class FrameGuardHandler extends ChannelDuplexHandler {
     try {
       while (start < end && !shut) {
         boolean judged = authenticated;
+        if (judged && handOver != null) {
+          // Authenticated by the frame just passed on: the rest of this buffer reserves as any later one.
+          held.add(buf.retainedSlice(start, end - start));
+          if (waiter == null) {
+            processHeld(ctx);
+          }
+          break;
+        }
         int i = scan(buf, start, end, judged);
         if (violation != null) {
           String why = violation;

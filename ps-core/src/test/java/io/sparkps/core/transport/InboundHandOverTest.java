@@ -12,6 +12,8 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.util.ReferenceCountUtil;
 import io.sparkps.core.config.Ticker;
+import io.sparkps.core.config.PsRole;
+import io.sparkps.core.protocol.AuthResponseMessage;
 import io.sparkps.core.protocol.Envelope;
 import io.sparkps.core.protocol.FrameDecoder;
 import io.sparkps.core.protocol.MessageDecoder;
@@ -46,6 +48,11 @@ class InboundHandOverTest {
 
   @BeforeEach
   void setUp() {
+    build(true);
+  }
+
+  /** The pipeline of an accepted channel; a stand-in for the auth handler accepts any AuthResponse. */
+  private void build(boolean authenticated) {
     inbound = new PendingBytes(LIMIT);
     replies = new PendingBytes(LIMIT);
     ch = new EmbeddedChannel();
@@ -58,6 +65,17 @@ class InboundHandOverTest {
         .addLast("frameDecoder", new FrameDecoder(MAX_FRAME))
         .addLast("messageEncoder", MessageEncoder.INSTANCE)
         .addLast("messageDecoder", MessageDecoder.INSTANCE)
+        .addLast("auth", new ChannelInboundHandlerAdapter() {
+          @Override
+          public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (msg instanceof Envelope e && e.message() instanceof AuthResponseMessage) {
+              guard.authenticated();
+              received.add(msg);
+            } else {
+              ctx.fireChannelRead(msg);
+            }
+          }
+        })
         .addLast("admission", new RequestAdmission(replies, null, "test", 64, LIMIT / 2, MAX_FRAME, gate, handOver))
         .addLast("sink", new ChannelInboundHandlerAdapter() {
           @Override
@@ -70,7 +88,9 @@ class InboundHandOverTest {
             received.add(cause);
           }
         });
-    guard.authenticated();
+    if (authenticated) {
+      guard.authenticated();
+    }
   }
 
   @AfterEach
@@ -179,6 +199,26 @@ class InboundHandOverTest {
     inbound.release(LIMIT - 100_000);
     ch.runPendingTasks();
     assertEquals(0, inbound.stats().waitingRequests());
+  }
+
+  @Test
+  void aBigFrameInTheReadThatAuthenticatesReservesToo() {
+    ch.finishAndReleaseAll();
+    received.clear();
+    build(false);
+    byte[] auth = frame(0, new AuthResponseMessage(PsRole.WORKER.wireId(), new byte[Hmac.NONCE_BYTES], "h:1",
+        new byte[0]));
+    byte[] pull = frame(0, new PullMessage(1, 0, keys(20_000)));
+    byte[] both = new byte[auth.length + 50_000];
+    System.arraycopy(auth, 0, both, 0, auth.length);
+    System.arraycopy(pull, 0, both, auth.length, 50_000);
+    write(both, 0, both.length);
+    assertEquals(1, received.size(), "the handshake went on");
+    assertEquals(pull.length - 4, inbound.held(), "the big frame after it reserved its bytes");
+    write(pull, 50_000, pull.length);
+    assertEquals(2, received.size(), received.toString());
+    assertEquals(new PullMessage(1, 0, keys(20_000)), assertInstanceOf(Envelope.class, received.get(1)).message());
+    assertEquals(0, inbound.held(), "a one-way message returns its bytes after dispatch");
   }
 
   /** Sorted, unique keys, as a PULL must carry. */
