@@ -200,6 +200,11 @@ public final class PsServer implements AutoCloseable {
     return shards.size();
   }
 
+  /** Inbound bytes in transit (big frames being received), bounded by {@code maxPendingBytes}. */
+  public PendingBytes inboundBytes() {
+    return transport.inboundBytes();
+  }
+
   /**
    * Bytes held for admitted requests and their unwritten replies on this server's connections
    * (bounded by {@code maxPendingBytes}), with the peak and how many requests and connections

@@ -84,6 +84,8 @@ public final class PsTransportContext implements AutoCloseable {
   /** Null when the data plane is not encrypted. */
   private final TlsChannels tls;
   private final PendingBytes pendingBytes;
+  /** Inbound bytes in transit: big frames being received on accepted, authenticated channels. */
+  private final PendingBytes inboundBytes;
 
   /**
    * Starts {@code config.ioThreads()} event loops (epoll when available and
@@ -114,6 +116,7 @@ public final class PsTransportContext implements AutoCloseable {
         : NioServerSocketChannel.class;
     this.socketChannelClass = nativeTransport ? EpollSocketChannel.class : NioSocketChannel.class;
     this.pendingBytes = new PendingBytes(config.maxPendingBytes());
+    this.inboundBytes = new PendingBytes(config.maxPendingBytes());
     this.callbackThreads = new CallbackThreadFactory(threadNamePrefix + "-callback");
     this.callbackExecutor = Executors.newFixedThreadPool(
         Math.max(2, Runtime.getRuntime().availableProcessors()), callbackThreads);
@@ -292,7 +295,11 @@ public final class PsTransportContext implements AutoCloseable {
       CompletableFuture<Connection> connectFuture, TransportServer server,
       ConnectionLimits.Admission admission) {
     Connection connection = new Connection(ch, remoteAddress, config, callbackExecutor);
-    FrameGuardHandler guard = new FrameGuardHandler(config.limits().frameTimeout(), ticker);
+    ReadGate gate = new ReadGate(ch);
+    // Inbound accounting on accepted channels only: an outgoing connection always reads its replies.
+    InboundHandOver handOver = connectFuture == null ? new InboundHandOver(inboundBytes) : null;
+    FrameGuardHandler guard = new FrameGuardHandler(config.limits().frameTimeout(), ticker, gate, handOver,
+        config.maxFrameBytes());
     KeepAliveHandler keepAlive = new KeepAliveHandler(config.limits().idleTimeout(), ticker, remoteAddress);
     ChannelHandler auth = connectFuture == null
         ? new ServerAuthHandler(config.authKeys(), role, random, config.connectTimeout(), connection,
@@ -321,7 +328,8 @@ public final class PsTransportContext implements AutoCloseable {
       // Backpressure on accepted channels only: an outgoing connection keeps reading its peer's
       // replies whatever it writes, so the peer (which pauses on its own side) can always drain.
       ch.pipeline().addBefore("handler", "admission", new RequestAdmission(pendingBytes, handler,
-          remoteAddress, config.maxInFlightRequests(), config.maxConnectionPendingBytes(), config.maxFrameBytes()));
+          remoteAddress, config.maxInFlightRequests(), config.maxConnectionPendingBytes(), config.maxFrameBytes(),
+          gate, handOver));
     }
   }
 
@@ -331,6 +339,15 @@ public final class PsTransportContext implements AutoCloseable {
    */
   public PendingBytes pendingBytes() {
     return pendingBytes;
+  }
+
+  /**
+   * The bytes of big frames in transit on this context's accepted, authenticated connections
+   * (reserved as their length field arrives, held until the decoded request's bytes return),
+   * bounded by {@code PsConfig.maxPendingBytes}.
+   */
+  public PendingBytes inboundBytes() {
+    return inboundBytes;
   }
 
   /** What a connector may have dialled to reach {@code server} on {@code ch}: its advertised host and the local ip. */

@@ -30,7 +30,14 @@ import org.slf4j.LoggerFactory;
  * <p>and while anything waits, or the channel is not writable (its outbound buffer is above the
  * high water mark), {@code autoRead} is off: a peer that does not read its replies stops being
  * read itself, and holds at most its share. Responses to this side's own requests pass straight
- * through. Per channel, not sharable; every method runs on the channel's event loop.
+ * through.
+ *
+ * <p>A request decoded from a big frame that reserved its bytes from the inbound budget
+ * ({@link FrameGuardHandler}, {@link InboundHandOver}) adopts that reservation: it then holds only
+ * its reply's estimate here, and returns the inbound bytes when its own return (reply written or
+ * failed, channel closed, or right after dispatch for a one-way message). Reading stops through
+ * the channel's {@link ReadGate} ({@link ReadGate#ADMISSION}). Per channel, not sharable; every
+ * method runs on the channel's event loop.
  */
 final class RequestAdmission extends ChannelDuplexHandler implements PendingBytes.Waiter {
 
@@ -45,11 +52,14 @@ final class RequestAdmission extends ChannelDuplexHandler implements PendingByte
   private final int resumeBelow;
   private final long connectionLimit;
   private final long maxFrameBytes;
+  private final ReadGate gate;
+  /** Null when nothing is reserved inbound (tests; outgoing channels have no admission). */
+  private final InboundHandOver handOver;
   /** Requests read while this connection could not admit them, in arrival order, with their bytes. */
   private final ArrayDeque<Held> waiting = new ArrayDeque<>();
   /** Bytes held by each unanswered request, by request id; duplicates of an id in {@link #duplicates}. */
-  private final Map<Long, Long> permits = new HashMap<>();
-  private Map<Long, ArrayDeque<Long>> duplicates;
+  private final Map<Long, Permit> permits = new HashMap<>();
+  private Map<Long, ArrayDeque<Permit>> duplicates;
   private ChannelHandlerContext ctx;
   private int inFlight;
   private long heldBytes;
@@ -63,11 +73,28 @@ final class RequestAdmission extends ChannelDuplexHandler implements PendingByte
   private boolean paused;
   private boolean closed;
 
-  private record Held(Envelope envelope, long bytes) {}
+  /** {@code bytes} from the component's budget, {@code inbound} adopted from the inbound budget. */
+  private record Held(Envelope envelope, long bytes, long inbound) {
+    long total() {
+      return bytes + inbound;
+    }
+  }
+
+  /** What an admitted request holds: {@code bytes} of the budget and {@code inbound} inbound bytes. */
+  private record Permit(long bytes, long inbound) {}
 
   /** @param handler estimates replies; null when this side accepts no requests (errors only) */
   RequestAdmission(PendingBytes budget, RequestHandler handler, String remoteAddress, int maxInFlight,
       long connectionLimit, int maxFrameBytes) {
+    this(budget, handler, remoteAddress, maxInFlight, connectionLimit, maxFrameBytes, null, null);
+  }
+
+  /**
+   * @param gate the channel's read gate; null to make one in {@link #handlerAdded}
+   * @param handOver inbound reservations of big frames to adopt; null for none
+   */
+  RequestAdmission(PendingBytes budget, RequestHandler handler, String remoteAddress, int maxInFlight,
+      long connectionLimit, int maxFrameBytes, ReadGate gate, InboundHandOver handOver) {
     this.budget = budget;
     this.handler = handler;
     this.remoteAddress = remoteAddress;
@@ -75,11 +102,22 @@ final class RequestAdmission extends ChannelDuplexHandler implements PendingByte
     this.resumeBelow = Math.max(1, maxInFlight / 2);
     this.connectionLimit = connectionLimit;
     this.maxFrameBytes = maxFrameBytes;
+    this.gate = gate;
+    this.handOver = handOver;
   }
+
+  private ReadGate ownGate;
 
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) {
     this.ctx = ctx;
+    if (gate == null) {
+      ownGate = new ReadGate(ctx.channel());
+    }
+  }
+
+  private ReadGate gate() {
+    return gate != null ? gate : ownGate;
   }
 
   @Override
@@ -88,11 +126,14 @@ final class RequestAdmission extends ChannelDuplexHandler implements PendingByte
       ctx.fireChannelRead(msg);
       return;
     }
-    long bytes = reservation(envelope.message());
-    if (waiting.isEmpty() && admit(bytes)) {
-      dispatch(envelope, bytes);
+    Message request = envelope.message();
+    long inbound = handOver == null ? 0
+        : handOver.adopt((long) FrameDecoder.HEADER_BYTES + Math.max(0, request.encodedLength()));
+    Held held = new Held(envelope, reservation(request, inbound > 0), inbound);
+    if (waiting.isEmpty() && admit(held)) {
+      dispatch(envelope, new Permit(held.bytes, held.inbound));
     } else {
-      waiting.add(new Held(envelope, bytes));
+      waiting.add(held);
       budget.changed(1, 0);
       if (waiting.size() == 1) {
         awaitBudgetIfShort();
@@ -110,20 +151,21 @@ final class RequestAdmission extends ChannelDuplexHandler implements PendingByte
     return !m.type().isResponse();
   }
 
-  /** The request's frame plus its reply's estimate, each at most a frame. */
-  private long reservation(Message request) {
-    long frame = Math.min(maxFrameBytes, (long) FrameDecoder.HEADER_BYTES + Math.max(0, request.encodedLength()));
+  /** The request's frame (unless the inbound budget holds it) plus its reply's estimate, each at most a frame. */
+  private long reservation(Message request, boolean frameHeldInbound) {
+    long frame = frameHeldInbound ? 0
+        : Math.min(maxFrameBytes, (long) FrameDecoder.HEADER_BYTES + Math.max(0, request.encodedLength()));
     long reply = handler == null ? SMALL_REPLY_BYTES : handler.replyBytes(request);
     return frame + Math.min(maxFrameBytes, Math.max(SMALL_REPLY_BYTES, reply));
   }
 
   /** Takes the bytes and an in-flight slot if this connection's and the component's limits allow. */
-  private boolean admit(long bytes) {
-    if (!connectionAllows(bytes) || !budget.tryAcquire(bytes)) {
+  private boolean admit(Held held) {
+    if (!connectionAllows(held.total()) || !budget.tryAcquire(held.bytes)) {
       return false;
     }
     inFlight++;
-    heldBytes += bytes;
+    heldBytes += held.total();
     return true;
   }
 
@@ -138,7 +180,7 @@ final class RequestAdmission extends ChannelDuplexHandler implements PendingByte
   /** The head waits on this connection's own limits, or queues for the component's bytes. */
   private void awaitBudgetIfShort() {
     Held head = waiting.peek();
-    if (head != null && !awaitingBudget && connectionAllows(head.bytes)) {
+    if (head != null && !awaitingBudget && connectionAllows(head.total())) {
       awaitingBudget = true;
       awaitedBytes = head.bytes;
       budget.await(this);
@@ -170,16 +212,16 @@ final class RequestAdmission extends ChannelDuplexHandler implements PendingByte
     Held head = waiting.poll();
     budget.changed(-1, 0);
     inFlight++;
-    heldBytes += bytes;
-    dispatch(head.envelope, bytes);
+    heldBytes += bytes + head.inbound;
+    dispatch(head.envelope, new Permit(bytes, head.inbound));
     drain();
   }
 
   /** Passes an admitted request on; a one-way message holds its bytes only while it is handled. */
-  private void dispatch(Envelope envelope, long bytes) {
+  private void dispatch(Envelope envelope, Permit bytes) {
     long requestId = envelope.requestId();
     if (requestId != 0) {
-      Long previous = permits.putIfAbsent(requestId, bytes);
+      Permit previous = permits.putIfAbsent(requestId, bytes);
       if (previous != null) {
         if (duplicates == null) {
           duplicates = new HashMap<>();
@@ -206,13 +248,13 @@ final class RequestAdmission extends ChannelDuplexHandler implements PendingByte
       // A closing channel (its failed writes release bytes before channelInactive) admits nothing more.
       while (!closed && !awaitingBudget && !waiting.isEmpty() && ctx.channel().isActive()) {
         Held head = waiting.peek();
-        if (!admit(head.bytes)) {
+        if (!admit(head)) {
           awaitBudgetIfShort();
           break;
         }
         waiting.poll();
         budget.changed(-1, 0);
-        dispatch(head.envelope, head.bytes);
+        dispatch(head.envelope, new Permit(head.bytes, head.inbound));
       }
     } finally {
       draining = false;
@@ -223,8 +265,8 @@ final class RequestAdmission extends ChannelDuplexHandler implements PendingByte
   @Override
   public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
     if (msg instanceof Envelope e && e.requestId() != 0 && e.message().type().isResponse()) {
-      long bytes = takePermit(e.requestId());
-      if (bytes >= 0) {
+      Permit bytes = takePermit(e.requestId());
+      if (bytes != null) {
         ChannelPromise p = promise.unvoid();
         p.addListener(f -> release(bytes));
         ctx.write(msg, p);
@@ -234,30 +276,32 @@ final class RequestAdmission extends ChannelDuplexHandler implements PendingByte
     ctx.write(msg, promise);
   }
 
-  /** The bytes of an unanswered request with this id, removed; -1 if none (already answered or closed). */
-  private long takePermit(long requestId) {
+  /** The bytes of an unanswered request with this id, removed; null if none (already answered or closed). */
+  private Permit takePermit(long requestId) {
     if (duplicates != null) {
-      ArrayDeque<Long> more = duplicates.get(requestId);
+      ArrayDeque<Permit> more = duplicates.get(requestId);
       if (more != null) {
-        long bytes = more.poll();
+        Permit bytes = more.poll();
         if (more.isEmpty()) {
           duplicates.remove(requestId);
         }
         return bytes;
       }
     }
-    Long bytes = permits.remove(requestId);
-    return bytes == null ? -1 : bytes;
+    return permits.remove(requestId);
   }
 
   /** A request was answered (its reply written or failed) or the channel closed under it. */
-  private void release(long bytes) {
-    budget.release(bytes);
+  private void release(Permit bytes) {
+    budget.release(bytes.bytes);
+    if (bytes.inbound > 0) {
+      handOver.budget().release(bytes.inbound);
+    }
     if (closed) {
       return;  // channelInactive zeroed this connection's counts
     }
     inFlight--;
-    heldBytes -= bytes;
+    heldBytes -= bytes.bytes + bytes.inbound;
     if (atLimit && inFlight <= resumeBelow) {
       atLimit = false;
     }
@@ -280,7 +324,11 @@ final class RequestAdmission extends ChannelDuplexHandler implements PendingByte
         LOG.debug("pausing reads from {}: inFlight={}, waiting={}, heldBytes={}, writable={}", remoteAddress,
             inFlight, waiting.size(), heldBytes, ctx.channel().isWritable());
       }
-      ctx.channel().config().setAutoRead(read);
+      if (read) {
+        gate().open(ReadGate.ADMISSION);
+      } else {
+        gate().close(ReadGate.ADMISSION);
+      }
     }
   }
 
@@ -305,21 +353,30 @@ final class RequestAdmission extends ChannelDuplexHandler implements PendingByte
       awaitingBudget = false;  // otherwise the grant is on its way and admitGranted returns it
     }
     long bytes = 0;
-    for (long b : permits.values()) {
-      bytes += b;
+    long inbound = 0;
+    for (Permit p : permits.values()) {
+      bytes += p.bytes;
+      inbound += p.inbound;
     }
     if (duplicates != null) {
-      for (ArrayDeque<Long> more : duplicates.values()) {
-        for (long b : more) {
-          bytes += b;
+      for (ArrayDeque<Permit> more : duplicates.values()) {
+        for (Permit p : more) {
+          bytes += p.bytes;
+          inbound += p.inbound;
         }
       }
       duplicates = null;
+    }
+    for (Held h : waiting) {
+      inbound += h.inbound;
     }
     permits.clear();
     // Counts first: whoever sees the bytes back sees this connection gone too.
     budget.changed(-waiting.size(), paused ? -1 : 0);
     budget.release(bytes);
+    if (inbound > 0) {
+      handOver.budget().release(inbound);
+    }
     waiting.clear();
     paused = false;
     inFlight = 0;
