@@ -4,6 +4,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderException;
 import io.netty.util.ReferenceCountUtil;
+import io.sparkps.core.config.Ticker;
 import io.sparkps.core.protocol.Envelope;
 import io.sparkps.core.protocol.ErrorCode;
 import io.sparkps.core.protocol.ErrorMessage;
@@ -13,6 +14,7 @@ import io.sparkps.core.protocol.Message;
 import io.sparkps.core.protocol.MessageType;
 import io.sparkps.core.protocol.PsRemoteException;
 import java.io.IOException;
+import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,16 +26,29 @@ import org.slf4j.LoggerFactory;
 final class PsChannelHandler extends ChannelInboundHandlerAdapter {
 
   private static final Logger LOG = LoggerFactory.getLogger(PsChannelHandler.class);
+  /** At most one line per interval about frames peers got wrong (see {@link RateLimitedLog}). */
+  static final Duration PEER_ERROR_LOG_INTERVAL = Duration.ofSeconds(10);
 
   private final Connection connection;
   private final RequestHandler handler;
+  private final RateLimitedLog peerErrors;
   /** Set once a fatal error has been reported: nothing more from this peer is processed. */
   private boolean closing;
 
   /** @param handler may be null: incoming requests are then answered UNEXPECTED_MESSAGE */
   PsChannelHandler(Connection connection, RequestHandler handler) {
+    this(connection, handler, new RateLimitedLog(LOG, Ticker.systemTicker(), PEER_ERROR_LOG_INTERVAL));
+  }
+
+  /**
+   * @param peerErrors where frames a peer got wrong are reported (an unknown request id, a
+   *     malformed body, a handshake message after authentication): shared by the component's
+   *     connections, so a peer repeating them does not control the log volume
+   */
+  PsChannelHandler(Connection connection, RequestHandler handler, RateLimitedLog peerErrors) {
     this.connection = connection;
     this.handler = handler;
+    this.peerErrors = peerErrors;
   }
 
   Connection connection() {
@@ -55,15 +70,15 @@ final class PsChannelHandler extends ChannelInboundHandlerAdapter {
     Message message = envelope.message();
     MessageType type = message.type();
     if (type.isHandshake()) {
-      LOG.warn("unexpected {} from {} after authentication", type, connection.remoteAddress());
+      peerErrors.warn("unexpected " + type + " from " + connection.remoteAddress() + " after authentication");
       connection.replyError(requestId, ErrorCode.UNEXPECTED_MESSAGE,
           "handshake message after authentication: type=" + type);
     } else if (requestId == 0 && message instanceof ErrorMessage error) {
       connectionError(error);
     } else if (type.isResponse() && requestId != 0) {
       if (!connection.outstanding().complete(requestId, message)) {
-        LOG.warn("dropping {} from {} for unknown requestId={} (timed out or duplicate)", type,
-            connection.remoteAddress(), requestId);
+        peerErrors.warn("dropping " + type + " from " + connection.remoteAddress() + " for unknown requestId="
+            + requestId + " (timed out or duplicate)");
       }
     } else {
       dispatch(requestId, message);
@@ -145,8 +160,8 @@ final class PsChannelHandler extends ChannelInboundHandlerAdapter {
   /** Framing is intact: answer the bad request (or fail the bad response) and carry on. */
   private void malformedBody(FrameDecodeException bad) {
     long requestId = bad.requestId();
-    LOG.warn("malformed {} (requestId={}) from {}: {}", bad.type(), requestId,
-        connection.remoteAddress(), bad.getMessage());
+    peerErrors.warn("malformed " + bad.type() + " (requestId=" + requestId + ") from " + connection.remoteAddress()
+        + ": " + bad.getMessage());
     if (requestId == 0) {
       return; // a one-way message: there is nobody to answer, and id 0 would read as fatal
     }

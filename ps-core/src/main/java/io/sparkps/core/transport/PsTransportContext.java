@@ -70,6 +70,9 @@ public final class PsTransportContext implements AutoCloseable {
   private final PsConfig config;
   private final PsRole role;
   private final Ticker ticker = Ticker.systemTicker();
+  /** Frames this component's peers got wrong, logged at most once per interval for all its connections. */
+  private final RateLimitedLog peerErrors = new RateLimitedLog(LoggerFactory.getLogger(PsChannelHandler.class),
+      ticker, PsChannelHandler.PEER_ERROR_LOG_INTERVAL);
   private final String threadNamePrefix;
   private final boolean nativeTransport;
   private final EventLoopGroup group;
@@ -323,7 +326,7 @@ public final class PsTransportContext implements AutoCloseable {
         .addLast("messageDecoder", MessageDecoder.INSTANCE)
         .addLast("auth", auth)
         // Per channel: holds this connection's outstanding requests.
-        .addLast("handler", new PsChannelHandler(connection, handler));
+        .addLast("handler", new PsChannelHandler(connection, handler, peerErrors));
     if (connectFuture == null) {
       // Backpressure on accepted channels only: an outgoing connection keeps reading its peer's
       // replies whatever it writes, so the peer (which pauses on its own side) can always drain.

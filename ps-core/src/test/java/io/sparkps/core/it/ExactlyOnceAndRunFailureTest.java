@@ -16,6 +16,7 @@ import io.sparkps.core.clock.RunFailedException;
 import io.sparkps.core.config.PsConfig;
 import io.sparkps.core.config.TableSpec;
 import io.sparkps.core.config.Ticker;
+import io.sparkps.core.testing.FakeTicker;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -17,6 +17,7 @@ import io.sparkps.core.partition.ServerInfo;
 import io.sparkps.core.protocol.ErrorCode;
 import io.sparkps.core.protocol.PsRemoteException;
 import io.sparkps.core.server.PsServer;
+import io.sparkps.core.testing.FakeTicker;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;

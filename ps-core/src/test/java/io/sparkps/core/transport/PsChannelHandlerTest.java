@@ -1,5 +1,6 @@
 package io.sparkps.core.transport;
 
+import io.sparkps.core.testing.FakeTicker;
 import io.sparkps.core.testing.TransportTesting;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -73,6 +74,23 @@ class PsChannelHandlerTest {
     withHandler(null);
     channel.writeInbound(new Envelope(42, OkMessage.INSTANCE));
     assertNull(sent());
+    assertTrue(channel.isActive());
+  }
+
+  @Test
+  void framesAPeerGotWrongAreCountedAndLoggedAtMostOncePerInterval() {
+    FakeTicker ticker = new FakeTicker();
+    RateLimitedLog peerErrors = new RateLimitedLog(org.slf4j.LoggerFactory.getLogger(PsChannelHandler.class), ticker,
+        PsChannelHandler.PEER_ERROR_LOG_INTERVAL);
+    channel.pipeline().addLast(new PsChannelHandler(connection, null, peerErrors));
+    for (long id = 100; id < 1100; id++) {
+      channel.writeInbound(new Envelope(id, OkMessage.INSTANCE));  // responses nobody asked for
+    }
+    assertEquals(1000, peerErrors.events());
+    assertEquals(1, peerErrors.lines(), "a peer must not control the log volume");
+    ticker.advance(PsChannelHandler.PEER_ERROR_LOG_INTERVAL);
+    channel.writeInbound(new Envelope(5000, OkMessage.INSTANCE));
+    assertEquals(2, peerErrors.lines(), "one more line once the interval has passed");
     assertTrue(channel.isActive());
   }
 

@@ -1,11 +1,11 @@
-package io.sparkps.core.it;
+package io.sparkps.core.testing;
 
 import io.sparkps.core.config.Ticker;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** A ticker that moves only when the test says so. Thread-safe. */
-final class FakeTicker implements Ticker {
+public final class FakeTicker implements Ticker {
   private final AtomicLong nanos = new AtomicLong(1_000_000_000L);
 
   @Override
@@ -13,7 +13,7 @@ final class FakeTicker implements Ticker {
     return nanos.get();
   }
 
-  void advance(Duration d) {
+  public void advance(Duration d) {
     nanos.addAndGet(d.toNanos());
   }
 }
