@@ -142,8 +142,7 @@ final class FrameGuardHandler extends ChannelDuplexHandler {
       armDeadline(ctx);
       return;
     }
-    int first = buf.readerIndex();
-    int start = first;
+    int start = buf.readerIndex();
     int end = buf.writerIndex();
     boolean passedWhole = false;
     try {
@@ -165,12 +164,7 @@ final class FrameGuardHandler extends ChannelDuplexHandler {
           return;
         }
         if (judged || i == end) {
-          if (start == first && i == end) {
-            passedWhole = true;
-            ctx.fireChannelRead(buf);
-          } else {
-            ctx.fireChannelRead(buf.retainedSlice(start, i - start));
-          }
+          passedWhole |= forward(ctx, buf, start, i);
           start = i;
           if (judged) {
             break;
@@ -189,6 +183,19 @@ final class FrameGuardHandler extends ChannelDuplexHandler {
     armDeadline(ctx);
   }
 
+  /**
+   * Passes bytes {@code [start, end)} of {@code buf} on: the buffer itself when that is all of it
+   * (ownership moves on; returns true, the caller must not release it), else a retained slice.
+   */
+  private static boolean forward(ChannelHandlerContext ctx, ByteBuf buf, int start, int end) {
+    if (start == buf.readerIndex() && end == buf.writerIndex()) {
+      ctx.fireChannelRead(buf);
+      return true;
+    }
+    ctx.fireChannelRead(buf.retainedSlice(start, end - start));
+    return false;
+  }
+
   /** Passes held buffers on, in order, until they are done or a frame waits for inbound bytes. */
   private void processHeld(ChannelHandlerContext ctx) {
     ByteBuf buf;
@@ -205,8 +212,7 @@ final class FrameGuardHandler extends ChannelDuplexHandler {
    * needs inbound bytes that are not there; keeps the rest in {@link #held} and waits.
    */
   private void forwardReserving(ChannelHandlerContext ctx, ByteBuf buf) {
-    int first = buf.readerIndex();
-    int start = first;
+    int start = buf.readerIndex();
     int end = buf.writerIndex();
     boolean passedWhole = false;
     try {
@@ -218,12 +224,7 @@ final class FrameGuardHandler extends ChannelDuplexHandler {
           reserved = 0;
           handOver.offer(frameLength, bytes);
           try {
-            if (start == first && i == end) {
-              passedWhole = true;
-              ctx.fireChannelRead(buf);
-            } else {
-              ctx.fireChannelRead(buf.retainedSlice(start, i - start));
-            }
+            passedWhole |= forward(ctx, buf, start, i);
           } finally {
             handOver.budget().release(handOver.withdraw());
           }
@@ -231,12 +232,7 @@ final class FrameGuardHandler extends ChannelDuplexHandler {
           continue;
         }
         if (i > start) {
-          if (start == first && i == end) {
-            passedWhole = true;
-            ctx.fireChannelRead(buf);
-          } else {
-            ctx.fireChannelRead(buf.retainedSlice(start, i - start));
-          }
+          passedWhole |= forward(ctx, buf, start, i);
           start = i;
         }
         if (mustReserve) {
