@@ -36,6 +36,7 @@ public final class FrameDecoder extends LengthFieldBasedFrameDecoder {
           + maxFrameBytes + " (>= " + HEADER_BYTES + ")");
     }
     this.maxFrameBytes = maxFrameBytes;
+    setCumulator(new FrameCumulator(maxFrameBytes));
   }
 
   private static int saturatedAdd(int a, int b) {

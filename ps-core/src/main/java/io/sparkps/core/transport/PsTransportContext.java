@@ -2,7 +2,6 @@ package io.sparkps.core.transport;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
-import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler;
@@ -151,10 +150,10 @@ public final class PsTransportContext implements AutoCloseable {
         .group(group)
         .channel(serverChannelClass)
         .option(ChannelOption.SO_REUSEADDR, true)
-        .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
+        .option(ChannelOption.ALLOCATOR, TransportAllocator.INSTANCE)
         .childOption(ChannelOption.SO_KEEPALIVE, true)
         .childOption(ChannelOption.TCP_NODELAY, true)
-        .childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
+        .childOption(ChannelOption.ALLOCATOR, TransportAllocator.INSTANCE)
         .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, SERVER_WATER_MARK)
         .childHandler(new ChannelInitializer<SocketChannel>() {
           @Override
@@ -236,7 +235,7 @@ public final class PsTransportContext implements AutoCloseable {
         .channel(socketChannelClass)
         .option(ChannelOption.SO_KEEPALIVE, true)
         .option(ChannelOption.TCP_NODELAY, true)
-        .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
+        .option(ChannelOption.ALLOCATOR, TransportAllocator.INSTANCE)
         .option(ChannelOption.CONNECT_TIMEOUT_MILLIS,
             (int) Math.min(Integer.MAX_VALUE, timeoutMillis))
         .handler(new ChannelInitializer<SocketChannel>() {
