@@ -35,6 +35,7 @@ public final class PsConfig implements Serializable {
   private final byte[] secret;
   private final String host;
   private final boolean preferNativeTransport;
+  private final boolean inProcessConnections;
   private final Duration connectTimeout;
   private final Duration requestTimeout;
   private final Duration heartbeatInterval;
@@ -57,6 +58,7 @@ public final class PsConfig implements Serializable {
     this.secret = b.secret;
     this.host = b.host;
     this.preferNativeTransport = b.preferNativeTransport;
+    this.inProcessConnections = b.inProcessConnections;
     this.connectTimeout = b.connectTimeout;
     this.requestTimeout = b.requestTimeout;
     this.heartbeatInterval = b.heartbeatInterval;
@@ -127,6 +129,15 @@ public final class PsConfig implements Serializable {
   /** Use epoll when Netty's native transport loads; NIO otherwise. */
   public boolean preferNativeTransport() {
     return preferNativeTransport;
+  }
+
+  /**
+   * Whether a connection to a listener of this JVM skips TCP: both ends in one process (Spark's
+   * local mode, the servers in the driver JVM) talk over an in-process channel with the same
+   * pipeline, handshake and limits, minus the wire encoding and the kernel. Off by default.
+   */
+  public boolean inProcessConnections() {
+    return inProcessConnections;
   }
 
   public Duration connectTimeout() {
@@ -227,7 +238,7 @@ public final class PsConfig implements Serializable {
   public String toString() {
     return "PsConfig{maxFrameBytes=" + maxFrameBytes + ", ioThreads=" + ioThreads
         + ", shardThreads=" + shardThreads + ", auth=" + authEnabled() + ", host=" + host
-        + ", native=" + preferNativeTransport + ", connectTimeout=" + connectTimeout
+        + ", native=" + preferNativeTransport + ", inProcess=" + inProcessConnections + ", connectTimeout=" + connectTimeout
         + ", requestTimeout=" + requestTimeout + ", heartbeatInterval=" + heartbeatInterval
         + ", heartbeatTimeout=" + heartbeatTimeout + ", clockTimeout=" + clockTimeout
         + ", storageDir=" + storageDir + ", keys=" + authKeys + ", " + limits + ", tls=" + tls + ", maxInFlightRequests=" + maxInFlightRequests
@@ -246,6 +257,8 @@ public final class PsConfig implements Serializable {
     private String host;
     private Boolean preferNative;
     private boolean preferNativeTransport;
+    private Boolean inProcess;
+    private boolean inProcessConnections;
     private Duration connectTimeout;
     private Duration requestTimeout;
     private Duration heartbeatInterval;
@@ -357,6 +370,13 @@ public final class PsConfig implements Serializable {
       return this;
     }
 
+    /** See {@link PsConfig#inProcessConnections()}; off unless set. */
+    public Builder inProcessConnections(boolean enabled) {
+      requireState(inProcess == null, "inProcessConnections was already set to %s", inProcess);
+      this.inProcess = enabled;
+      return this;
+    }
+
     public Builder connectTimeout(Duration timeout) {
       requireState(connectTimeout == null, "connectTimeout was already set to %s", connectTimeout);
       this.connectTimeout = positive("connectTimeout", timeout);
@@ -422,6 +442,7 @@ public final class PsConfig implements Serializable {
       }
       host = host == null ? "127.0.0.1" : host;
       preferNativeTransport = preferNative == null || preferNative;
+      inProcessConnections = inProcess != null && inProcess;
       connectTimeout = connectTimeout == null ? DEFAULT_CONNECT_TIMEOUT : connectTimeout;
       requestTimeout = requestTimeout == null ? DEFAULT_REQUEST_TIMEOUT : requestTimeout;
       heartbeatInterval = heartbeatInterval == null ? DEFAULT_HEARTBEAT_INTERVAL : heartbeatInterval;
@@ -449,7 +470,8 @@ public final class PsConfig implements Serializable {
   public boolean equals(Object o) {
     return o instanceof PsConfig c && maxFrameBytes == c.maxFrameBytes && ioThreads == c.ioThreads
         && shardThreads == c.shardThreads && Arrays.equals(secret, c.secret) && host.equals(c.host)
-        && preferNativeTransport == c.preferNativeTransport && connectTimeout.equals(c.connectTimeout)
+        && preferNativeTransport == c.preferNativeTransport && inProcessConnections == c.inProcessConnections
+        && connectTimeout.equals(c.connectTimeout)
         && requestTimeout.equals(c.requestTimeout) && heartbeatInterval.equals(c.heartbeatInterval)
         && heartbeatTimeout.equals(c.heartbeatTimeout) && clockTimeout.equals(c.clockTimeout)
         && java.util.Objects.equals(storageDir, c.storageDir) && java.util.Objects.equals(tls, c.tls)
@@ -461,7 +483,7 @@ public final class PsConfig implements Serializable {
   @Override
   public int hashCode() {
     return java.util.Objects.hash(maxFrameBytes, ioThreads, shardThreads, Arrays.hashCode(secret), host,
-        preferNativeTransport, connectTimeout, requestTimeout, heartbeatInterval, heartbeatTimeout, clockTimeout,
+        preferNativeTransport, inProcessConnections, connectTimeout, requestTimeout, heartbeatInterval, heartbeatTimeout, clockTimeout,
         storageDir, tls, authKeys, limits, maxInFlightRequests, maxPendingBytes, shardQueueCapacity, maxShardBytes);
   }
 }

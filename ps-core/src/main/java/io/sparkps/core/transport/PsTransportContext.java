@@ -16,6 +16,9 @@ import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.local.LocalAddress;
+import io.netty.channel.local.LocalChannel;
+import io.netty.channel.local.LocalServerChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
@@ -181,6 +184,9 @@ public final class PsTransportContext implements AutoCloseable {
     Channel listener = bind.channel();
     server.bound(listener, ((InetSocketAddress) listener.localAddress()).getPort());
     servers.add(server);
+    if (config.inProcessConnections()) {
+      bindInProcess(server, handler);
+    }
     if (closed.get()) { // raced with close(): do not leak the socket
       server.close();
       throw new IllegalStateException("transport context is closed: name=" + threadNamePrefix);
@@ -188,6 +194,41 @@ public final class PsTransportContext implements AutoCloseable {
     LOG.info("listening on {}:{} (native={}, auth={}, tls={})", host, server.port(), nativeTransport,
         config.authEnabled(), tls != null);
     return server;
+  }
+
+  /**
+   * Lets components of this JVM reach {@code server} without TCP (see
+   * {@code PsConfig.inProcessConnections}): a second, in-process listener whose channels get the
+   * same pipeline (limits, handshake, admission) and handler, registered under the TCP address.
+   */
+  private void bindInProcess(TransportServer server, RequestHandler handler) {
+    LocalAddress local = new LocalAddress("sparkps-" + server.host() + ":" + server.port());
+    ChannelFuture bind = new ServerBootstrap()
+        .group(InProcessListeners.group())
+        .channel(LocalServerChannel.class)
+        .childHandler(new ChannelInitializer<Channel>() {
+          @Override
+          protected void initChannel(Channel ch) {
+            server.accepted(ch);
+            String remote = "in-process:" + server.port();
+            ConnectionLimits.Admission admission = server.limits().admit(ch, remote);
+            if (admission == null) {
+              ch.close();
+              return;
+            }
+            initializePipeline(ch, remote, handler, null, server, admission);
+          }
+        })
+        .bind(local);
+    if (!bind.awaitUninterruptibly(config.connectTimeout().toMillis(), TimeUnit.MILLISECONDS) || !bind.isSuccess()) {
+      // TCP still works: callers in this JVM then connect over loopback like everyone else.
+      LOG.warn("could not also listen in-process for {}:{}; connections from this JVM use TCP: {}", server.host(),
+          server.port(), bind.cause() == null ? "timed out" : bind.cause().toString());
+      bind.channel().close();
+      return;
+    }
+    InProcessListeners.register(server.host(), server.port(), local);
+    server.boundInProcess(bind.channel(), () -> InProcessListeners.unregister(server.host(), server.port(), local));
   }
 
   /**
@@ -220,6 +261,7 @@ public final class PsTransportContext implements AutoCloseable {
       return result;
     }
     long timeoutMillis = config.connectTimeout().toMillis();
+    LocalAddress inProcess = config.inProcessConnections() ? InProcessListeners.find(address) : null;
     // The pipeline's handlers complete this one; the first outcome wins, so the TLS handlers
     // complete it on the event loop, ahead of the auth handler's "closed" that follows theirs.
     CompletableFuture<Connection> handshake = new CompletableFuture<>();
@@ -230,23 +272,25 @@ public final class PsTransportContext implements AutoCloseable {
         connection.close();  // the connect already timed out: nobody will use this channel
       }
     }, this::runOnCallbackExecutor);
-    Bootstrap bootstrap = new Bootstrap()
-        .group(group)
-        .channel(socketChannelClass)
-        .option(ChannelOption.SO_KEEPALIVE, true)
-        .option(ChannelOption.TCP_NODELAY, true)
-        .option(ChannelOption.ALLOCATOR, TransportAllocator.INSTANCE)
-        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS,
-            (int) Math.min(Integer.MAX_VALUE, timeoutMillis))
-        .handler(new ChannelInitializer<SocketChannel>() {
-          @Override
-          protected void initChannel(SocketChannel ch) {
-            initializePipeline(ch, remote, handler, handshake, null, null);
-          }
-        });
+    ChannelInitializer<Channel> init = new ChannelInitializer<>() {
+      @Override
+      protected void initChannel(Channel ch) {
+        initializePipeline(ch, remote, handler, handshake, null, null);
+      }
+    };
+    Bootstrap bootstrap = inProcess != null
+        ? new Bootstrap().group(InProcessListeners.group()).channel(LocalChannel.class).handler(init)
+        : new Bootstrap()
+            .group(group)
+            .channel(socketChannelClass)
+            .option(ChannelOption.SO_KEEPALIVE, true)
+            .option(ChannelOption.TCP_NODELAY, true)
+            .option(ChannelOption.ALLOCATOR, TransportAllocator.INSTANCE)
+            .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, timeoutMillis))
+            .handler(init);
     ChannelFuture connecting;
     try {
-      connecting = bootstrap.connect(address);
+      connecting = inProcess != null ? bootstrap.connect(inProcess) : bootstrap.connect(address);
     } catch (RejectedExecutionException e) {
       result.completeExceptionally(new PsTransportException("cannot connect to " + remote
           + ": transport context " + threadNamePrefix + " is closed", e));
@@ -293,7 +337,7 @@ public final class PsTransportContext implements AutoCloseable {
    * {@link TlsHandshakeHandler} come first, so every frame, the auth handshake included, travels
    * encrypted.
    */
-  private void initializePipeline(SocketChannel ch, String remoteAddress, RequestHandler handler,
+  private void initializePipeline(Channel ch, String remoteAddress, RequestHandler handler,
       CompletableFuture<Connection> connectFuture, TransportServer server,
       ConnectionLimits.Admission admission) {
     Connection connection = new Connection(ch, remoteAddress, config, callbackExecutor);
@@ -308,7 +352,10 @@ public final class PsTransportContext implements AutoCloseable {
             ownAddresses(ch, server), server.limits(), admission, guard, keepAlive)
         : new ClientAuthHandler(config.authKeys(), role, random, connection, connectFuture,
             callbackExecutor, guard, keepAlive);
-    if (tls != null) {
+    // In-process channels carry the same frames (so nothing is shared between the two ends, and
+    // every check sees what it sees over TCP), but never leave the process: nothing to encrypt.
+    boolean inProcess = ch instanceof LocalChannel;
+    if (tls != null && !inProcess) {
       boolean accepted = connectFuture == null;
       ch.pipeline()
           .addLast("tlsGreeting", accepted ? TlsGreeting.Writer.INSTANCE
@@ -353,9 +400,12 @@ public final class PsTransportContext implements AutoCloseable {
   }
 
   /** What a connector may have dialled to reach {@code server} on {@code ch}: its advertised host and the local ip. */
-  private static Set<String> ownAddresses(SocketChannel ch, TransportServer server) {
+  private static Set<String> ownAddresses(Channel ch, TransportServer server) {
+    if (!(ch instanceof SocketChannel socket)) {
+      return Set.of(ClientAuthHandler.dialled(ch.localAddress()));  // the in-process listener's address
+    }
     return Set.copyOf(List.of(ClientAuthHandler.dialled(ch.localAddress()),
-        server.host() + ":" + ch.localAddress().getPort()));
+        server.host() + ":" + socket.localAddress().getPort()));
   }
 
   /** Whether the epoll transport is in use. */

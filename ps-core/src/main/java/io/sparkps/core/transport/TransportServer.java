@@ -2,6 +2,7 @@ package io.sparkps.core.transport;
 
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.local.LocalChannel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -24,6 +25,9 @@ public final class TransportServer implements AutoCloseable {
   private final AtomicBoolean closed = new AtomicBoolean();
   private final Consumer<TransportServer> onClose;
   private volatile Channel serverChannel;
+  /** The in-process listener beside the TCP one, and what undoes its registration; null without. */
+  private volatile Channel inProcessChannel;
+  private volatile Runnable unregisterInProcess;
   private volatile int port;
   private volatile ConnectionLimits limits;
 
@@ -52,6 +56,16 @@ public final class TransportServer implements AutoCloseable {
     this.port = boundPort;
   }
 
+  /** Called once the in-process listener is bound (see {@code PsConfig.inProcessConnections}). */
+  void boundInProcess(Channel channel, Runnable unregister) {
+    this.inProcessChannel = channel;
+    this.unregisterInProcess = unregister;
+    if (closed.get()) {
+      unregister.run();
+      channel.close();
+    }
+  }
+
   /** Tracks an accepted channel (event loop); a channel accepted during close() is closed. */
   void accepted(Channel channel) {
     accepted.add(channel);
@@ -71,6 +85,11 @@ public final class TransportServer implements AutoCloseable {
     return port;
   }
 
+  /** Connections currently open on this server that came in-process (see {@code PsConfig.inProcessConnections}). */
+  public int inProcessConnectionCount() {
+    return (int) accepted.stream().filter(ch -> ch instanceof LocalChannel).count();
+  }
+
   /** Connections currently open on this server. */
   public int connectionCount() {
     return accepted.size();
@@ -83,9 +102,14 @@ public final class TransportServer implements AutoCloseable {
       return;
     }
     List<ChannelFuture> closing = new ArrayList<>();
-    Channel listener = serverChannel;
-    if (listener != null) {
-      closing.add(listener.close());
+    Runnable unregister = unregisterInProcess;
+    if (unregister != null) {
+      unregister.run();
+    }
+    for (Channel listener : new Channel[] {serverChannel, inProcessChannel}) {
+      if (listener != null) {
+        closing.add(listener.close());
+      }
     }
     for (Channel ch : accepted) {
       closing.add(ch.close());
