@@ -1,10 +1,14 @@
 package io.sparkps.core.server;
 
+import io.sparkps.core.config.TableSpec;
 import io.sparkps.core.protocol.ErrorCode;
 import io.sparkps.core.protocol.Message;
 import io.sparkps.core.protocol.PsRemoteException;
+import io.sparkps.core.protocol.PushMessage;
+import io.sparkps.core.protocol.PushMode;
 import io.sparkps.core.protocol.ShardRequest;
 import io.sparkps.core.transport.Connection;
+import io.sparkps.core.update.UpdaterSpec;
 
 /**
  * Routes a data-plane request to the lane of the shard it addresses and runs it there, after
@@ -24,8 +28,9 @@ final class DataRequests {
   }
 
   /**
-   * Queues the request on its shard's lane; the reply is sent from there. Throws (on the caller's
-   * thread) when the message is no data request, the shard is not here or its lane is full
+   * Runs the request on its shard's lane, the reply sent from there: inline on the calling I/O
+   * thread when it is small ({@link RequestSizes#runsInline}) and the lane idle, queued for the
+   * lane thread otherwise. Throws (on the caller's thread) when the message is no data request, the shard is not here or its lane is full
    * (RESOURCE_EXHAUSTED), and RejectedExecutionException when the lanes are shutting down.
    */
   void dispatch(Connection connection, long requestId, Message message) {
@@ -34,7 +39,8 @@ final class DataRequests {
           "a parameter server does not accept type=" + message.type());
     }
     HostedShard shard = shards.require(address);
-    shard.executor().executeRequest(() -> execute(connection, requestId, shard, message));
+    shard.executor().executeRequest(() -> execute(connection, requestId, shard, message),
+        runsInline(shard, message));
   }
 
   /**
@@ -49,6 +55,24 @@ final class DataRequests {
       }
     }
     return 0;
+  }
+
+  /**
+   * Whether a request may run inline on the I/O thread (when its lane is idle): it touches at most
+   * {@link RequestSizes#INLINE_MAX_WORK_BYTES} of rows of a HEAP shard and runs no user code. An
+   * event loop serves many connections, so it must never wait: other storage may touch disk,
+   * and a custom updater may take any time.
+   */
+  static boolean runsInline(HostedShard shard, Message request) {
+    TableSpec spec = shard.spec();
+    if (spec.storage() != TableSpec.Storage.HEAP) {
+      return false;
+    }
+    if (request instanceof PushMessage push && push.mode() == PushMode.UPDATE
+        && spec.updater().name().startsWith(UpdaterSpec.CLASS_PREFIX)) {
+      return false;
+    }
+    return RequestSizes.workBytes(shard, request) <= RequestSizes.INLINE_MAX_WORK_BYTES;
   }
 
   private void execute(Connection connection, long requestId, HostedShard shard, Message request) {

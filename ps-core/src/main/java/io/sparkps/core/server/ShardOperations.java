@@ -27,7 +27,8 @@ import java.util.Arrays;
 
 /**
  * Executes one data-plane request against a shard's store and builds the response. Runs on the
- * shard's executor only (stores are single-threaded), never on an I/O thread. Every size a
+ * shard's lane only (stores are single-threaded): its thread, or an I/O thread that runs a small
+ * request inline while holding the idle lane. Every size a
  * request names is checked (against the shard, and the reply against the frame limit) before
  * anything is allocated. Stateless apart from the limits.
  */
