@@ -4,6 +4,7 @@ import io.sparkps.core.config.TableSpec;
 import io.sparkps.core.protocol.ErrorCode;
 import io.sparkps.core.protocol.Message;
 import io.sparkps.core.protocol.PsRemoteException;
+import io.sparkps.core.protocol.PushId;
 import io.sparkps.core.protocol.PushMessage;
 import io.sparkps.core.protocol.PushMode;
 import io.sparkps.core.protocol.ShardRequest;
@@ -39,8 +40,22 @@ final class DataRequests {
           "a parameter server does not accept type=" + message.type());
     }
     HostedShard shard = shards.require(address);
-    shard.executor().executeRequest(() -> execute(connection, requestId, shard, message),
-        runsInline(shard, message));
+    try {
+      shard.executor().executeRequest(() -> execute(connection, requestId, shard, message),
+          runsInline(shard, message));
+    } catch (PsRemoteException e) {  // the lane is full
+      PushId refused = taggedPush(message);
+      if (refused != null) {
+        // On the lane, ahead of whatever this connection sends next, like the push would have been.
+        shard.executor().execute(() -> shard.dedupe().refused(refused));
+      }
+      throw e;
+    }
+  }
+
+  /** The id of a tagged push, else null: the requests exactly-once tracks. */
+  private static PushId taggedPush(Message message) {
+    return message instanceof PushMessage push && !push.pushId().isNone() ? push.pushId() : null;
   }
 
   /**
@@ -81,6 +96,10 @@ final class DataRequests {
       // Checked on the lane, right before the shard is touched: a request queued before a pause
       // must not be applied after it either.
       if (lease.expired()) {
+        PushId refused = taggedPush(request);
+        if (refused != null) {
+          shard.dedupe().refused(refused);
+        }
         throw new PsRemoteException(ErrorCode.SERVER_DEAD, "server " + shards.serverId() + " has not heard from "
             + "the scheduler for " + lease.silentNanos() / 1_000_000 + " ms (heartbeat timeout "
             + lease.term().toMillis() + " ms): it may have been declared dead and its shards moved; "

@@ -106,29 +106,48 @@ final class ShardOperations {
   private Message push(HostedShard shard, PushMessage m) {
     ShardStore store = shard.store();
     long[] keys = m.keys();
-    float[] values = m.values();
-    checkValues(shard, keys.length, values.length);
     PushId id = m.pushId();
-    boolean tagged = !id.isNone();
-    if (tagged) {
-      fences.check(id);
+    if (id.isNone()) {
+      check(shard, m);
+      apply(store, m);
+    } else {
+      PushDedupe dedupe = shard.dedupe();
+      try {
+        checkValues(shard, keys.length, m.values().length);
+        fences.check(id);
+        if (m.returnValues()) {
+          sizes.checkReply(shard, m);
+        }
+        if (dedupe.alreadyApplied(id)) {
+          // A replay (retried or speculative task): acknowledge without applying it twice.
+          return m.returnValues() ? pull(store, keys) : new OkMessage();
+        }
+        dedupe.checkGap(id);
+        apply(store, m);  // a store rejects bad keys before changing anything
+      } catch (RuntimeException e) {
+        dedupe.refused(id);  // not applied: its worker's later pushes must wait for its replay
+        throw e;
+      }
+      dedupe.applied(id);
     }
+    return m.returnValues() ? pull(store, keys) : new OkMessage();
+  }
+
+  /** The checks before anything is applied: values match keys x dim, and a reply fits a frame. */
+  private void check(HostedShard shard, PushMessage m) {
+    checkValues(shard, m.keys().length, m.values().length);
     if (m.returnValues()) {
       sizes.checkReply(shard, m);
     }
-    if (tagged && shard.dedupe().alreadyApplied(id)) {
-      // A replay (retried or speculative task): acknowledge without applying it twice.
-      return m.returnValues() ? pull(store, keys) : new OkMessage();
-    }
+  }
+
+  private static void apply(ShardStore store, PushMessage m) {
+    long[] keys = m.keys();
     if (m.mode() == PushMode.ASSIGN) {
-      store.assign(keys, 0, keys.length, values, 0);
+      store.assign(keys, 0, keys.length, m.values(), 0);
     } else {
-      store.push(keys, 0, keys.length, values, 0);
+      store.push(keys, 0, keys.length, m.values(), 0);
     }
-    if (tagged) {
-      shard.dedupe().applied(id);
-    }
-    return m.returnValues() ? pull(store, keys) : new OkMessage();
   }
 
   /** expectedVersion -1 never matches (versions start at 0): a versioned read. */
