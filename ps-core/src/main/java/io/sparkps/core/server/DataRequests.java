@@ -1,6 +1,7 @@
 package io.sparkps.core.server;
 
 import io.sparkps.core.config.TableSpec;
+import io.sparkps.core.protocol.EncodedFrame;
 import io.sparkps.core.protocol.ErrorCode;
 import io.sparkps.core.protocol.Message;
 import io.sparkps.core.protocol.PsRemoteException;
@@ -110,6 +111,27 @@ final class DataRequests {
       connection.replyFailure(requestId, e);
       return;
     }
-    connection.reply(requestId, response);
+    reply(connection, requestId, response);
+  }
+
+  /**
+   * Sends a reply; an {@link EncodedFrame} that will not be written is released here. It always
+   * fits a frame (the request was refused before otherwise), so Connection never swaps it for a
+   * FRAME_TOO_LARGE error.
+   */
+  private static void reply(Connection connection, long requestId, Message response) {
+    if (response instanceof EncodedFrame frame && (requestId == 0 || !connection.isActive())) {
+      frame.release();  // a one-way request gets no reply; a closed channel takes none
+      return;
+    }
+    boolean sent = false;
+    try {
+      connection.reply(requestId, response);
+      sent = true;
+    } finally {
+      if (!sent && response instanceof EncodedFrame frame) {
+        frame.release();
+      }
+    }
   }
 }

@@ -1,11 +1,13 @@
 package io.sparkps.core.server;
 
+import io.netty.buffer.ByteBufAllocator;
 import io.sparkps.core.check.Checks;
 import io.sparkps.core.protocol.CasMessage;
 import io.sparkps.core.protocol.CasResultMessage;
 import io.sparkps.core.protocol.ClearMessage;
 import io.sparkps.core.protocol.ContainsMessage;
 import io.sparkps.core.protocol.CountMessage;
+import io.sparkps.core.protocol.EncodedFrame;
 import io.sparkps.core.protocol.ErrorCode;
 import io.sparkps.core.protocol.FlagsMessage;
 import io.sparkps.core.protocol.Message;
@@ -20,9 +22,9 @@ import io.sparkps.core.protocol.RemoveMessage;
 import io.sparkps.core.protocol.ScanChunkMessage;
 import io.sparkps.core.protocol.ScanMessage;
 import io.sparkps.core.protocol.SizeMessage;
-import io.sparkps.core.protocol.ValuesMessage;
 import io.sparkps.core.storage.ShardStore;
 import io.sparkps.core.storage.StoreArgs;
+import java.nio.FloatBuffer;
 import java.util.Arrays;
 
 /**
@@ -36,12 +38,19 @@ final class ShardOperations {
 
   private final RequestSizes sizes;
   private final RunFences fences;
+  /** Allocates reply frames: the channels' allocator, so a written frame returns to the same pool. */
+  private final ByteBufAllocator alloc;
 
-  ShardOperations(RequestSizes sizes, RunFences fences) {
+  ShardOperations(RequestSizes sizes, RunFences fences, ByteBufAllocator alloc) {
     this.sizes = sizes;
     this.fences = fences;
+    this.alloc = alloc;
   }
 
+  /**
+   * The reply to {@code request}. A pull's reply is an {@link EncodedFrame} the caller must write
+   * or release.
+   */
   Message execute(HostedShard shard, Message request) {
     ShardStore store = shard.store();
     if (request instanceof PullMessage m) {
@@ -83,7 +92,7 @@ final class ShardOperations {
   }
 
   /** The range is checked against the shard, and its reply against the frame, before the array exists. */
-  private ValuesMessage pullRange(HostedShard shard, PullRangeMessage m) {
+  private EncodedFrame pullRange(HostedShard shard, PullRangeMessage m) {
     if (!shard.spec().isDense()) {
       throw new UnsupportedOperationException("pull(range) needs a dense table: " + shard.describe());
     }
@@ -91,16 +100,38 @@ final class ShardOperations {
         m.start(), m.end());
     StoreArgs.checkRange(m.start(), m.end(), shard.start(), shard.end());
     sizes.checkReply(shard, m);
-    float[] out = new float[Math.toIntExact((m.end() - m.start()) * shard.spec().dim())];
-    shard.store().pullRange(m.start(), m.end(), out, 0);
-    return new ValuesMessage(out);
+    EncodedFrame frame = EncodedFrame.values(alloc, Math.toIntExact((m.end() - m.start()) * shard.spec().dim()));
+    boolean ok = false;
+    try {
+      FloatBuffer values = frame.floats();
+      shard.store().pullRange(m.start(), m.end(), values);
+      ok = true;
+      return frame.complete(values);
+    } finally {
+      if (!ok) {
+        frame.release();
+      }
+    }
   }
 
-  /** The caller checked the reply fits a frame ({@link RequestSizes#checkReply}). */
-  private ValuesMessage pull(ShardStore store, long[] keys) {
-    float[] out = new float[keys.length * store.dim()];
-    store.pull(keys, 0, keys.length, out, 0);
-    return new ValuesMessage(out);
+  /**
+   * The rows written from the store straight into the reply's frame (no intermediate array: a
+   * 4 MiB one would be a humongous object, then copied once more by the encoder). The caller
+   * checked the reply fits a frame ({@link RequestSizes#checkReply}).
+   */
+  private EncodedFrame pull(ShardStore store, long[] keys) {
+    EncodedFrame frame = EncodedFrame.values(alloc, keys.length * store.dim());
+    boolean ok = false;
+    try {
+      FloatBuffer values = frame.floats();
+      store.pull(keys, 0, keys.length, values);
+      ok = true;
+      return frame.complete(values);
+    } finally {
+      if (!ok) {
+        frame.release();
+      }
+    }
   }
 
   private Message push(HostedShard shard, PushMessage m) {
