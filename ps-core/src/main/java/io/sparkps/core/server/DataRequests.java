@@ -31,9 +31,11 @@ final class DataRequests {
 
   /**
    * Runs the request on its shard's lane, the reply sent from there: inline on the calling I/O
-   * thread when it is small ({@link RequestSizes#runsInline}) and the lane idle, queued for the
-   * lane thread otherwise. Throws (on the caller's thread) when the message is no data request, the shard is not here or its lane is full
-   * (RESOURCE_EXHAUSTED), and RejectedExecutionException when the lanes are shutting down.
+   * thread when it is small ({@link #runsInline}) and the lane idle, queued for the lane thread
+   * otherwise. Throws (on the caller's thread) when the message is no data request, the shard is
+   * not here or its lane is full (RESOURCE_EXHAUSTED; a refused tagged push also opens its
+   * worker's gap, see {@link PushDedupe}), and RejectedExecutionException when the lanes are
+   * shutting down.
    */
   void dispatch(Connection connection, long requestId, Message message) {
     if (!(message instanceof ShardRequest address)) {

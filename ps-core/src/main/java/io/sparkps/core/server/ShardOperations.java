@@ -26,6 +26,7 @@ import io.sparkps.core.storage.ShardStore;
 import io.sparkps.core.storage.StoreArgs;
 import java.nio.FloatBuffer;
 import java.util.Arrays;
+import java.util.function.Consumer;
 
 /**
  * Executes one data-plane request against a shard's store and builds the response. Runs on the
@@ -100,18 +101,8 @@ final class ShardOperations {
         m.start(), m.end());
     StoreArgs.checkRange(m.start(), m.end(), shard.start(), shard.end());
     sizes.checkReply(shard, m);
-    EncodedFrame frame = EncodedFrame.values(alloc, Math.toIntExact((m.end() - m.start()) * shard.spec().dim()));
-    boolean ok = false;
-    try {
-      FloatBuffer values = frame.floats();
-      shard.store().pullRange(m.start(), m.end(), values);
-      ok = true;
-      return frame.complete(values);
-    } finally {
-      if (!ok) {
-        frame.release();
-      }
-    }
+    return valuesFrame(Math.toIntExact((m.end() - m.start()) * shard.spec().dim()),
+        values -> shard.store().pullRange(m.start(), m.end(), values));
   }
 
   /**
@@ -120,13 +111,19 @@ final class ShardOperations {
    * checked the reply fits a frame ({@link RequestSizes#checkReply}).
    */
   private EncodedFrame pull(ShardStore store, long[] keys) {
-    EncodedFrame frame = EncodedFrame.values(alloc, keys.length * store.dim());
+    return valuesFrame(keys.length * store.dim(), values -> store.pull(keys, 0, keys.length, values));
+  }
+
+  /** A VALUES frame of {@code floats} floats that {@code fill} writes; released if anything fails. */
+  private EncodedFrame valuesFrame(int floats, Consumer<FloatBuffer> fill) {
+    EncodedFrame frame = EncodedFrame.values(alloc, floats);
     boolean ok = false;
     try {
       FloatBuffer values = frame.floats();
-      store.pull(keys, 0, keys.length, values);
+      fill.accept(values);
+      frame.complete(values);
       ok = true;
-      return frame.complete(values);
+      return frame;
     } finally {
       if (!ok) {
         frame.release();
