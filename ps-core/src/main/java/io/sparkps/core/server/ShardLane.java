@@ -76,6 +76,12 @@ final class ShardLane implements Executor {
       throw new RejectedExecutionException("shard lane " + name + " is shut down");
     }
     if (inline && running.compareAndSet(false, true)) {
+      if (shutdown) {
+        // Checked again while holding the lane: the lane thread may have seen it idle and left,
+        // and close() goes on to close the stores once it has.
+        release();
+        throw new RejectedExecutionException("shard lane " + name + " is shut down");
+      }
       // Empty queue while holding the lane: everything submitted before this task has finished.
       if (tasks.isEmpty()) {
         try {
