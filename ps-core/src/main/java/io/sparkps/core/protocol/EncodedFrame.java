@@ -2,6 +2,7 @@ package io.sparkps.core.protocol;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.util.ReferenceCounted;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
@@ -29,6 +30,14 @@ public final class EncodedFrame implements Message, ReferenceCounted {
   private EncodedFrame(MessageType type, ByteBuf frame) {
     this.type = type;
     this.frame = frame;
+  }
+
+  /**
+   * {@link #values(ByteBufAllocator, int)} from the pooled allocator every channel of the
+   * transport uses, so a written frame returns to the pool it came from.
+   */
+  public static EncodedFrame values(int floats) {
+    return values(PooledByteBufAllocator.DEFAULT, floats);
   }
 
   /**

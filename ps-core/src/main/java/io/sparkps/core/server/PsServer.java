@@ -1,6 +1,5 @@
 package io.sparkps.core.server;
 
-import io.netty.buffer.PooledByteBufAllocator;
 import io.sparkps.core.config.PsConfig;
 import io.sparkps.core.config.PsRole;
 import io.sparkps.core.config.Ticker;
@@ -70,8 +69,7 @@ public final class PsServer implements AutoCloseable {
     this.memory = new ShardMemory(config.maxShardBytes(Runtime.getRuntime().maxMemory()), rejections);
     this.control = new ShardControl(config.storageDir(), lanes, shards, fences, memory);
     this.data = new DataRequests(shards,
-        new ShardOperations(new RequestSizes(config.maxFrameBytes(), rejections), fences,
-            PooledByteBufAllocator.DEFAULT), lease);
+        new ShardOperations(new RequestSizes(config.maxFrameBytes(), rejections), fences), lease);
     // Peers that dialled this server: data requests only (control requests come only on this
     // server's own connection to the scheduler); admission sizes their replies from the shard.
     RequestHandler fromListener = new RequestHandler() {

@@ -1,6 +1,5 @@
 package io.sparkps.core.server;
 
-import io.netty.buffer.ByteBufAllocator;
 import io.sparkps.core.check.Checks;
 import io.sparkps.core.protocol.CasMessage;
 import io.sparkps.core.protocol.CasResultMessage;
@@ -39,13 +38,10 @@ final class ShardOperations {
 
   private final RequestSizes sizes;
   private final RunFences fences;
-  /** Allocates reply frames: the channels' allocator, so a written frame returns to the same pool. */
-  private final ByteBufAllocator alloc;
 
-  ShardOperations(RequestSizes sizes, RunFences fences, ByteBufAllocator alloc) {
+  ShardOperations(RequestSizes sizes, RunFences fences) {
     this.sizes = sizes;
     this.fences = fences;
-    this.alloc = alloc;
   }
 
   /**
@@ -116,7 +112,7 @@ final class ShardOperations {
 
   /** A VALUES frame of {@code floats} floats that {@code fill} writes; released if anything fails. */
   private EncodedFrame valuesFrame(int floats, Consumer<FloatBuffer> fill) {
-    EncodedFrame frame = EncodedFrame.values(alloc, floats);
+    EncodedFrame frame = EncodedFrame.values(floats);
     boolean ok = false;
     try {
       FloatBuffer values = frame.floats();
