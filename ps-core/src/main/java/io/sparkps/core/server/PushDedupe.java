@@ -18,7 +18,8 @@ import java.util.Map;
  *
  * <p>Gaps: with several pushes of a worker in flight, push k may be refused (lane full, lease
  * expired, any error before it is applied) while k+1 is applied; the mark would then pass k and
- * drop its replay: a lost update. So a refused push opens a gap at its id ({@link #refused}):
+ * drop its replay: a lost update. So a refused push opens a gap at its id ({@link #refused};
+ * not for a push from before its run's rollback, see {@link RunFences}):
  * while it is open, the worker's pushes above it are refused too ({@link #checkGap}), and the
  * replay of the push at the gap, once applied, closes it. Not thread-safe: used from the shard's
  * lane only.

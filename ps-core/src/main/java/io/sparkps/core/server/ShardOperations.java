@@ -136,9 +136,11 @@ final class ShardOperations {
       apply(store, m);
     } else {
       PushDedupe dedupe = shard.dedupe();
+      // A push from before its run's rollback opens no gap: its epoch is over, and the resumed
+      // workers replay from the restored marks, not from this push.
+      fences.check(id);
       try {
         checkValues(shard, keys.length, m.values().length);
-        fences.check(id);
         if (m.returnValues()) {
           sizes.checkReply(shard, m);
         }
