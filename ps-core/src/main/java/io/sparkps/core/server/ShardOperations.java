@@ -136,11 +136,9 @@ final class ShardOperations {
       apply(store, m);
     } else {
       PushDedupe dedupe = shard.dedupe();
-      // A push from before its run's rollback opens no gap: its epoch is over, and the resumed
-      // workers replay from the restored marks, not from this push.
-      fences.check(id);
       try {
         checkValues(shard, keys.length, m.values().length);
+        fences.check(id);
         if (m.returnValues()) {
           sizes.checkReply(shard, m);
         }
@@ -151,7 +149,12 @@ final class ShardOperations {
         dedupe.checkGap(id);
         apply(store, m);  // a store rejects bad keys before changing anything
       } catch (RuntimeException e) {
-        dedupe.refused(id);  // not applied: its worker's later pushes must wait for its replay
+        // Not applied: its worker's later pushes must wait for its replay. Except a push from
+        // before its run's rollback (the fence): its epoch is over, and the resumed workers
+        // replay from the restored marks, not from this push.
+        if (!(e instanceof PsRemoteException r && r.code() == ErrorCode.RUN_FAILED)) {
+          dedupe.refused(id);
+        }
         throw e;
       }
       dedupe.applied(id);
