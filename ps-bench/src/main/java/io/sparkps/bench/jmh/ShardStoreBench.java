@@ -4,6 +4,9 @@ import io.sparkps.core.storage.Initializer;
 import io.sparkps.core.config.InitializerSpec;
 import io.sparkps.core.storage.SparseShardStore;
 import io.sparkps.core.update.SumUpdater;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.SplittableRandom;
@@ -25,7 +28,8 @@ import org.openjdk.jmh.annotations.TearDown;
  * prepopulated with {@code keys} rows of {@code dim} floats (sum updater), keys drawn at random
  * from the populated ones. {@code pull}/{@code push}: one key per call (the store's batch API with
  * length 1); {@code pullBatch}/{@code pushBatch}: 10,000 sorted keys per call, as a server applies
- * one request. Scores are keys per second. Single-threaded, as a shard lane is.
+ * one request; {@code pullBatchToBuffer}: the same pull into a direct little-endian buffer, as a
+ * server writes a reply frame. Scores are keys per second. Single-threaded, as a shard lane is.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -48,6 +52,9 @@ public class ShardStoreBench {
     void pull(long[] keys, int off, int len, float[] out);
 
     void push(long[] keys, int off, int len, float[] deltas);
+
+    /** Pull into a little-endian direct buffer, as a server writes a reply frame. */
+    void pull(long[] keys, int off, int len, FloatBuffer out);
   }
 
   private Store store;
@@ -74,6 +81,11 @@ public class ShardStoreBench {
           public void push(long[] keys, int off, int len, float[] deltas) {
             s.push(keys, off, len, deltas, 0);
           }
+
+          @Override
+          public void pull(long[] keys, int off, int len, FloatBuffer out) {
+            s.pull(keys, off, len, out);
+          }
         };
       }
       case "HashMap" -> {
@@ -91,6 +103,20 @@ public class ShardStoreBench {
                 Arrays.fill(out, i * d, i * d + d, 0f);
               } else {
                 System.arraycopy(r, 0, out, i * d, d);
+              }
+            }
+          }
+
+          @Override
+          public void pull(long[] keys, int off, int len, FloatBuffer out) {
+            for (int i = 0; i < len; i++) {
+              float[] r = m.get(keys[off + i]);
+              if (r == null) {
+                for (int j = 0; j < d; j++) {
+                  out.put(0f);
+                }
+              } else {
+                out.put(r, 0, d);
               }
             }
           }
@@ -121,6 +147,8 @@ public class ShardStoreBench {
     long[] single;
     long[][] batches;
     float[] out;
+    /** A direct little-endian buffer of one batch's rows: the body of a reply frame. */
+    FloatBuffer frame;
     float[] deltas;
     int i;
 
@@ -133,6 +161,7 @@ public class ShardStoreBench {
         batches[s] = rnd.longs(4L * BATCH, 0, b.keys).distinct().limit(BATCH).sorted().toArray();
       }
       out = new float[BATCH * b.dim];
+      frame = ByteBuffer.allocateDirect(BATCH * b.dim * 4).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
       deltas = new float[BATCH * b.dim];
       Arrays.fill(deltas, 1e-3f);
     }
@@ -154,6 +183,15 @@ public class ShardStoreBench {
   public float[] pullBatch(Cursor c) {
     store.pull(c.batches[c.i++ & 7], 0, BATCH, c.out);
     return c.out;
+  }
+
+  /** pullBatch writing into a reply frame's buffer (what the server does) instead of a float[]. */
+  @Benchmark
+  @OperationsPerInvocation(BATCH)
+  public FloatBuffer pullBatchToBuffer(Cursor c) {
+    c.frame.clear();
+    store.pull(c.batches[c.i++ & 7], 0, BATCH, c.frame);
+    return c.frame;
   }
 
   @Benchmark

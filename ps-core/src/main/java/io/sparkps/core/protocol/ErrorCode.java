@@ -51,7 +51,14 @@ public enum ErrorCode {
    */
   RESOURCE_EXHAUSTED(21, "resource exhausted"),
   /** The peer is authenticated but its role may not send this message (e.g. a worker's CREATE_SHARD). */
-  UNAUTHORIZED(22, "unauthorized");
+  UNAUTHORIZED(22, "unauthorized"),
+  /**
+   * A tagged push arrived while an earlier push of the same (run, worker) to that shard was
+   * refused and not yet replayed: applying it would move the exactly-once mark past the refused
+   * one and drop its replay, so it is refused too and nothing is applied. Replay the pushes from
+   * the refused one on, in order (a retried task does).
+   */
+  PUSH_OUT_OF_ORDER(23, "push after a refused push");
 
   private static final ErrorCode[] BY_CODE;
 

@@ -11,7 +11,9 @@ import io.netty.channel.ChannelPromise;
  * Turns an outbound {@link Envelope} into one frame:
  * {@code [int32 LE length][version][type][int64 LE requestId][body]}. Allocates exactly the
  * frame's size and fails loudly (failing the write's promise) when a message writes a different
- * number of bytes than its {@code encodedLength()} says. Other outbound objects pass through.
+ * number of bytes than its {@code encodedLength()} says. An {@link EncodedFrame} is passed on as
+ * it is, with its request id filled in (its buffer is then the channel's to release). Other
+ * outbound objects pass through.
  * Stateless: one shared instance.
  */
 @ChannelHandler.Sharable
@@ -29,8 +31,14 @@ public final class MessageEncoder extends ChannelOutboundHandlerAdapter {
     }
     ByteBuf frame;
     try {
-      frame = encode(ctx.alloc(), envelope);
+      // Encoded on the shard lane already: only the request id is left to fill in.
+      frame = envelope.message() instanceof EncodedFrame encoded
+          ? encoded.takeFrame(envelope.requestId())
+          : encode(ctx.alloc(), envelope);
     } catch (RuntimeException e) {
+      if (envelope.message() instanceof EncodedFrame encoded) {
+        encoded.release();  // never passed on: this handler is its last holder
+      }
       promise.setFailure(e);
       return;
     }

@@ -27,7 +27,8 @@ import org.slf4j.LoggerFactory;
  * A parameter server: hosts table shards, applies pushes through each table's updater and answers
  * pulls. It registers with the scheduler at start, sends heartbeats, creates and drops shards when
  * the scheduler says so, and stops itself when it loses the scheduler. Thread-safe; requests are
- * decoded on I/O threads and executed on the shard's own executor.
+ * decoded on I/O threads and executed on the shard's own lane (small ones inline on the I/O
+ * thread when the lane is idle, see {@link ShardLane}).
  */
 public final class PsServer implements AutoCloseable {
 

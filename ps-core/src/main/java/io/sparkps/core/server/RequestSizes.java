@@ -8,7 +8,9 @@ import io.sparkps.core.protocol.PsRemoteException;
 import io.sparkps.core.protocol.PullMessage;
 import io.sparkps.core.protocol.PullRangeMessage;
 import io.sparkps.core.protocol.PushMessage;
+import io.sparkps.core.protocol.RemoveMessage;
 import io.sparkps.core.protocol.ScanMessage;
+import io.sparkps.core.protocol.SizeMessage;
 
 /**
  * How large a data request's reply can be, computed from the request and the shard's row width
@@ -54,6 +56,40 @@ final class RequestSizes {
       return times(Math.max(0, m.maxRows()), 8 + rowBytes);
     }
     return 0;
+  }
+
+  /**
+   * Requests touching at most this many bytes of rows (see {@link #workBytes}) may run inline on
+   * the I/O thread that decoded them when their shard's lane is idle: 64 KiB is 1,000 keys of 16
+   * floats, a few microseconds of copying, short enough not to hold up the other connections of
+   * that event loop, while a 640 KB sparse pull or a 4 MiB dense one still goes to the lane.
+   */
+  static final long INLINE_MAX_WORK_BYTES = 64 * 1024;
+
+  /**
+   * The row bytes {@code request} reads or writes on {@code shard}: the larger of its rows in and
+   * its rows out, {@code Long.MAX_VALUE} for operations whose cost the request does not bound
+   * (clear resets every row of a dense shard) or that are not data requests. Never throws.
+   */
+  static long workBytes(HostedShard shard, Message request) {
+    long rowBytes = 4L * shard.spec().dim();
+    if (request instanceof PushMessage m) {
+      return times(m.keys().length, rowBytes);  // in, and as much out when it returns values
+    }
+    if (request instanceof PullMessage || request instanceof PullRangeMessage || request instanceof ScanMessage
+        || request instanceof CasMessage) {
+      return replyPayloadBytes(shard, request);
+    }
+    if (request instanceof ContainsMessage m) {
+      return times(m.keys().length, Long.BYTES);
+    }
+    if (request instanceof RemoveMessage m) {
+      return times(m.keys().length, Long.BYTES);
+    }
+    if (request instanceof SizeMessage) {
+      return 0;
+    }
+    return Long.MAX_VALUE;
   }
 
   /** The reply's frame bytes, payload and overhead, saturating at Long.MAX_VALUE. */

@@ -6,6 +6,7 @@ import io.sparkps.core.protocol.CasResultMessage;
 import io.sparkps.core.protocol.ClearMessage;
 import io.sparkps.core.protocol.ContainsMessage;
 import io.sparkps.core.protocol.CountMessage;
+import io.sparkps.core.protocol.EncodedFrame;
 import io.sparkps.core.protocol.ErrorCode;
 import io.sparkps.core.protocol.FlagsMessage;
 import io.sparkps.core.protocol.Message;
@@ -20,14 +21,16 @@ import io.sparkps.core.protocol.RemoveMessage;
 import io.sparkps.core.protocol.ScanChunkMessage;
 import io.sparkps.core.protocol.ScanMessage;
 import io.sparkps.core.protocol.SizeMessage;
-import io.sparkps.core.protocol.ValuesMessage;
 import io.sparkps.core.storage.ShardStore;
 import io.sparkps.core.storage.StoreArgs;
+import java.nio.FloatBuffer;
 import java.util.Arrays;
+import java.util.function.Consumer;
 
 /**
  * Executes one data-plane request against a shard's store and builds the response. Runs on the
- * shard's executor only (stores are single-threaded), never on an I/O thread. Every size a
+ * shard's lane only (stores are single-threaded): its thread, or an I/O thread that runs a small
+ * request inline while holding the idle lane. Every size a
  * request names is checked (against the shard, and the reply against the frame limit) before
  * anything is allocated. Stateless apart from the limits.
  */
@@ -41,6 +44,10 @@ final class ShardOperations {
     this.fences = fences;
   }
 
+  /**
+   * The reply to {@code request}. A pull's reply is an {@link EncodedFrame} the caller must write
+   * or release.
+   */
   Message execute(HostedShard shard, Message request) {
     ShardStore store = shard.store();
     if (request instanceof PullMessage m) {
@@ -82,7 +89,7 @@ final class ShardOperations {
   }
 
   /** The range is checked against the shard, and its reply against the frame, before the array exists. */
-  private ValuesMessage pullRange(HostedShard shard, PullRangeMessage m) {
+  private EncodedFrame pullRange(HostedShard shard, PullRangeMessage m) {
     if (!shard.spec().isDense()) {
       throw new UnsupportedOperationException("pull(range) needs a dense table: " + shard.describe());
     }
@@ -90,44 +97,86 @@ final class ShardOperations {
         m.start(), m.end());
     StoreArgs.checkRange(m.start(), m.end(), shard.start(), shard.end());
     sizes.checkReply(shard, m);
-    float[] out = new float[Math.toIntExact((m.end() - m.start()) * shard.spec().dim())];
-    shard.store().pullRange(m.start(), m.end(), out, 0);
-    return new ValuesMessage(out);
+    return valuesFrame(Math.toIntExact((m.end() - m.start()) * shard.spec().dim()),
+        values -> shard.store().pullRange(m.start(), m.end(), values));
   }
 
-  /** The caller checked the reply fits a frame ({@link RequestSizes#checkReply}). */
-  private ValuesMessage pull(ShardStore store, long[] keys) {
-    float[] out = new float[keys.length * store.dim()];
-    store.pull(keys, 0, keys.length, out, 0);
-    return new ValuesMessage(out);
+  /**
+   * The rows written from the store straight into the reply's frame (no intermediate array: a
+   * 4 MiB one would be a humongous object, then copied once more by the encoder). The caller
+   * checked the reply fits a frame ({@link RequestSizes#checkReply}).
+   */
+  private EncodedFrame pull(ShardStore store, long[] keys) {
+    return valuesFrame(keys.length * store.dim(), values -> store.pull(keys, 0, keys.length, values));
+  }
+
+  /** A VALUES frame of {@code floats} floats that {@code fill} writes; released if anything fails. */
+  private EncodedFrame valuesFrame(int floats, Consumer<FloatBuffer> fill) {
+    EncodedFrame frame = EncodedFrame.values(floats);
+    boolean ok = false;
+    try {
+      FloatBuffer values = frame.floats();
+      fill.accept(values);
+      frame.complete(values);
+      ok = true;
+      return frame;
+    } finally {
+      if (!ok) {
+        frame.release();
+      }
+    }
   }
 
   private Message push(HostedShard shard, PushMessage m) {
     ShardStore store = shard.store();
     long[] keys = m.keys();
-    float[] values = m.values();
-    checkValues(shard, keys.length, values.length);
     PushId id = m.pushId();
-    boolean tagged = !id.isNone();
-    if (tagged) {
-      fences.check(id);
+    if (id.isNone()) {
+      check(shard, m);
+      apply(store, m);
+    } else {
+      PushDedupe dedupe = shard.dedupe();
+      try {
+        checkValues(shard, keys.length, m.values().length);
+        fences.check(id);
+        if (m.returnValues()) {
+          sizes.checkReply(shard, m);
+        }
+        if (dedupe.alreadyApplied(id)) {
+          // A replay (retried or speculative task): acknowledge without applying it twice.
+          return m.returnValues() ? pull(store, keys) : new OkMessage();
+        }
+        dedupe.checkGap(id);
+        apply(store, m);  // a store rejects bad keys before changing anything
+      } catch (RuntimeException e) {
+        // Not applied: its worker's later pushes must wait for its replay. Except a push from
+        // before its run's rollback (the fence): its epoch is over, and the resumed workers
+        // replay from the restored marks, not from this push.
+        if (!(e instanceof PsRemoteException r && r.code() == ErrorCode.RUN_FAILED)) {
+          dedupe.refused(id);
+        }
+        throw e;
+      }
+      dedupe.applied(id);
     }
+    return m.returnValues() ? pull(store, keys) : new OkMessage();
+  }
+
+  /** The checks before anything is applied: values match keys x dim, and a reply fits a frame. */
+  private void check(HostedShard shard, PushMessage m) {
+    checkValues(shard, m.keys().length, m.values().length);
     if (m.returnValues()) {
       sizes.checkReply(shard, m);
     }
-    if (tagged && shard.dedupe().alreadyApplied(id)) {
-      // A replay (retried or speculative task): acknowledge without applying it twice.
-      return m.returnValues() ? pull(store, keys) : new OkMessage();
-    }
+  }
+
+  private static void apply(ShardStore store, PushMessage m) {
+    long[] keys = m.keys();
     if (m.mode() == PushMode.ASSIGN) {
-      store.assign(keys, 0, keys.length, values, 0);
+      store.assign(keys, 0, keys.length, m.values(), 0);
     } else {
-      store.push(keys, 0, keys.length, values, 0);
+      store.push(keys, 0, keys.length, m.values(), 0);
     }
-    if (tagged) {
-      shard.dedupe().applied(id);
-    }
-    return m.returnValues() ? pull(store, keys) : new OkMessage();
   }
 
   /** expectedVersion -1 never matches (versions start at 0): a versioned read. */

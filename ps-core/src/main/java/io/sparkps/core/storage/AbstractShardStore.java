@@ -1,6 +1,8 @@
 package io.sparkps.core.storage;
 
 import io.sparkps.core.update.Updater;
+import java.nio.BufferOverflowException;
+import java.nio.FloatBuffer;
 import java.util.Objects;
 
 /**
@@ -67,6 +69,15 @@ public abstract class AbstractShardStore implements ShardStore {
     open();
     StoreArgs.checkKeys(keys, off, len);
     StoreArgs.checkRows(what, values, valOff, len, dim);
+  }
+
+  /** {@link #checkBatch} for a pull into a buffer: room for {@code len} rows at its position. */
+  protected final void checkBatch(long[] keys, int off, int len, FloatBuffer out) {
+    open();
+    StoreArgs.checkKeys(keys, off, len);
+    if ((long) len * dim > out.remaining()) {
+      throw new BufferOverflowException();
+    }
   }
 
   /** Checks {@code values[valOff..valOff+dim)} holds one row of weights (compare-and-set). */

@@ -1,6 +1,8 @@
 package io.sparkps.core.storage;
 
 import io.sparkps.core.update.Updater;
+import java.nio.BufferOverflowException;
+import java.nio.FloatBuffer;
 import java.util.Arrays;
 
 /**
@@ -84,6 +86,35 @@ public final class DenseShardStore extends AbstractShardStore {
     float[] s = slab;
     for (int i = 0; i < len; i++) {
       System.arraycopy(s, row(keys[off + i]) * width, out, outOff + i * dim, dim);
+    }
+  }
+
+  @Override
+  public void pull(long[] keys, int off, int len, FloatBuffer out) {
+    checkBatch(keys, off, len, out);
+    StoreArgs.checkKeys(keys, off, len, start, end);
+    float[] s = slab;
+    for (int i = 0; i < len; i++) {
+      out.put(s, row(keys[off + i]) * width, dim);
+    }
+  }
+
+  @Override
+  public void pullRange(long from, long to, FloatBuffer out) {
+    open();
+    StoreArgs.checkRange(from, to, start, end);
+    int n = (int) (to - from);
+    if ((long) n * dim > out.remaining()) {
+      throw new BufferOverflowException();
+    }
+    float[] s = slab;
+    int first = (int) (from - start);
+    if (width == dim) {  // no optimizer state: the range is one contiguous block
+      out.put(s, first * width, n * dim);
+      return;
+    }
+    for (int i = 0; i < n; i++) {
+      out.put(s, (first + i) * width, dim);
     }
   }
 

@@ -1,5 +1,8 @@
 package io.sparkps.core.storage;
 
+import java.nio.BufferOverflowException;
+import java.nio.FloatBuffer;
+
 /**
  * One shard of one table: rows of {@code dim} weights plus the updater's per-row state, a
  * version per row, and the table's updater and initializer. Rows move in and out only by copy,
@@ -16,6 +19,9 @@ package io.sparkps.core.storage;
  */
 public interface ShardStore extends AutoCloseable {
 
+  /** Floats per step of the default buffer pulls (64 KiB). */
+  int BUFFER_CHUNK_FLOATS = 16 * 1024;
+
   int dim();
 
   /** Floats per stored record: the {@code dim} weights followed by the updater's per-row state. */
@@ -29,6 +35,49 @@ public interface ShardStore extends AutoCloseable {
    * Absent rows yield the initializer's values and are NOT materialised.
    */
   void pull(long[] keys, int off, int len, float[] out, int outOff);
+
+  /**
+   * Like {@link #pull(long[], int, int, float[], int)}, writing the weights to {@code out} at its
+   * position, which advances by {@code len * dim}: e.g. a little-endian view of an outgoing frame,
+   * so a reply is encoded without an intermediate array. Throws BufferOverflowException when
+   * fewer floats remain (nothing is written then). The default copies through a small array.
+   */
+  default void pull(long[] keys, int off, int len, FloatBuffer out) {
+    StoreArgs.checkKeys(keys, off, len);
+    int dim = dim();
+    if ((long) len * dim > out.remaining()) {
+      throw new BufferOverflowException();
+    }
+    int chunk = Math.max(1, Math.min(len, BUFFER_CHUNK_FLOATS / dim));
+    float[] rows = new float[chunk * dim];
+    for (int i = 0; i < len; i += chunk) {
+      int n = Math.min(chunk, len - i);
+      pull(keys, off + i, n, rows, 0);
+      out.put(rows, 0, n * dim);
+    }
+  }
+
+  /**
+   * Like {@link #pullRange(long, long, float[], int)}, writing to {@code out} at its position
+   * (see {@link #pull(long[], int, int, FloatBuffer)}). The default copies through a small array.
+   */
+  default void pullRange(long start, long end, FloatBuffer out) {
+    if (end <= start) {
+      pullRange(start, end, new float[0], 0);  // its checks, its error
+      return;
+    }
+    int dim = dim();
+    if (end > start && (end - start) * dim > out.remaining()) {
+      throw new BufferOverflowException();
+    }
+    long chunk = Math.max(1, BUFFER_CHUNK_FLOATS / dim);
+    float[] rows = new float[(int) Math.min(chunk, Math.max(0, end - start)) * dim];
+    for (long from = start; from < end; from += chunk) {
+      long to = Math.min(end, from + chunk);
+      pullRange(from, to, rows, 0);
+      out.put(rows, 0, (int) (to - from) * dim);
+    }
+  }
 
   /**
    * Copies rows {@code [start, end)} (dense: global row indices inside this shard's range) to

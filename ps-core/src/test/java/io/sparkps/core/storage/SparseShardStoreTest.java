@@ -51,6 +51,44 @@ class SparseShardStoreTest extends ShardStoreContract {
     return new SparseShardStore(dim, SumUpdater.INSTANCE, Initializer.of(InitializerSpec.zeros()), expectedRows);
   }
 
+  /**
+   * Batches longer than the store's slot-resolving chunk, at offsets, with repeated keys (a key
+   * twice in one push gets both deltas, in order) and new keys mixed in: same rows as the model.
+   */
+  @Test
+  void largeBatchesWithRepeatedAndNewKeysMatchTheModel() {
+    int dim = 3;
+    UpdaterSpec adagrad = UpdaterSpec.adagrad(0.1);
+    ShardStore s = create(dim, adagrad, InitializerSpec.uniform(-1, 1, 5));
+    ModelStore m = new ModelStore(dim, Updaters.create(adagrad), Initializer.of(InitializerSpec.uniform(-1, 1, 5)));
+    Random rnd = new Random(15);
+    for (int round = 0; round < 30; round++) {
+      int n = 1 + rnd.nextInt(1_500);
+      int off = rnd.nextInt(7);
+      long[] keys = new long[off + n];
+      float[] vals = new float[(off + n) * dim];
+      for (int i = 0; i < keys.length; i++) {
+        keys[i] = sparseKey(rnd.nextInt(2_000));
+      }
+      for (int i = 0; i < vals.length; i++) {
+        vals[i] = (float) rnd.nextGaussian();
+      }
+      s.push(keys, off, n, vals, off * dim);
+      for (int i = 0; i < n; i++) {
+        m.push(keys[off + i], vals, (off + i) * dim);
+      }
+      float[] out = new float[(off + n) * dim];
+      s.pull(keys, off, n, out, off * dim);
+      for (int i = 0; i < n; i++) {
+        float[] row = new float[dim];
+        System.arraycopy(out, (off + i) * dim, row, 0, dim);
+        assertArrayEquals(m.pull(keys[off + i]), row, "round " + round + " key " + keys[off + i]);
+      }
+    }
+    assertEquals(m.rows.size(), s.size());
+    s.close();
+  }
+
   @Test
   void growsAcrossSeveralResizesAndPageBoundaries() {
     int dim = 3;
