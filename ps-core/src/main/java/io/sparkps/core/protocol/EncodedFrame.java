@@ -2,7 +2,6 @@ package io.sparkps.core.protocol;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.util.ReferenceCounted;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
@@ -37,7 +36,7 @@ public final class EncodedFrame implements Message, ReferenceCounted {
    * transport uses, so a written frame returns to the pool it came from.
    */
   public static EncodedFrame values(int floats) {
-    return values(PooledByteBufAllocator.DEFAULT, floats);
+    return values(FrameAllocator.INSTANCE, floats);
   }
 
   /**

@@ -29,6 +29,7 @@ import io.netty.util.concurrent.Future;
 import io.sparkps.core.config.PsConfig;
 import io.sparkps.core.config.PsRole;
 import io.sparkps.core.config.Ticker;
+import io.sparkps.core.protocol.FrameAllocator;
 import io.sparkps.core.protocol.FrameDecoder;
 import io.sparkps.core.protocol.MessageDecoder;
 import io.sparkps.core.protocol.MessageEncoder;
@@ -153,10 +154,10 @@ public final class PsTransportContext implements AutoCloseable {
         .group(group)
         .channel(serverChannelClass)
         .option(ChannelOption.SO_REUSEADDR, true)
-        .option(ChannelOption.ALLOCATOR, TransportAllocator.INSTANCE)
+        .option(ChannelOption.ALLOCATOR, FrameAllocator.INSTANCE)
         .childOption(ChannelOption.SO_KEEPALIVE, true)
         .childOption(ChannelOption.TCP_NODELAY, true)
-        .childOption(ChannelOption.ALLOCATOR, TransportAllocator.INSTANCE)
+        .childOption(ChannelOption.ALLOCATOR, FrameAllocator.INSTANCE)
         .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, SERVER_WATER_MARK)
         .childHandler(new ChannelInitializer<SocketChannel>() {
           @Override
@@ -285,7 +286,7 @@ public final class PsTransportContext implements AutoCloseable {
             .channel(socketChannelClass)
             .option(ChannelOption.SO_KEEPALIVE, true)
             .option(ChannelOption.TCP_NODELAY, true)
-            .option(ChannelOption.ALLOCATOR, TransportAllocator.INSTANCE)
+            .option(ChannelOption.ALLOCATOR, FrameAllocator.INSTANCE)
             .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, timeoutMillis))
             .handler(init);
     ChannelFuture connecting;
