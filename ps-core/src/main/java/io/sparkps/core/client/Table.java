@@ -88,7 +88,8 @@ public abstract class Table {
    * the reply frames, so a training loop that reuses {@code out} allocates nothing reply-sized per
    * batch. Until the future completes, that range of {@code out} belongs to the library: do not
    * read, change or reuse it (and keep {@code keys} unchanged); after a failure it may be partly
-   * written.
+   * written. The future completes only once every request of the call has settled, so nothing is
+   * written into {@code out} after it completes.
    *
    * @throws IllegalArgumentException if the keys are not sorted and unique, or {@code out} has no
    *     room for {@code keys.length x dim} floats from {@code outOffset}; nothing is sent
@@ -99,7 +100,11 @@ public abstract class Table {
     return pull(keys, out, outOffset, null, client.callbacks());
   }
 
-  /** Blocking {@link #pullIntoAsync}: returns once {@code out} holds the rows. */
+  /**
+   * Blocking {@link #pullIntoAsync}: returns once {@code out} holds the rows. If the wait itself
+   * gives up ({@code PsDeadlineException}, rare: each request has the same deadline and started
+   * first), a request may still write into {@code out} until its own deadline fails it.
+   */
   public void pullInto(long[] keys, float[] out, int outOffset) {
     checkKeys(keys);
     checkRows("out", out, outOffset, keys.length);
