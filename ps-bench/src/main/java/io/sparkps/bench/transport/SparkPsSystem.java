@@ -21,6 +21,12 @@ import java.util.concurrent.TimeUnit;
 final class SparkPsSystem implements BenchSystem {
 
   static final String NAME = "spark-ps";
+  /**
+   * The same deployment used as a training loop would use the caller-owned-array API: pulls go
+   * into a buffer each session reuses ({@code pullInto}), pushes take the caller's arrays as they
+   * are; compared with {@link #NAME} it shows what the allocation-free API saves.
+   */
+  static final String NAME_INTO = "spark-ps-into";
   /** Keys per assign request while loading. */
   private static final int LOAD_CHUNK = 50_000;
 
@@ -28,10 +34,17 @@ final class SparkPsSystem implements BenchSystem {
   private final PsScheduler scheduler;
   private final java.util.List<PsServer> servers;
   private final PsClient admin;
+  private final boolean into;
 
   /** {@code servers} servers in this JVM; each table gets one shard per server. */
   SparkPsSystem(PsConfig config, int denseFloats, int dim, int servers) throws Exception {
+    this(config, denseFloats, dim, servers, false);
+  }
+
+  /** @param into whether sessions use pullInto and range pushes ({@link #NAME_INTO}) */
+  SparkPsSystem(PsConfig config, int denseFloats, int dim, int servers, boolean into) throws Exception {
     this.config = config;
+    this.into = into;
     PsScheduler sch = PsScheduler.start(config);
     java.util.List<PsServer> srv = new java.util.ArrayList<>();
     PsClient adm = null;
@@ -63,7 +76,7 @@ final class SparkPsSystem implements BenchSystem {
 
   @Override
   public String name() {
-    return NAME;
+    return into ? NAME_INTO : NAME;
   }
 
   @Override
@@ -96,7 +109,7 @@ final class SparkPsSystem implements BenchSystem {
       }
     }
     long[] row = {0};
-    return new Session() {
+    return into ? intoSession(client, dense, sparse) : new Session() {
       @Override
       public float[] densePull(BenchTable table) {
         return dense.get(table).pull(row);
@@ -115,6 +128,53 @@ final class SparkPsSystem implements BenchSystem {
       @Override
       public void sparsePush(BenchTable table, long[] keys, float[] values) {
         sparse.get(table).push(keys, values);
+      }
+
+      @Override
+      public void close() {
+        client.close();
+      }
+    };
+  }
+
+  /** Pulls into one buffer per shape that the session reuses (a returned array is valid until the next pull). */
+  private static Session intoSession(PsClient client, Map<BenchTable, DenseTable> dense,
+      Map<BenchTable, SparseTable> sparse) {
+    long[] row = {0};
+    return new Session() {
+      private float[] denseBuffer = new float[0];
+      private float[] sparseBuffer = new float[0];
+
+      @Override
+      public float[] densePull(BenchTable table) {
+        DenseTable t = dense.get(table);
+        int n = t.dim();
+        if (denseBuffer.length != n) {
+          denseBuffer = new float[n];
+        }
+        t.pullInto(row, denseBuffer, 0);
+        return denseBuffer;
+      }
+
+      @Override
+      public void densePush(BenchTable table, float[] values) {
+        dense.get(table).push(row, 0, 1, values, 0);
+      }
+
+      @Override
+      public float[] sparsePull(BenchTable table, long[] keys) {
+        SparseTable t = sparse.get(table);
+        int n = keys.length * t.dim();
+        if (sparseBuffer.length != n) {
+          sparseBuffer = new float[n];
+        }
+        t.pullInto(keys, sparseBuffer, 0);
+        return sparseBuffer;
+      }
+
+      @Override
+      public void sparsePush(BenchTable table, long[] keys, float[] values) {
+        sparse.get(table).push(keys, 0, keys.length, values, 0);
       }
 
       @Override

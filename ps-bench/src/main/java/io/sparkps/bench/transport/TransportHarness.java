@@ -56,6 +56,7 @@ public final class TransportHarness {
         BenchSystem s = switch (name) {
           case ReferenceSystem.NAME -> new ReferenceSystem(o.denseFloats(), o.dim(), o.populatedKeys());
           case SparkPsSystem.NAME -> new SparkPsSystem(config, o.denseFloats(), o.dim(), o.servers());
+          case SparkPsSystem.NAME_INTO -> new SparkPsSystem(config, o.denseFloats(), o.dim(), o.servers(), true);
           default -> new TransportOnlySystem(config, o.dim());
         };
         systems.add(s);

@@ -14,7 +14,7 @@ import java.util.function.Function;
  * ({@link #parse}) or built with {@link #builder()}. Immutable and thread-safe.
  *
  * <p>Options: {@code --dense-floats=N --dim=N --keys=N (populated) --sparse-keys=N (per op)
- * --clients=1,4 --warmup=S --seconds=S --rounds=N --systems=reference,spark-ps,ps-transport-only
+ * --clients=1,4 --warmup=S --seconds=S --rounds=N --systems=reference,spark-ps,ps-transport-only[,spark-ps-into]
  * --workloads=dense-pull,... --out=DIR --seed=N --servers=N --profile=cpu|itimer|wall|alloc --tls=on|off}.
  * {@code --tls=on} runs spark-ps and ps-transport-only with TLS on every connection (a self-signed
  * certificate made for the run); the reference server stays plaintext.
@@ -28,6 +28,9 @@ public final class TransportOptions {
   /** Every system the benchmark knows, in the default order. */
   public static final List<String> SYSTEMS =
       List.of(ReferenceSystem.NAME, SparkPsSystem.NAME, TransportOnlySystem.NAME);
+
+  /** Systems run only when named in --systems (not in the recorded default run). */
+  static final List<String> EXTRA_SYSTEMS = List.of(SparkPsSystem.NAME_INTO);
 
   /** The option names {@link #parse} takes. */
   static final List<String> NAMES = List.of("dense-floats", "dim", "keys", "sparse-keys", "clients", "warmup",
@@ -278,7 +281,8 @@ public final class TransportOptions {
     public Builder systems(List<String> names) {
       require(!names.isEmpty(), "no system selected: systems=%s (%s)", names, String.join(", ", SYSTEMS));
       for (String s : names) {
-        require(SYSTEMS.contains(s), "unknown system: system=%s (%s)", s, String.join(", ", SYSTEMS));
+        require(SYSTEMS.contains(s) || EXTRA_SYSTEMS.contains(s), "unknown system: system=%s (%s)", s,
+            String.join(", ", SYSTEMS));
       }
       systems = List.copyOf(names);
       return this;

@@ -57,9 +57,9 @@ public final class DenseTable extends Table {
   }
 
   @Override
-  void checkKeyRange(long[] keys) {
-    if (keys.length > 0 && (keys[0] < 0 || keys[keys.length - 1] >= rows())) {
-      long bad = keys[0] < 0 ? keys[0] : keys[keys.length - 1];
+  void checkKeyRange(long[] keys, int from, int to) {
+    if (to > from && (keys[from] < 0 || keys[to - 1] >= rows())) {
+      long bad = keys[from] < 0 ? keys[from] : keys[to - 1];
       throw new IllegalArgumentException("key out of range: key=" + bad + " ([0, " + rows() + ")) for table " + name);
     }
   }

@@ -14,9 +14,11 @@ import io.sparkps.core.protocol.PsRemoteException;
 import io.sparkps.core.protocol.RoutingMessage;
 import io.sparkps.core.protocol.RoutingUpdateMessage;
 import io.sparkps.core.protocol.SubscribeRoutingMessage;
+import io.sparkps.core.protocol.ValuesTarget;
 import io.sparkps.core.transport.Await;
 import io.sparkps.core.transport.Connection;
 import io.sparkps.core.transport.PsTransportContext;
+import io.sparkps.core.transport.ReplySink;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.concurrent.CompletableFuture;
@@ -227,6 +229,42 @@ public final class PsClient implements AutoCloseable {
           + " of table " + route.spec().name() + " is dead (routing version " + routing.get().version() + ")"));
     }
     return connection(server).thenCompose(c -> c.request(request));
+  }
+
+  /**
+   * As {@link #send(TableRoute, int, Message)}, with the outcome going to {@code sink} on the thread
+   * that settles it (see {@link ReplySink}) and a VALUES reply read into {@code target} if it is not
+   * null. A dead server or a failed connection fails the sink (on this thread when known now).
+   */
+  void send(TableRoute route, int shard, Message request, ValuesTarget target, ReplySink sink) {
+    int owner = route.ownerOf(shard);
+    ServerInfo server = routing.get().server(owner).orElse(null);
+    if (server == null || !server.alive()) {
+      sink.fail(new PsRemoteException(ErrorCode.SERVER_DEAD, "server "
+          + owner + (server == null ? "" : " at " + server.address()) + " holding shard " + shard
+          + " of table " + route.spec().name() + " is dead (routing version " + routing.get().version() + ")"));
+      return;
+    }
+    CompletableFuture<Connection> c = connection(server);
+    Connection ready = c.isDone() && !c.isCompletedExceptionally() ? c.join() : null;
+    if (ready != null) {
+      // The common case: no future between the caller and the write.
+      ready.request(request, config.requestTimeout(), target, sink);
+      return;
+    }
+    c.whenComplete((conn, err) -> {
+      if (err != null) {
+        sink.fail(err instanceof java.util.concurrent.CompletionException && err.getCause() != null
+            ? err.getCause() : err);
+      } else {
+        conn.request(request, config.requestTimeout(), target, sink);
+      }
+    });
+  }
+
+  /** Where async table operations complete their futures: never on an I/O thread. */
+  java.util.concurrent.Executor callbacks() {
+    return transport.callbackExecutor();
   }
 
   int maxFrameBytes() {

@@ -33,7 +33,7 @@ public final class SparseTable extends Table {
   }
 
   @Override
-  void checkKeyRange(long[] keys) {
+  void checkKeyRange(long[] keys, int from, int to) {
     // Every long is a valid sparse key.
   }
 }

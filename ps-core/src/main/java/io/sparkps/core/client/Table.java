@@ -18,11 +18,11 @@ import io.sparkps.core.protocol.PushMode;
 import io.sparkps.core.protocol.ScanChunkMessage;
 import io.sparkps.core.protocol.ScanMessage;
 import io.sparkps.core.protocol.SizeMessage;
-import io.sparkps.core.protocol.ValuesMessage;
 import io.sparkps.core.transport.Await;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.function.BiConsumer;
 import java.util.function.Supplier;
 
@@ -30,8 +30,15 @@ import java.util.function.Supplier;
  * A handle on one table: operations on rows by key, each with an async form returning a
  * {@link CompletableFuture} and a blocking form bounded by the client's request timeout. Keys
  * must be sorted ascending and unique; values are row-major, {@code dim} floats per key. Requests
- * are split per shard (and per frame) and replies merged back in key order. Thread-safe and cheap:
- * a handle holds only the table's name and id.
+ * are split per shard (and per frame) and replies merged back in key order. The {@code pullInto}
+ * and range {@code push} forms work on the caller's arrays (ps-lite's {@code ZPull}/{@code ZPush}):
+ * no per-batch result arrays, and the arrays are the library's until the call completes.
+ * Pipelining: any number of calls may be in flight at once, from one thread or many (e.g. pull
+ * batch b + 1 while pushing batch b); each completes with its own rows, and requests to one
+ * server leave in the order the calls were made. Blocking forms are completed on the I/O thread
+ * that receives the last reply (no hand-off); async forms complete on the client's callback
+ * threads, so continuations never run on an I/O thread. Thread-safe and cheap: a handle holds only
+ * the table's name and id.
  */
 public abstract class Table {
 
@@ -65,64 +72,151 @@ public abstract class Table {
   /** The rows of {@code keys}, row-major. */
   public CompletableFuture<float[]> pullAsync(long[] keys) {
     checkKeys(keys);
-    TableRoute route = route();
     float[] out = new float[keys.length * dim()];
-    return scatter(route, keys, bytesPerKey(4), (slice, f) -> f.add(
-        client.send(route, slice.shard, new PullMessage(tableId, slice.shard, slice.keys))
-            .thenAccept(m -> slice.scatter(((ValuesMessage) m).values(), out, dim()))))
-        .thenApply(v -> out);
+    return pull(keys, out, 0, out, client.callbacks());
   }
 
   public float[] pull(long[] keys) {
-    return await(pullAsync(keys), "pull");
+    checkKeys(keys);
+    float[] out = new float[keys.length * dim()];
+    return await(pull(keys, out, 0, out, null), "pull");
+  }
+
+  /**
+   * Pulls the rows of {@code keys} into the caller's array (ps-lite's {@code ZPull}): row
+   * {@code i} goes to {@code out[outOffset + i*dim, outOffset + (i+1)*dim)}, copied straight from
+   * the reply frames, so a training loop that reuses {@code out} allocates nothing reply-sized per
+   * batch. Until the future completes, that range of {@code out} belongs to the library: do not
+   * read, change or reuse it (and keep {@code keys} unchanged); after a failure it may be partly
+   * written. The future completes only once every request of the call has settled, so nothing is
+   * written into {@code out} after it completes.
+   *
+   * @throws IllegalArgumentException if the keys are not sorted and unique, or {@code out} has no
+   *     room for {@code keys.length x dim} floats from {@code outOffset}; nothing is sent
+   */
+  public CompletableFuture<Void> pullIntoAsync(long[] keys, float[] out, int outOffset) {
+    checkKeys(keys);
+    checkRows("out", out, outOffset, keys.length);
+    return pull(keys, out, outOffset, null, client.callbacks());
+  }
+
+  /**
+   * Blocking {@link #pullIntoAsync}: returns once {@code out} holds the rows. If the wait itself
+   * gives up ({@code PsDeadlineException}, rare: each request has the same deadline and started
+   * first), a request may still write into {@code out} until its own deadline fails it.
+   */
+  public void pullInto(long[] keys, float[] out, int outOffset) {
+    checkKeys(keys);
+    checkRows("out", out, outOffset, keys.length);
+    await(pull(keys, out, outOffset, null, null), "pullInto");
+  }
+
+  /** One PULL per slice, each reply read into its place in {@code out}. */
+  private <T> CompletableFuture<T> pull(long[] keys, float[] out, int outOffset, T result, Executor callbacks) {
+    TableRoute route = route();
+    List<Slice> slices = Slice.split(keys, route.partitioner(), maxKeysPerFrame(bytesPerKey(4)));
+    Gather<T> gather = new Gather<>(slices.size(), result, callbacks);
+    for (Slice slice : slices) {
+      client.send(route, slice.shard, new PullMessage(tableId, slice.shard, slice.keys),
+          slice.target(out, outOffset, dim()), gather.part(Gather.READ_INTO_TARGET));
+    }
+    return gather.future();
   }
 
   // ---- push / assign / pushPull ----
 
-  /** Sends {@code values} to be folded into the rows by the table's updater on the servers. */
+  /**
+   * Sends {@code values} to be folded into the rows by the table's updater on the servers. The
+   * arrays may be reused as soon as this returns (the values are copied).
+   */
   public CompletableFuture<Void> pushAsync(long[] keys, float[] values) {
-    return write(keys, values, PushMode.UPDATE, () -> PushId.NONE);
+    checkValues(keys, values);
+    return write(keys, 0, keys.length, values, 0, PushMode.UPDATE, () -> PushId.NONE, false, client.callbacks());
   }
 
   public void push(long[] keys, float[] values) {
-    await(pushAsync(keys, values), "push");
+    checkValues(keys, values);
+    await(write(keys, 0, keys.length, values, 0, PushMode.UPDATE, () -> PushId.NONE, true, null), "push");
+  }
+
+  /**
+   * Pushes the rows of {@code keys[from, to)} with their values taken from the caller's array
+   * (ps-lite's {@code ZPush}): row {@code i} of the range is
+   * {@code values[valuesOffset + i*dim, valuesOffset + (i+1)*dim)}. When the range is all of both
+   * arrays and the table has one shard, the arrays go out as they are (no copy). Until the future
+   * completes they belong to the library: do not change or reuse them.
+   *
+   * @throws IllegalArgumentException if the range is out of bounds, its keys are not sorted and
+   *     unique, or {@code values} lacks {@code (to - from) x dim} floats from
+   *     {@code valuesOffset}; nothing is sent
+   */
+  public CompletableFuture<Void> pushAsync(long[] keys, int from, int to, float[] values, int valuesOffset) {
+    checkKeys(keys, from, to);
+    checkRows("values", values, valuesOffset, to - from);
+    return write(keys, from, to, values, valuesOffset, PushMode.UPDATE, () -> PushId.NONE, true, client.callbacks());
+  }
+
+  /** Blocking {@link #pushAsync(long[], int, int, float[], int)}. */
+  public void push(long[] keys, int from, int to, float[] values, int valuesOffset) {
+    checkKeys(keys, from, to);
+    checkRows("values", values, valuesOffset, to - from);
+    await(write(keys, from, to, values, valuesOffset, PushMode.UPDATE, () -> PushId.NONE, true, null), "push");
   }
 
   /** Overwrites the rows' values (optimizer state is kept). */
   public CompletableFuture<Void> assignAsync(long[] keys, float[] values) {
-    return write(keys, values, PushMode.ASSIGN, () -> PushId.NONE);
+    checkValues(keys, values);
+    return write(keys, 0, keys.length, values, 0, PushMode.ASSIGN, () -> PushId.NONE, false, client.callbacks());
   }
 
   public void assign(long[] keys, float[] values) {
-    await(assignAsync(keys, values), "assign");
+    checkValues(keys, values);
+    await(write(keys, 0, keys.length, values, 0, PushMode.ASSIGN, () -> PushId.NONE, true, null), "assign");
   }
 
   /** Pushes, then returns the rows as they are right after this push was applied. */
   public CompletableFuture<float[]> pushPullAsync(long[] keys, float[] values) {
     checkValues(keys, values);
-    TableRoute route = route();
-    float[] out = new float[keys.length * dim()];
-    return scatter(route, keys, bytesPerKey(8), (slice, f) -> f.add(
-        client.send(route, slice.shard, new PushMessage(tableId, slice.shard, PushMode.UPDATE, PushId.NONE,
-            slice.keys, slice.gather(values, dim()), true))
-            .thenAccept(m -> slice.scatter(((ValuesMessage) m).values(), out, dim()))))
-        .thenApply(v -> out);
+    return pushPull(keys, values, false, client.callbacks());
   }
 
   public float[] pushPull(long[] keys, float[] values) {
-    return await(pushPullAsync(keys, values), "pushPull");
+    checkValues(keys, values);
+    return await(pushPull(keys, values, true, null), "pushPull");
+  }
+
+  private CompletableFuture<float[]> pushPull(long[] keys, float[] values, boolean share, Executor callbacks) {
+    TableRoute route = route();
+    float[] out = new float[keys.length * dim()];
+    List<Slice> slices = Slice.split(keys, route.partitioner(), maxKeysPerFrame(bytesPerKey(8)));
+    Gather<float[]> gather = new Gather<>(slices.size(), out, callbacks);
+    for (Slice slice : slices) {
+      client.send(route, slice.shard, new PushMessage(tableId, slice.shard, PushMode.UPDATE, PushId.NONE,
+          slice.keys, slice.gather(values, 0, dim(), share), true),
+          slice.target(out, 0, dim()), gather.part(Gather.READ_INTO_TARGET));
+    }
+    return gather.future();
   }
 
   /**
-   * Sends a push, one frame per slice; {@code ids} tags each frame in slice order, so replaying the
-   * same push produces the same ids and the servers can drop what they already applied.
+   * Sends a push of {@code keys[from, to)}, one frame per slice; {@code ids} tags each frame in
+   * slice order, so replaying the same push produces the same ids and the servers can drop what
+   * they already applied. Arguments are checked by the caller.
+   *
+   * @param share whether the caller's values array may go out as it is (it keeps it unchanged
+   *     until the future completes) rather than copied
+   * @param callbacks where the future completes; null for a blocking caller (see {@link Gather})
    */
-  CompletableFuture<Void> write(long[] keys, float[] values, PushMode mode, Supplier<PushId> ids) {
-    checkValues(keys, values);
+  CompletableFuture<Void> write(long[] keys, int from, int to, float[] values, int valuesOffset, PushMode mode,
+      Supplier<PushId> ids, boolean share, Executor callbacks) {
     TableRoute route = route();
-    return scatter(route, keys, bytesPerKey(4), (slice, f) -> f.add(
-        client.send(route, slice.shard, new PushMessage(tableId, slice.shard, mode, ids.get(), slice.keys,
-            slice.gather(values, dim()), false))));
+    List<Slice> slices = Slice.split(keys, from, to, route.partitioner(), maxKeysPerFrame(bytesPerKey(4)));
+    Gather<Void> gather = new Gather<>(slices.size(), null, callbacks);
+    for (Slice slice : slices) {
+      client.send(route, slice.shard, new PushMessage(tableId, slice.shard, mode, ids.get(), slice.keys,
+          slice.gather(values, valuesOffset, dim(), share), false), null, gather.part(Gather.IGNORE));
+    }
+    return gather.future();
   }
 
   // ---- contains / cas / size / clear / pullAll ----
@@ -130,16 +224,24 @@ public abstract class Table {
   /** Whether each key's row exists on its server. */
   public CompletableFuture<boolean[]> containsAsync(long[] keys) {
     checkKeys(keys);
-    TableRoute route = route();
-    boolean[] out = new boolean[keys.length];
-    return scatter(route, keys, 16, (slice, f) -> f.add(
-        client.send(route, slice.shard, new ContainsMessage(tableId, slice.shard, slice.keys))
-            .thenAccept(m -> slice.scatter(((FlagsMessage) m).flags(), out))))
-        .thenApply(v -> out);
+    return contains(keys, client.callbacks());
   }
 
   public boolean[] contains(long[] keys) {
-    return await(containsAsync(keys), "contains");
+    checkKeys(keys);
+    return await(contains(keys, null), "contains");
+  }
+
+  private CompletableFuture<boolean[]> contains(long[] keys, Executor callbacks) {
+    TableRoute route = route();
+    boolean[] out = new boolean[keys.length];
+    List<Slice> slices = Slice.split(keys, route.partitioner(), maxKeysPerFrame(16));
+    Gather<boolean[]> gather = new Gather<>(slices.size(), out, callbacks);
+    for (Slice slice : slices) {
+      client.send(route, slice.shard, new ContainsMessage(tableId, slice.shard, slice.keys), null,
+          gather.part(m -> slice.scatter(((FlagsMessage) m).flags(), out)));
+    }
+    return gather.future();
   }
 
   /**
@@ -277,17 +379,34 @@ public abstract class Table {
 
   void checkKeys(long[] keys) {
     requireArgument(keys != null, "keys must not be null");
-    for (int i = 1; i < keys.length; i++) {
+    checkKeys(keys, 0, keys.length);
+  }
+
+  /** Checks {@code keys[from, to)}: in bounds, sorted ascending and unique, valid for the table. */
+  void checkKeys(long[] keys, int from, int to) {
+    requireArgument(keys != null, "keys must not be null");
+    requireArgument(from >= 0 && from <= to && to <= keys.length,
+        "key range out of bounds: from=%s, to=%s (0 <= from <= to <= keys.length=%s)", from, to, keys.length);
+    for (int i = from + 1; i < to; i++) {
       if (keys[i] <= keys[i - 1]) {
         throw new IllegalArgumentException("keys must be sorted ascending and unique: keys[" + (i - 1) + "]="
             + keys[i - 1] + ", keys[" + i + "]=" + keys[i] + " (sort with Arrays.sort and drop duplicates)");
       }
     }
-    checkKeyRange(keys);
+    checkKeyRange(keys, from, to);
   }
 
-  /** Dense tables bound their keys; sparse ones take any long. */
-  abstract void checkKeyRange(long[] keys);
+  /** Dense tables bound their keys; sparse ones take any long. Keys are sorted. */
+  abstract void checkKeyRange(long[] keys, int from, int to);
+
+  /** Checks that {@code array} holds {@code rows x dim} floats from {@code offset}. */
+  void checkRows(String what, float[] array, int offset, int rows) {
+    requireArgument(array != null, "%s must not be null", what);
+    long needed = (long) rows * dim();
+    requireArgument(offset >= 0 && offset + needed <= array.length,
+        "%s too small: %s.length=%s, offset=%s (needs %s rows x dim %s = %s floats from the offset)",
+        what, what, array.length, offset, rows, dim(), needed);
+  }
 
   void checkValues(long[] keys, float[] values) {
     checkKeys(keys);

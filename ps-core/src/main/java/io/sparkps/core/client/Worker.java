@@ -106,18 +106,66 @@ public final class Worker implements AutoCloseable {
     return clock;
   }
 
-  /** Pushes through the table's updater, tagged for exactly-once application. */
-  public synchronized CompletableFuture<Void> pushAsync(Table table, long[] keys, float[] values) {
+  /**
+   * Pushes through the table's updater, tagged for exactly-once application. The arrays may be
+   * reused as soon as this returns (the values are copied).
+   */
+  public CompletableFuture<Void> pushAsync(Table table, long[] keys, float[] values) {
+    table.checkValues(keys, values);
+    return pushAsync(table, keys, 0, keys.length, values, 0, false);
+  }
+
+  /**
+   * Pushes the rows of {@code keys[from, to)} with values from the caller's array, tagged like
+   * {@link #pushAsync(Table, long[], float[])}; the arrays belong to the library until the future
+   * completes (see {@link Table#pushAsync(long[], int, int, float[], int)}, which also lists the
+   * {@link IllegalArgumentException}s).
+   */
+  public CompletableFuture<Void> pushAsync(Table table, long[] keys, int from, int to, float[] values,
+      int valuesOffset) {
+    table.checkKeys(keys, from, to);
+    table.checkRows("values", values, valuesOffset, to - from);
+    return pushAsync(table, keys, from, to, values, valuesOffset, true);
+  }
+
+  private synchronized CompletableFuture<Void> pushAsync(Table table, long[] keys, int from, int to, float[] values,
+      int valuesOffset, boolean share) {
     requireState(!closed && !finished, "worker %s of run %s is %s", id, run, closed ? "closed" : "finished");
     long at = clock;
-    CompletableFuture<Void> f = table.write(keys, values, PushMode.UPDATE, () -> new PushId(runId, id, at, seq++, epoch));
+    CompletableFuture<Void> f = table.write(keys, from, to, values, valuesOffset, PushMode.UPDATE,
+        () -> new PushId(runId, id, at, seq++, epoch), share, client.callbacks());
     outstanding.add(f);
     return f;
   }
 
   public void push(Table table, long[] keys, float[] values) {
-    Await.result(pushAsync(table, keys, values), client.config().requestTimeout(), "push by worker " + id,
-        PsClient.REQUEST_REMEDY);
+    table.checkValues(keys, values);
+    push(table, keys, 0, keys.length, values, 0);
+  }
+
+  /** Blocking {@link #pushAsync(Table, long[], int, int, float[], int)}. */
+  public void push(Table table, long[] keys, int from, int to, float[] values, int valuesOffset) {
+    table.checkKeys(keys, from, to);
+    table.checkRows("values", values, valuesOffset, to - from);
+    CompletableFuture<Void> f;
+    synchronized (this) {
+      requireState(!closed && !finished, "worker %s of run %s is %s", id, run, closed ? "closed" : "finished");
+      long at = clock;
+      // Completed on the I/O thread (see Gather): it never leaves this method...
+      f = table.write(keys, from, to, values, valuesOffset, PushMode.UPDATE,
+          () -> new PushId(runId, id, at, seq++, epoch), true, null);
+    }
+    try {
+      Await.result(f, client.config().requestTimeout(), "push by worker " + id, PsClient.REQUEST_REMEDY);
+    } finally {
+      if (!f.isDone() || f.isCompletedExceptionally()) {
+        // ...unless the wait gave up or it failed: then clock() must still wait for (or fail with) it,
+        // through a hop to the callback threads so clock()'s continuation never runs on the I/O thread.
+        synchronized (this) {
+          outstanding.add(f.whenCompleteAsync((v, t) -> { }, client.callbacks()));
+        }
+      }
+    }
   }
 
   /**

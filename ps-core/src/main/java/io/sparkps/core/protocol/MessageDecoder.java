@@ -4,18 +4,28 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.util.AttributeKey;
 
 /**
  * Turns one frame (from {@link FrameDecoder}, length field stripped) into an {@link Envelope}:
  * checks the version, looks up the type, reads the request id and calls the type's decoder.
  * Takes ownership of the frame and releases it in all cases; the emitted envelope holds no
  * buffers. Failures go down the pipeline as {@link FrameDecodeException} via
- * {@code exceptionCaught}. Stateless: one shared instance.
+ * {@code exceptionCaught}. A VALUES reply is first offered to the channel's
+ * {@link #DIRECT_REPLIES} hook, if it has one, which may copy it straight into the requester's
+ * array; then nothing goes down the pipeline for it. Stateless: one shared instance.
  */
 @ChannelHandler.Sharable
 public final class MessageDecoder extends ChannelInboundHandlerAdapter {
 
   public static final MessageDecoder INSTANCE = new MessageDecoder();
+
+  /**
+   * The channel's {@link DirectReplies}, set by the requester once the channel is authenticated
+   * (so nothing an unauthenticated peer sends reaches it) and cleared when it stops trusting the
+   * stream.
+   */
+  public static final AttributeKey<DirectReplies> DIRECT_REPLIES = AttributeKey.valueOf("sparkps.directReplies");
 
   private MessageDecoder() {}
 
@@ -27,6 +37,9 @@ public final class MessageDecoder extends ChannelInboundHandlerAdapter {
     }
     Envelope envelope;
     try {
+      if (offeredDirectly(ctx, frame)) {
+        return;
+      }
       envelope = decode(frame);
     } catch (FrameDecodeException e) {
       ctx.fireExceptionCaught(e);
@@ -35,6 +48,26 @@ public final class MessageDecoder extends ChannelInboundHandlerAdapter {
       frame.release();
     }
     ctx.fireChannelRead(envelope);
+  }
+
+  /** Whether the channel's {@link DirectReplies} took this frame (a VALUES reply it awaits). */
+  private static boolean offeredDirectly(ChannelHandlerContext ctx, ByteBuf frame) {
+    int at = frame.readerIndex();
+    if (frame.readableBytes() < FrameDecoder.HEADER_BYTES || frame.getByte(at) != ProtocolVersion.CURRENT
+        || frame.getByte(at + 1) != MessageType.VALUES.id()) {
+      return false;
+    }
+    DirectReplies direct = ctx.channel().attr(DIRECT_REPLIES).get();
+    long requestId = frame.getLongLE(at + 2);
+    if (direct == null || requestId == 0) {
+      return false;
+    }
+    frame.readerIndex(at + FrameDecoder.HEADER_BYTES);
+    if (direct.values(requestId, frame)) {
+      return true;
+    }
+    frame.readerIndex(at);
+    return false;
   }
 
   /**

@@ -12,8 +12,10 @@ import io.sparkps.core.protocol.ErrorCode;
 import io.sparkps.core.protocol.ErrorMessage;
 import io.sparkps.core.protocol.FrameDecoder;
 import io.sparkps.core.protocol.Message;
+import io.sparkps.core.protocol.MessageDecoder;
 import io.sparkps.core.protocol.MessageType;
 import io.sparkps.core.protocol.PsRemoteException;
+import io.sparkps.core.protocol.ValuesTarget;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -26,6 +28,9 @@ import org.slf4j.LoggerFactory;
 /**
  * One authenticated channel, on the client or the server side; either end may send requests,
  * replies and one-way messages over it. Futures complete on the transport's callback executor.
+ * Pipelining: any number of requests may be in flight at once (each has its own id); responses
+ * are matched by id, whatever order they come back in, and requests leave in the order the
+ * {@code request} calls were made (one channel, writes in call order).
  * Thread-safe: every method may be called from any thread.
  */
 public final class Connection {
@@ -66,26 +71,53 @@ public final class Connection {
    *     timeout is not positive
    */
   public CompletableFuture<Message> request(Message msg, Duration timeout) {
+    CompletableFuture<Message> future = new CompletableFuture<>();
+    Throwable notSent = send(msg, timeout, null, outstanding.futureSink(future));
+    if (notSent != null) {
+      future.completeExceptionally(notSent);
+    }
+    return future;
+  }
+
+  /**
+   * Sends a request whose outcome goes to {@code sink} on the thread that settles it, without the
+   * hand-off to the callback executor that a future's completion costs (see {@link ReplySink}
+   * for what a sink may do there). With a {@code target}, a VALUES reply is copied straight from
+   * the frame into it (the sink then gets {@code null}); a VALUES reply of another size than the
+   * target expects fails the request with {@link ErrorCode#MALFORMED_FRAME} and writes nothing.
+   * Failures are those of {@link #request(Message, Duration)}; a request that cannot be sent
+   * fails on the caller's thread, before this returns. Until the sink is called the target's
+   * array belongs to the transport: the caller must not change or reuse it.
+   *
+   * @throws IllegalArgumentException as {@link #request(Message, Duration)}
+   */
+  public void request(Message msg, Duration timeout, ValuesTarget target, ReplySink sink) {
+    Objects.requireNonNull(sink, "sink");
+    Throwable notSent = send(msg, timeout, target, sink);
+    if (notSent != null) {
+      sink.fail(notSent);
+    }
+  }
+
+  /** Registers and writes a request; returns why it was not sent (the sink not called), or null. */
+  private Throwable send(Message msg, Duration timeout, ValuesTarget target, ReplySink sink) {
     Objects.requireNonNull(msg, "msg");
     Objects.requireNonNull(timeout, "timeout");
     requireArgument(!timeout.isNegative() && !timeout.isZero(),
         "request timeout must be positive: timeout=%s (> 0)", timeout);
     requireArgument(!msg.type().isResponse() && !msg.type().isHandshake(),
         "not a request type: type=%s (answer requests with reply/replyError)", msg.type());
-    CompletableFuture<Message> future = new CompletableFuture<>();
     PsRemoteException tooLarge = checkFrameSize("request", msg);
     if (tooLarge != null) {
-      future.completeExceptionally(tooLarge);
-      return future;
+      return tooLarge;
     }
     if (!channel.isActive()) {
-      future.completeExceptionally(new PsTransportException(
-          "connection to " + remoteAddress + " is closed: cannot send " + msg.type()));
-      return future;
+      return new PsTransportException(
+          "connection to " + remoteAddress + " is closed: cannot send " + msg.type());
     }
     long requestId = nextRequestId.getAndIncrement();
     // Registered before the write, so even an instant response finds its entry.
-    outstanding.register(requestId, msg.type(), future, timeout, channel.eventLoop());
+    outstanding.register(requestId, msg.type(), sink, target, timeout, channel.eventLoop());
     channel.writeAndFlush(new Envelope(requestId, msg)).addListener((ChannelFuture f) -> {
       if (!f.isSuccess()) {
         outstanding.fail(requestId, new PsTransportException("failed to send " + msg.type()
@@ -93,7 +125,7 @@ public final class Connection {
         channel.close();
       }
     });
-    return future;
+    return null;
   }
 
   /**
@@ -216,6 +248,13 @@ public final class Connection {
   /** The handshake proved (or, without keys, the peer claimed) {@code role}. */
   void authenticated(PsRole role) {
     this.peerRole = role;
+    // Only now: nothing an unauthenticated peer sends may write into a caller's array.
+    channel.attr(MessageDecoder.DIRECT_REPLIES).set(outstanding);
+  }
+
+  /** The stream can no longer be trusted: replies stop being read into callers' arrays. */
+  void stopDirectReplies() {
+    channel.attr(MessageDecoder.DIRECT_REPLIES).set(null);
   }
 
   OutstandingRequests outstanding() {

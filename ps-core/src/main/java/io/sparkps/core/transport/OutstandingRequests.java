@@ -1,9 +1,14 @@
 package io.sparkps.core.transport;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.util.concurrent.EventExecutor;
+import io.sparkps.core.protocol.DirectReplies;
+import io.sparkps.core.protocol.ErrorCode;
 import io.sparkps.core.protocol.ErrorMessage;
 import io.sparkps.core.protocol.Message;
 import io.sparkps.core.protocol.MessageType;
+import io.sparkps.core.protocol.PsRemoteException;
+import io.sparkps.core.protocol.ValuesTarget;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -19,9 +24,13 @@ import org.slf4j.LoggerFactory;
  * The requests of one connection that await a response, keyed by request id. Whoever removes an
  * entry from the map owns its completion, so a response, a timeout, a write failure and a close
  * racing for one request complete it exactly once. Futures are completed on the callback
- * executor, never on the caller's (event loop) thread. Thread-safe.
+ * executor, never on the caller's (event loop) thread; a {@link ReplySink} is called on the thread
+ * that settles the request (see its contract). A request registered with a {@link ValuesTarget}
+ * gets its VALUES reply copied into the target by {@link #values} (the decoder's
+ * {@link DirectReplies} hook), after the entry is removed, so a request that timed out is never
+ * written into. Thread-safe.
  */
-final class OutstandingRequests {
+final class OutstandingRequests implements DirectReplies {
 
   private static final Logger LOG = LoggerFactory.getLogger(OutstandingRequests.class);
 
@@ -29,14 +38,17 @@ final class OutstandingRequests {
   static final class Pending {
     final long requestId;
     final MessageType type;
-    final CompletableFuture<Message> future;
+    final ReplySink sink;
+    /** Where a VALUES reply is copied; null for the ordinary decoding. */
+    final ValuesTarget target;
     final Duration timeout;
     volatile ScheduledFuture<?> timer;
 
-    Pending(long requestId, MessageType type, CompletableFuture<Message> future, Duration timeout) {
+    Pending(long requestId, MessageType type, ReplySink sink, ValuesTarget target, Duration timeout) {
       this.requestId = requestId;
       this.type = type;
-      this.future = future;
+      this.sink = sink;
+      this.target = target;
       this.timeout = timeout;
     }
   }
@@ -56,7 +68,17 @@ final class OutstandingRequests {
    */
   void register(long requestId, MessageType type, CompletableFuture<Message> future,
       Duration timeout, EventExecutor timers) {
-    Pending p = new Pending(requestId, type, future, timeout);
+    register(requestId, type, new FutureSink(future), null, timeout, timers);
+  }
+
+  /**
+   * As {@link #register(long, MessageType, CompletableFuture, Duration, EventExecutor)}, with the
+   * outcome going to {@code sink} on the settling thread and, if {@code target} is not null, a
+   * VALUES reply copied into it.
+   */
+  void register(long requestId, MessageType type, ReplySink sink, ValuesTarget target,
+      Duration timeout, EventExecutor timers) {
+    Pending p = new Pending(requestId, type, sink, target, timeout);
     pending.put(requestId, p);
     try {
       ScheduledFuture<?> timer = timers.schedule(() -> expire(p), saturatedNanos(timeout),
@@ -73,7 +95,7 @@ final class OutstandingRequests {
 
   private void expire(Pending p) {
     if (pending.remove(p.requestId, p)) {
-      deliver(p.future, null, new PsTimeoutException("request " + p.type + " to " + remoteAddress
+      p.sink.fail(new PsTimeoutException("request " + p.type + " to " + remoteAddress
           + " timed out after " + p.timeout + " (requestTimeout); requestId=" + p.requestId));
     }
   }
@@ -89,10 +111,32 @@ final class OutstandingRequests {
       return false;
     }
     if (response instanceof ErrorMessage error) {
-      deliver(p.future, null, error.toException());
+      p.sink.fail(error.toException());
     } else {
-      deliver(p.future, response, null);
+      p.sink.complete(response);
     }
+    return true;
+  }
+
+  /**
+   * Copies a VALUES reply into the target its request registered, then completes it (with a null
+   * response); a reply of the wrong size fails it with {@link ErrorCode#MALFORMED_FRAME} and writes
+   * nothing. Returns false, touching nothing, for requests without a target and unknown ids.
+   */
+  @Override
+  public boolean values(long requestId, ByteBuf body) {
+    Pending p = pending.get(requestId);
+    if (p == null || p.target == null || take(requestId) != p) {
+      return false;
+    }
+    try {
+      p.target.read(body);
+    } catch (RuntimeException e) {
+      p.sink.fail(new PsRemoteException(ErrorCode.MALFORMED_FRAME, "undecodable response from " + remoteAddress
+          + " to " + p.type + " (requestId=" + requestId + "): " + e.getMessage(), e));
+      return true;
+    }
+    p.sink.complete(null);
     return true;
   }
 
@@ -102,7 +146,7 @@ final class OutstandingRequests {
     if (p == null) {
       return false;
     }
-    deliver(p.future, null, failure);
+    p.sink.fail(failure);
     return true;
   }
 
@@ -116,7 +160,7 @@ final class OutstandingRequests {
       }
       n++;
       try {
-        deliver(p.future, null, failure.apply(p));
+        p.sink.fail(failure.apply(p));
       } catch (RuntimeException e) {
         // One misbehaving entry must not keep the others pending.
         LOG.warn("failed to fail request {} to {}", p.requestId, remoteAddress, e);
@@ -140,14 +184,35 @@ final class OutstandingRequests {
     return p;
   }
 
-  private void deliver(CompletableFuture<Message> future, Message value, Throwable failure) {
-    Runnable completion = failure == null
-        ? () -> future.complete(value)
-        : () -> future.completeExceptionally(failure);
-    try {
-      callbackExecutor.execute(completion);
-    } catch (RejectedExecutionException e) {
-      completion.run(); // the context is closing: better on this thread than never
+  /** A sink completing {@code future} on the callback executor. */
+  ReplySink futureSink(CompletableFuture<Message> future) {
+    return new FutureSink(future);
+  }
+
+  /** A future completed on the callback executor, so its dependents never run on the event loop. */
+  private final class FutureSink implements ReplySink {
+    private final CompletableFuture<Message> future;
+
+    FutureSink(CompletableFuture<Message> future) {
+      this.future = future;
+    }
+
+    @Override
+    public void complete(Message response) {
+      deliver(() -> future.complete(response));
+    }
+
+    @Override
+    public void fail(Throwable failure) {
+      deliver(() -> future.completeExceptionally(failure));
+    }
+
+    private void deliver(Runnable completion) {
+      try {
+        callbackExecutor.execute(completion);
+      } catch (RejectedExecutionException e) {
+        completion.run(); // the context is closing: better on this thread than never
+      }
     }
   }
 

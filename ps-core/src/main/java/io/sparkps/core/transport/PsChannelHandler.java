@@ -177,12 +177,14 @@ final class PsChannelHandler extends ChannelInboundHandlerAdapter {
   /** The stream cannot be trusted: tell the peer why (request id 0), then close. */
   private void fatal(ErrorCode code, String detail) {
     closing = true;
+    connection.stopDirectReplies();
     LOG.warn("closing connection to {}: {}: {}", connection.remoteAddress(), code, detail);
     connection.closeWithError(code, detail);
   }
 
   private void failAllAndClose(ChannelHandlerContext ctx, Throwable cause) {
     closing = true;
+    connection.stopDirectReplies();
     int n = connection.outstandingRequests();
     connection.outstanding().failAll(p -> new PsTransportException("connection to "
         + connection.remoteAddress() + " failed with " + n + " outstanding requests (this one: "
