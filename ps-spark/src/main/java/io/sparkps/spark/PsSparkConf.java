@@ -75,6 +75,8 @@ public final class PsSparkConf {
    * {@code off} (wins over the Spark settings). See {@link SparkTls} for the key material.
    */
   public static final String ENCRYPTION = "spark.ps.encryption";
+  /** auto (default: on when the master is {@code local[...]}), on, off: see {@link #inProcessEnabled}. */
+  public static final String IN_PROCESS = "spark.ps.inProcess";
   /** Spark's SSL settings ({@code keyStore}, {@code keyStorePassword}, ...) that spark-ps reads. */
   static final String SSL_PREFIX = "spark.ssl.";
   /** Spark's RPC SSL namespace: each setting here overrides the {@link #SSL_PREFIX} one. */
@@ -150,6 +152,7 @@ public final class PsSparkConf {
     if (keys != null) {
       b.authKeys(keys);
     }
+    b.inProcessConnections(inProcessEnabled(conf));
     return b.limits(limits(conf)).build();
   }
 
@@ -169,6 +172,27 @@ public final class PsSparkConf {
       l.frameTimeout(Duration.ofMillis(conf.getTimeAsMs(FRAME_TIMEOUT, "2min")));
     }
     return l.build();
+  }
+
+  /**
+   * Whether connections between components of one JVM skip TCP ({@code PsConfig.inProcessConnections}):
+   * {@code on} or {@code off} decides; {@code auto} (default) turns it on in local mode
+   * ({@code spark.master} {@code local}, {@code local[N]}, {@code local[*]}, {@code local[N, F]}), where the
+   * scheduler, the servers and the tasks share the driver's JVM, and off elsewhere.
+   */
+  static boolean inProcessEnabled(SparkConf conf) {
+    String mode = conf.get(IN_PROCESS, "auto").trim().toLowerCase(java.util.Locale.ROOT);
+    switch (mode) {
+      case "on":
+        return true;
+      case "off":
+        return false;
+      case "auto":
+        String master = conf.get("spark.master", "");
+        return master.equals("local") || master.startsWith("local[");
+      default:
+        throw new IllegalArgumentException("unknown value: " + IN_PROCESS + "=" + mode + " (auto, on, off)");
+    }
   }
 
   /** Whether the data plane authenticates (on unless {@code spark.ps.authenticate=off}). */

@@ -105,8 +105,24 @@ public final class EncodedFrame implements Message, ReferenceCounted {
           + " bytes written");
     }
     frame.setLongLE(REQUEST_ID_OFFSET, requestId);
+    taken = true;
     return frame;
   }
+
+  /**
+   * Releases the frame unless the encoder took it: for a write that never reached the encoder
+   * (the channel closed and its handlers were removed first, so Netty dropped the envelope, which
+   * it cannot release). Call once the write has completed, successfully or not.
+   */
+  public void releaseIfNotTaken() {
+    if (!taken) {
+      taken = true;
+      frame.release();
+    }
+  }
+
+  /** Whether the encoder took the frame; read where the write's outcome is handled. */
+  private volatile boolean taken;
 
   @Override
   public MessageType type() {

@@ -37,7 +37,7 @@ public final class MessageEncoder extends ChannelOutboundHandlerAdapter {
           : encode(ctx.alloc(), envelope);
     } catch (RuntimeException e) {
       if (envelope.message() instanceof EncodedFrame encoded) {
-        encoded.release();  // never passed on: this handler is its last holder
+        encoded.releaseIfNotTaken();  // never passed on: this handler is its last holder
       }
       promise.setFailure(e);
       return;

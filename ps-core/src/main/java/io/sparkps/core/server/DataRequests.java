@@ -123,7 +123,7 @@ final class DataRequests {
    */
   private static void reply(Connection connection, long requestId, Message response) {
     if (response instanceof EncodedFrame frame && (requestId == 0 || !connection.isActive())) {
-      frame.release();  // a one-way request gets no reply; a closed channel takes none
+      frame.releaseIfNotTaken();  // a one-way request gets no reply; a closed channel takes none
       return;
     }
     boolean sent = false;
@@ -132,7 +132,7 @@ final class DataRequests {
       sent = true;
     } finally {
       if (!sent && response instanceof EncodedFrame frame) {
-        frame.release();
+        frame.releaseIfNotTaken();
       }
     }
   }

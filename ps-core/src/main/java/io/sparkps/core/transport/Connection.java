@@ -7,6 +7,7 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.sparkps.core.config.PsConfig;
 import io.sparkps.core.config.PsRole;
+import io.sparkps.core.protocol.EncodedFrame;
 import io.sparkps.core.protocol.Envelope;
 import io.sparkps.core.protocol.ErrorCode;
 import io.sparkps.core.protocol.ErrorMessage;
@@ -292,7 +293,11 @@ public final class Connection {
     // The listener keeps the type only: the message (a reply's arrays) is garbage once encoded,
     // even while a slow peer leaves the write pending.
     MessageType type = msg.type();
+    EncodedFrame encoded = msg instanceof EncodedFrame e ? e : null;
     channel.writeAndFlush(new Envelope(requestId, msg)).addListener((ChannelFuture f) -> {
+      if (encoded != null) {
+        encoded.releaseIfNotTaken();  // a reply the closing channel dropped before its encoder
+      }
       if (!f.isSuccess()) {
         if (channel.isActive()) {
           LOG.warn("failed to send {} (requestId={}) to {}", type, requestId, remoteAddress, f.cause());
