@@ -10,8 +10,8 @@ import java.util.List;
 
 /**
  * A child JVM on this JVM's classpath and flags (heap excepted), with its output in a log file, and
- * the meters the scaling model needs: CPU time and bytes moved through system calls (Linux {@code
- * /proc/<pid>/io}: socket reads and writes included, so on a server it is its network traffic).
+ * the meters the scaling model needs: a process's CPU time, and the bytes through the loopback
+ * interface.
  */
 final class ChildJvm {
 
@@ -40,18 +40,15 @@ final class ChildJvm {
     return process.info().totalCpuDuration().map(ChildJvm::seconds).orElse(Double.NaN);
   }
 
-  /** Bytes the process has read and written through system calls ({@code rchar + wchar}), or -1. */
-  static long ioBytes(long pid) {
+  /**
+   * Bytes sent through the loopback interface so far (Linux, machine-wide: TCP/IP headers included,
+   * and any other process's loopback traffic), or -1 where it cannot be read.
+   */
+  static long loopbackBytes() {
     try {
-      long total = 0;
-      for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "io"))) {
-        if (line.startsWith("rchar:") || line.startsWith("wchar:")) {
-          total += Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
-        }
-      }
-      return total;
+      return Long.parseLong(Files.readString(Path.of("/sys/class/net/lo/statistics/tx_bytes")).trim());
     } catch (IOException | NumberFormatException e) {
-      // Not Linux, or the process is gone: the bytes column says -1 instead of failing the run.
+      // Not Linux: the bytes column says -1 instead of failing the run.
       return -1;
     }
   }

@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * CPU and bytes of the run's processes over one epoch: {@link #start} reads every counter, {@link
+ * CPU of the run's processes and loopback bytes over one epoch: {@link #start} reads every counter, {@link
  * #stop} reads them again and keeps the differences. Immutable.
  */
 final class Meter {
@@ -16,18 +16,18 @@ final class Meter {
   private final double[] serverCpu;
   private final double workerCpu;
   private final double driverCpu;
-  private final long serverBytes;
+  private final long loopbackBytes;
   private final double wallSeconds;
 
   private Meter(List<Process> servers, List<Process> workers, long startNanos, double[] serverCpu,
-      double workerCpu, double driverCpu, long serverBytes, double wallSeconds) {
+      double workerCpu, double driverCpu, long loopbackBytes, double wallSeconds) {
     this.servers = servers;
     this.workers = workers;
     this.startNanos = startNanos;
     this.serverCpu = serverCpu;
     this.workerCpu = workerCpu;
     this.driverCpu = driverCpu;
-    this.serverBytes = serverBytes;
+    this.loopbackBytes = loopbackBytes;
     this.wallSeconds = wallSeconds;
   }
 
@@ -35,7 +35,7 @@ final class Meter {
   static Meter start(Map<Integer, Process> servers, List<Process> workers) {
     List<Process> s = new ArrayList<>(servers.values());
     return new Meter(s, List.copyOf(workers), System.nanoTime(), cpu(s), total(cpu(workers)),
-        ChildJvm.cpuSeconds(ProcessHandle.current()), bytes(s), Double.NaN);
+        ChildJvm.cpuSeconds(ProcessHandle.current()), ChildJvm.loopbackBytes(), Double.NaN);
   }
 
   /** What was used since {@link #start}. */
@@ -46,7 +46,7 @@ final class Meter {
       cpu[i] -= serverCpu[i];
     }
     return new Meter(servers, workers, startNanos, cpu, total(cpu(workers)) - workerCpu,
-        ChildJvm.cpuSeconds(ProcessHandle.current()) - driverCpu, bytes(servers) - serverBytes,
+        ChildJvm.cpuSeconds(ProcessHandle.current()) - driverCpu, ChildJvm.loopbackBytes() - loopbackBytes,
         (now - startNanos) / 1e9);
   }
 
@@ -71,16 +71,12 @@ final class Meter {
     return driverCpu;
   }
 
-  long serverBytes() {
-    return serverBytes;
+  long loopbackBytes() {
+    return loopbackBytes;
   }
 
   private static double[] cpu(List<Process> processes) {
     return processes.stream().mapToDouble(p -> ChildJvm.cpuSeconds(p.toHandle())).toArray();
-  }
-
-  private static long bytes(List<Process> processes) {
-    return processes.stream().mapToLong(p -> ChildJvm.ioBytes(p.pid())).sum();
   }
 
   private static double total(double[] values) {

@@ -1,6 +1,5 @@
 package io.sparkps.bench.scaling;
 
-import io.sparkps.bench.durability.ServerJvm;
 import io.sparkps.core.client.PsClient;
 import io.sparkps.core.config.PsConfig;
 import io.sparkps.core.config.TableSpec;
@@ -19,7 +18,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The scaling run of {@code docs/scaling.md}: for each server count S and worker count W, a
- * scheduler in this JVM, S {@link ServerJvm}s and W {@link ScalingWorker}s on loopback, a warm-up,
+ * scheduler in this JVM, S {@link ScalingServer}s and W {@link ScalingWorker}s on loopback, a warm-up,
  * then one epoch per consistency model, metered from the driver (wall time between barriers, CPU
  * and bytes of every process). Writes {@code scaling.csv}, {@code scaling-model.md} and {@code
  * scaling.png} to {@code --out}; each child's output goes to {@code --logs}.
@@ -49,15 +48,13 @@ public final class ScalingBench {
     List<ScalingPoint> points = new ArrayList<>();
     for (int s : o.servers()) {
       for (int w : o.workers()) {
-        for (ScalingPoint p : runConfiguration(o, s, w)) {
-          System.out.printf("S=%d W=%d %-5s epoch %6.2f s  %7.1f batches/s  n=%6.0f keys  %5.1f frames"
-                  + "  pull %6.2f  compute %5.2f  push %6.2f  clock %6.2f ms  cpu srv %5.2f wrk %5.2f sched %5.2f s"
-                  + "  imbalance %.2f%n", p.servers(), p.workers(), p.mode(), p.epochSeconds(),
-              p.batchesPerSecond(), p.keysPerBatch(), p.framesPerBatch(), p.pullMs(), p.computeMs(), p.pushMs(),
-              p.clockMs(), p.serverCpu(), p.workerCpu(), p.schedulerCpu(), p.keyImbalance());
-          points.add(p);
+        for (int l : o.lanes()) {
+          for (ScalingPoint p : runConfiguration(o, s, w, l)) {
+            print(p);
+            points.add(p);
+          }
+          ScalingPoint.write(o.out().resolve("scaling.csv"), points); // partial results survive a later failure
         }
-        ScalingPoint.write(o.out().resolve("scaling.csv"), points); // partial results survive a later failure
       }
     }
     ScalingModel model = ScalingModel.fit(points);
@@ -66,15 +63,24 @@ public final class ScalingBench {
     System.out.println("wrote " + ScalingPlot.write(points, o.out()));
   }
 
-  private static List<ScalingPoint> runConfiguration(ScalingOptions o, int s, int w) throws Exception {
+  private static void print(ScalingPoint p) {
+    System.out.printf("S=%d W=%d L=%d %-5s epoch %6.2f s  %7.1f batches/s  n=%6.0f keys  %5.1f frames"
+            + "  pull %6.2f  compute %5.2f  push %6.2f  clock %6.2f ms  cpu srv %5.2f wrk %5.2f sched %5.2f s"
+            + "  imbalance %.2f%n", p.servers(), p.workers(), p.lanes(), p.mode(), p.epochSeconds(),
+        p.batchesPerSecond(), p.keysPerBatch(), p.framesPerBatch(), p.pullMs(), p.computeMs(), p.pushMs(),
+        p.clockMs(), p.serverCpu(), p.workerCpu(), p.schedulerCpu(), p.keyImbalance());
+  }
+
+  private static List<ScalingPoint> runConfiguration(ScalingOptions o, int s, int w, int l) throws Exception {
     Path logs = o.logs();
+    String name = "s" + s + "w" + w + "l" + l;
     Map<Integer, Process> servers = new TreeMap<>();
     List<Process> workers = new ArrayList<>();
     try (PsScheduler scheduler = PsScheduler.start(PsConfig.defaults())) {
       // One at a time, so the id the scheduler gives each server is known: CPU per server id.
       for (int i = 0; i < s; i++) {
-        Process p = ChildJvm.launch(ServerJvm.class, "1g", logs.resolve("s" + s + "w" + w + "-server" + i + ".log"),
-            List.of(scheduler.host(), Integer.toString(scheduler.port())));
+        Process p = ChildJvm.launch(ScalingServer.class, "1g", logs.resolve(name + "-server" + i + ".log"),
+            List.of(scheduler.host(), Integer.toString(scheduler.port()), Integer.toString(l)));
         List<ServerInfo> up = scheduler.awaitServers(i + 1).get(2, TimeUnit.MINUTES).servers();
         up.stream().map(ServerInfo::id).filter(id -> !servers.containsKey(id)).forEach(id -> servers.put(id, p));
       }
@@ -84,7 +90,7 @@ public final class ScalingBench {
           List<String> args = o.epochArgs();
           args.addAll(new ScalingOptions.WorkerArgs(scheduler.host(), scheduler.port(), i, w).toArgs());
           workers.add(ChildJvm.launch(ScalingWorker.class, "768m",
-              logs.resolve("s" + s + "w" + w + "-worker" + i + ".log"), args));
+              logs.resolve(name + "-worker" + i + ".log"), args));
         }
         List<Meter> meters = new ArrayList<>();
         for (String mode : o.modes()) {
@@ -95,11 +101,10 @@ public final class ScalingBench {
         }
         for (int i = 0; i < w; i++) {
           if (!workers.get(i).waitFor(CHILD_TIMEOUT.toSeconds(), TimeUnit.SECONDS) || workers.get(i).exitValue() != 0) {
-            throw new IllegalStateException("worker " + i + " failed: see " + logs.resolve("s" + s + "w" + w
-                + "-worker" + i + ".log"));
+            throw new IllegalStateException("worker " + i + " failed: see " + logs.resolve(name + "-worker" + i + ".log"));
           }
         }
-        return points(o, s, w, meters, readResults(logs, s, w));
+        return points(o, s, w, l, meters, readResults(logs, name, w));
       }
     } finally {
       // Servers stop when the scheduler closes; anything left after the timeout is killed.
@@ -123,10 +128,10 @@ public final class ScalingBench {
     barrier.join();
   }
 
-  private static List<WorkerResult> readResults(Path logs, int s, int w) throws Exception {
+  private static List<WorkerResult> readResults(Path logs, String name, int w) throws Exception {
     List<WorkerResult> results = new ArrayList<>();
     for (int i = 0; i < w; i++) {
-      for (String line : Files.readAllLines(logs.resolve("s" + s + "w" + w + "-worker" + i + ".log"))) {
+      for (String line : Files.readAllLines(logs.resolve(name + "-worker" + i + ".log"))) {
         if (line.startsWith(WorkerResult.PREFIX)) {
           results.add(WorkerResult.parse(line));
         }
@@ -135,7 +140,7 @@ public final class ScalingBench {
     return results;
   }
 
-  private static List<ScalingPoint> points(ScalingOptions o, int s, int w, List<Meter> meters,
+  private static List<ScalingPoint> points(ScalingOptions o, int s, int w, int l, List<Meter> meters,
       List<WorkerResult> results) {
     List<ScalingPoint> points = new ArrayList<>();
     for (int mi = 0; mi < o.modes().size(); mi++) {
@@ -156,7 +161,7 @@ public final class ScalingBench {
           sum(rs, WorkerResult::keys) / (double) batches, sum(rs, WorkerResult::frames) / (double) batches,
           ms(rs, WorkerResult::pullNanos, batches), ms(rs, WorkerResult::computeNanos, batches),
           ms(rs, WorkerResult::pushNanos, batches), ms(rs, WorkerResult::clockNanos, batches),
-          m.serverCpuTotal(), m.workerCpu(), m.driverCpu(), m.serverBytes(), serverKeys, m.serverCpu()));
+          m.serverCpuTotal(), m.workerCpu(), m.driverCpu(), m.loopbackBytes(), serverKeys, m.serverCpu(), l));
     }
     return points;
   }

@@ -43,7 +43,7 @@ record ScalingModel(double srvKey, double srvFrame, double wrkKey, double wrkFra
     return (serverCpu(p) + workerCpu(p) + clock * p.batches()) / cores;
   }
 
-  /** Payload bytes a server reads and writes per batch: keys in (pull, push), values out and in, d = 1. */
+  /** Payload bytes of a batch: keys of the pull and the push, values of the reply and the push (d = 1). */
   static double payloadBytesPerBatch(ScalingPoint p) {
     return p.keysPerBatch() * (8 + 4 + 8 + 4);
   }
@@ -57,9 +57,9 @@ record ScalingModel(double srvKey, double srvFrame, double wrkKey, double wrkFra
     b.append(row("worker CPU per key, gradient included (w_k)", wrkKey * 1e9, "ns"));
     b.append(row("worker CPU per frame (w_f)", wrkFrame * 1e6, "µs"));
     b.append(row("scheduler CPU per clock (c_c)", clock * 1e6, "µs"));
-    b.append("\n| S | W | mode | batches | n | F | epoch s | CPU/cores s | model s | model/measured | clock ms/batch"
-        + " | server bytes/batch (payload model) | keys max/mean | server CPU s (each) |\n");
-    b.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+    b.append("\n| S | W | L | mode | batches | n | F | epoch s | CPU/cores s | model s | model/measured | clock ms/batch"
+        + " | loopback bytes/batch (payload) | keys max/mean | server CPU s (each) |\n");
+    b.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
     for (ScalingPoint p : points) {
       double measuredCpu = p.serverCpu() + p.workerCpu() + p.schedulerCpu();
       double model = epochSeconds(p);
@@ -68,10 +68,10 @@ record ScalingModel(double srvKey, double srvFrame, double wrkKey, double wrkFra
         each.append(each.length() == 0 ? "" : " / ").append(String.format(Locale.ROOT, "%.2f", c));
       }
       b.append(String.format(Locale.ROOT,
-          "| %d | %d | %s | %d | %.0f | %.1f | %.2f | %.2f | %.2f | %.2f | %.2f | %.0f (%.0f) | %.3f | %s |%n",
-          p.servers(), p.workers(), p.mode(), p.batches(), p.keysPerBatch(), p.framesPerBatch(), p.epochSeconds(),
+          "| %d | %d | %d | %s | %d | %.0f | %.1f | %.2f | %.2f | %.2f | %.2f | %.2f | %.0f (%.0f) | %.3f | %s |%n",
+          p.servers(), p.workers(), p.lanes(), p.mode(), p.batches(), p.keysPerBatch(), p.framesPerBatch(), p.epochSeconds(),
           measuredCpu / cores, model, model / p.epochSeconds(), p.clockMs(),
-          p.serverBytes() / (double) p.batches(), payloadBytesPerBatch(p), p.keyImbalance(), each));
+          p.loopbackBytes() / (double) p.batches(), payloadBytesPerBatch(p), p.keyImbalance(), each));
     }
     b.append('\n').append(Extrapolation.cluster(points).report(this));
     return b.toString();

@@ -14,6 +14,7 @@ import java.util.Map;
  *
  * @param servers server JVM counts to measure ({@code --servers=1,2,4})
  * @param workers worker JVM counts to measure ({@code --workers=2,4})
+ * @param lanes shard lanes per server to measure ({@code --lanes=2}: shards, so frames, per server)
  * @param modes consistency models, each an epoch of its own ({@code --modes=bsp,ssp2}: bsp, asp or sspN)
  * @param rows rows N of one epoch, split evenly over the workers ({@code --rows})
  * @param batch rows B per mini-batch ({@code --batch})
@@ -22,15 +23,16 @@ import java.util.Map;
  * @param out directory of the CSV, model report and PNG ({@code --out})
  * @param logs directory of every child JVM's output ({@code --logs}, default {@code <out>/scaling-logs})
  */
-record ScalingOptions(List<Integer> servers, List<Integer> workers, List<String> modes, int rows, int batch,
+record ScalingOptions(List<Integer> servers, List<Integer> workers, List<Integer> lanes, List<String> modes, int rows, int batch,
     long d, int warmup, Path out, Path logs) {
 
-  static final String USAGE = "options: --servers=1,2,4 --workers=2,4 --modes=bsp,ssp2 --rows=200000 --batch=512"
-      + " --d=1048576 --warmup=40 --out=DIR --logs=DIR";
+  static final String USAGE = "options: --servers=1,2,4 --workers=2,4 --lanes=2 --modes=bsp,ssp2 --rows=300000 --batch=1024"
+      + " --d=1048576 --warmup=60 --out=DIR --logs=DIR";
 
   ScalingOptions {
     require(!servers.isEmpty() && servers.stream().allMatch(s -> s >= 1), "servers", servers, ">= 1 each");
     require(!workers.isEmpty() && workers.stream().allMatch(w -> w >= 1), "workers", workers, ">= 1 each");
+    require(!lanes.isEmpty() && lanes.stream().allMatch(l -> l >= 1), "lanes", lanes, ">= 1 each");
     modes.forEach(ScalingOptions::consistency);
     require(batch >= 1, "batch", batch, ">= 1");
     require(rows >= batch * workers.stream().mapToInt(Integer::intValue).max().orElse(1), "rows", rows,
@@ -41,8 +43,8 @@ record ScalingOptions(List<Integer> servers, List<Integer> workers, List<String>
 
   /** Parses {@code --name=value} arguments; unknown names fail with the usage. */
   static ScalingOptions parse(String... args) {
-    Map<String, String> m = new HashMap<>(Map.of("servers", "1,2,4", "workers", "2,4", "modes", "bsp,ssp2",
-        "rows", "200000", "batch", "512", "d", Long.toString(1L << 20), "warmup", "40",
+    Map<String, String> m = new HashMap<>(Map.of("servers", "1,2,4", "workers", "2,4", "lanes", "2", "modes", "bsp,ssp2",
+        "rows", "300000", "batch", "1024", "d", Long.toString(1L << 20), "warmup", "60",
         "out", "ps-bench/target/bench", "logs", ""));
     Map<String, String> extra = new HashMap<>();
     for (String arg : args) {
@@ -52,7 +54,7 @@ record ScalingOptions(List<Integer> servers, List<Integer> workers, List<String>
       (m.containsKey(name) ? m : extra).put(name, arg.substring(eq + 1));
     }
     require(extra.keySet().stream().allMatch(WorkerArgs.NAMES::contains), "arguments", extra.keySet(), USAGE);
-    return new ScalingOptions(ints(m.get("servers")), ints(m.get("workers")), List.of(m.get("modes").split(",")),
+    return new ScalingOptions(ints(m.get("servers")), ints(m.get("workers")), ints(m.get("lanes")), List.of(m.get("modes").split(",")),
         Integer.parseInt(m.get("rows")), Integer.parseInt(m.get("batch")), Long.parseLong(m.get("d")),
         Integer.parseInt(m.get("warmup")), Path.of(m.get("out")),
         Path.of(m.get("logs").isEmpty() ? m.get("out") + "/scaling-logs" : m.get("logs")));

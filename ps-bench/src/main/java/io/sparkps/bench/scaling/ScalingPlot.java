@@ -29,7 +29,7 @@ public final class ScalingPlot {
     List<String> configs = new ArrayList<>();
     Map<String, List<Double>> rate = new LinkedHashMap<>();
     for (ScalingPoint p : points) {
-      String config = "S=" + p.servers() + " W=" + p.workers();
+      String config = "S=" + p.servers() + " W=" + p.workers() + (p.lanes() == 2 ? "" : " L=" + p.lanes());
       if (!configs.contains(config)) {
         configs.add(config);
       }

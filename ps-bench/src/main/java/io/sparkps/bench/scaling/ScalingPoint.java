@@ -30,18 +30,19 @@ import java.util.stream.Collectors;
  * @param serverCpu CPU seconds of every server JVM together
  * @param workerCpu CPU seconds of every worker JVM together
  * @param schedulerCpu CPU seconds of the driver JVM (the scheduler; its own client is idle meanwhile)
- * @param serverBytes bytes the servers read and wrote through system calls (their traffic)
+ * @param loopbackBytes bytes through the loopback interface (machine-wide; TCP/IP headers included)
  * @param serverKeys keys sent to each server, all workers together (ascending server id)
  * @param serverCpuEach CPU seconds of each server JVM (ascending server id)
+ * @param lanes shard lanes L per server (a sparse table has S x L shards)
  */
 record ScalingPoint(int servers, int workers, String mode, int rowsPerBatch, long d, int batches,
     double epochSeconds, double keysPerBatch, double framesPerBatch, double pullMs, double computeMs,
-    double pushMs, double clockMs, double serverCpu, double workerCpu, double schedulerCpu, long serverBytes,
-    long[] serverKeys, double[] serverCpuEach) {
+    double pushMs, double clockMs, double serverCpu, double workerCpu, double schedulerCpu, long loopbackBytes,
+    long[] serverKeys, double[] serverCpuEach, int lanes) {
 
   static final String HEADER = "servers,workers,mode,rows_per_batch,d,batches,epoch_s,keys_per_batch,"
       + "frames_per_batch,pull_ms,compute_ms,push_ms,clock_ms,server_cpu_s,worker_cpu_s,scheduler_cpu_s,"
-      + "server_bytes,server_keys,server_cpu_each_s";
+      + "loopback_bytes,server_keys,server_cpu_each_s,lanes";
 
   /** Max over mean keys per server: 1.0 is a perfect spread. */
   double keyImbalance() {
@@ -55,12 +56,12 @@ record ScalingPoint(int servers, int workers, String mode, int rowsPerBatch, lon
   }
 
   String toCsv() {
-    return String.format(Locale.ROOT, "%d,%d,%s,%d,%d,%d,%.3f,%.1f,%.2f,%.3f,%.3f,%.3f,%.3f,%.3f,%.3f,%.3f,%d,%s,%s",
+    return String.format(Locale.ROOT, "%d,%d,%s,%d,%d,%d,%.3f,%.1f,%.2f,%.3f,%.3f,%.3f,%.3f,%.3f,%.3f,%.3f,%d,%s,%s,%d",
         servers, workers, mode, rowsPerBatch, d, batches, epochSeconds, keysPerBatch, framesPerBatch, pullMs,
-        computeMs, pushMs, clockMs, serverCpu, workerCpu, schedulerCpu, serverBytes,
+        computeMs, pushMs, clockMs, serverCpu, workerCpu, schedulerCpu, loopbackBytes,
         Arrays.stream(serverKeys).mapToObj(Long::toString).collect(Collectors.joining(";")),
         Arrays.stream(serverCpuEach).mapToObj(c -> String.format(Locale.ROOT, "%.3f", c))
-            .collect(Collectors.joining(";")));
+            .collect(Collectors.joining(";")), lanes);
   }
 
   static void write(Path file, List<ScalingPoint> points) throws IOException {
@@ -79,7 +80,7 @@ record ScalingPoint(int servers, int workers, String mode, int rowsPerBatch, lon
           Long.parseLong(f[4]), Integer.parseInt(f[5]), d(f[6]), d(f[7]), d(f[8]), d(f[9]), d(f[10]), d(f[11]),
           d(f[12]), d(f[13]), d(f[14]), d(f[15]), Long.parseLong(f[16]),
           Arrays.stream(f[17].split(";")).mapToLong(Long::parseLong).toArray(),
-          Arrays.stream(f[18].split(";")).mapToDouble(Double::parseDouble).toArray()));
+          Arrays.stream(f[18].split(";")).mapToDouble(Double::parseDouble).toArray(), Integer.parseInt(f[19])));
     }
     return points;
   }
