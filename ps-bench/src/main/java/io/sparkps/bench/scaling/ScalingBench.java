@@ -76,7 +76,8 @@ public final class ScalingBench {
     String name = "s" + s + "w" + w + "l" + l;
     Map<Integer, Process> servers = new TreeMap<>();
     List<Process> workers = new ArrayList<>();
-    try (PsScheduler scheduler = PsScheduler.start(PsConfig.defaults())) {
+    // The scheduler decides shards per server (its shardThreads) when it creates the table.
+    try (PsScheduler scheduler = PsScheduler.start(PsConfig.builder().shardThreads(l).build())) {
       // One at a time, so the id the scheduler gives each server is known: CPU per server id.
       for (int i = 0; i < s; i++) {
         Process p = ChildJvm.launch(ScalingServer.class, "1g", logs.resolve(name + "-server" + i + ".log"),

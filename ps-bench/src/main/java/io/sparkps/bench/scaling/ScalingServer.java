@@ -5,8 +5,8 @@ import io.sparkps.core.server.PsServer;
 
 /**
  * A parameter server JVM of the scaling run: {@code host port lanes}, with {@code lanes} shard
- * lanes (so a sparse table gets that many shards here, and a batch that many frames per server);
- * exits when its scheduler goes away.
+ * lanes (the scheduler, started with as many, gives a sparse table that many shards per server, so a
+ * batch sends that many frames per server); exits when its scheduler goes away.
  */
 public final class ScalingServer {
 
