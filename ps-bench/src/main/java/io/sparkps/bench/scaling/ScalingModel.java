@@ -13,13 +13,23 @@ import java.util.Locale;
  */
 record ScalingModel(double srvKey, double srvFrame, double wrkKey, double wrkFrame, double clock, int cores) {
 
-  /** Least squares over every point: server CPU = srvKey x keys + srvFrame x frames, the same for workers. */
+  /**
+   * Least squares: server CPU = srvKey x keys + srvFrame x frames, the same for workers. Fitted on
+   * the points with the fewest servers when their frames differ (lanes varied): more server JVMs on
+   * the same cores add CPU of their own (event loops, GC, JIT, context switches) that would
+   * otherwise be charged to frames. Otherwise on every point.
+   */
   static ScalingModel fit(List<ScalingPoint> points) {
-    double[] srv = fit2(points, true);
-    double[] wrk = fit2(points, false);
-    double clocks = points.stream().mapToDouble(ScalingPoint::batches).sum();
-    double sched = points.stream().mapToDouble(ScalingPoint::schedulerCpu).sum();
-    return new ScalingModel(srv[0], srv[1], wrk[0], wrk[1], sched / clocks, Runtime.getRuntime().availableProcessors());
+    int fewest = points.stream().mapToInt(ScalingPoint::servers).min().orElse(1);
+    List<ScalingPoint> fixed = points.stream().filter(p -> p.servers() == fewest).toList();
+    List<ScalingPoint> basis = fixed.stream().mapToDouble(ScalingPoint::framesPerBatch).distinct().count() > 1
+        ? fixed : points;
+    double[] srv = fit2(basis, true);
+    double[] wrk = fit2(basis, false);
+    // The median per epoch: the first configuration's driver JVM still compiles the scheduler's code.
+    double[] perClock = points.stream().mapToDouble(p -> p.schedulerCpu() / p.batches()).sorted().toArray();
+    double clock = perClock.length == 0 ? 0 : perClock[perClock.length / 2];
+    return new ScalingModel(srv[0], srv[1], wrk[0], wrk[1], clock, Runtime.getRuntime().availableProcessors());
   }
 
   static double keys(ScalingPoint p) {
@@ -50,7 +60,11 @@ record ScalingModel(double srvKey, double srvFrame, double wrkKey, double wrkFra
 
   String report(List<ScalingPoint> points) {
     StringBuilder b = new StringBuilder();
-    b.append(String.format(Locale.ROOT, "Fitted on this run (%d cores shared by every JVM):%n%n", cores));
+    int fewest = points.stream().mapToInt(ScalingPoint::servers).min().orElse(1);
+    boolean fixed = points.stream().filter(p -> p.servers() == fewest).mapToDouble(ScalingPoint::framesPerBatch)
+        .distinct().count() > 1;
+    b.append(String.format(Locale.ROOT, "Fitted on this run (%d cores shared by every JVM), on %s:%n%n", cores,
+        fixed ? "the epochs with S = " + fewest + " (frames varied by lanes)" : "every epoch"));
     b.append("| constant | value |\n|---|---|\n");
     b.append(row("server CPU per key (c_k)", srvKey * 1e9, "ns"));
     b.append(row("server CPU per frame (c_f)", srvFrame * 1e6, "µs"));

@@ -1,6 +1,7 @@
 package io.sparkps.bench.scaling;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -13,16 +14,19 @@ import org.knowm.xchart.style.Styler;
 
 /**
  * {@code scaling.png}: batches per second of each (S, W) configuration, one bar per consistency
- * model, beside the CPU one batch cost (servers, workers, scheduler) in the first model. Redraw from
- * the CSV with {@code java -cp ... io.sparkps.bench.scaling.ScalingPlot DIR}.
+ * model, beside the CPU one batch cost (servers, workers, scheduler) in the first model. Redraw it,
+ * and the model report, from the CSV with {@code java -cp ... io.sparkps.bench.scaling.ScalingPlot DIR}.
  */
 public final class ScalingPlot {
 
   private ScalingPlot() {}
 
+  /** Redraws {@code scaling.png} and rewrites {@code scaling-model.md} from {@code DIR/scaling.csv}. */
   public static void main(String[] args) throws IOException {
     Path dir = Path.of(args.length > 0 ? args[0] : "docs/benchmarks/scaling");
-    System.out.println("wrote " + write(ScalingPoint.read(dir.resolve("scaling.csv")), dir));
+    List<ScalingPoint> points = ScalingPoint.read(dir.resolve("scaling.csv"));
+    Files.writeString(dir.resolve("scaling-model.md"), ScalingModel.fit(points).report(points));
+    System.out.println("wrote " + write(points, dir) + " and " + dir.resolve("scaling-model.md"));
   }
 
   static Path write(List<ScalingPoint> points, Path dir) throws IOException {
