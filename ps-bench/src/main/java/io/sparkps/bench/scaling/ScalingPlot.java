@@ -64,7 +64,7 @@ public final class ScalingPlot {
   private static CategoryChart chart(String title, String yTitle) {
     CategoryChart c = new CategoryChartBuilder().width(640).height(420).title(title).xAxisTitle("configuration")
         .yAxisTitle(yTitle).build();
-    c.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
+    c.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS); // inside, it hides the tallest bars
     return c;
   }
 }
