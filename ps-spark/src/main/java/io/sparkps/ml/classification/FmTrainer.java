@@ -31,17 +31,23 @@ final class FmTrainer {
       double initStd, long seed) {
     TableSpec spec = TableSpec.sparse(name + ".v", settings.dim()).withUpdater(settings.optimizer())
         .withInitializer(InitializerSpec.normal(0, initStd, seed));
+    // Names this fit's prepared batches in the executors' caches (FmEpochFunction).
+    String fitId = name + "/" + java.util.UUID.randomUUID();
     try {
       SparseTableHandle factors = ps.sparseTable(spec);
       DenseTableHandle losses = EpochLoss.create(ps, name + ".loss", settings.epochs());
       double[] history = new double[settings.epochs()];
       for (int e = 0; e < settings.epochs(); e++) {
-        ps.train(rows, name + "-epoch-" + e, settings.consistency(), new FmEpochFunction(factors, losses, settings, e));
+        EpochTimes times = new EpochTimes();
+        ps.sparkContext().sc().register(times, "spark-ps epoch phases of " + name + " epoch " + e);
+        ps.train(rows, name + "-epoch-" + e, settings.consistency(),
+            new FmEpochFunction(factors, losses, settings, e, fitId, times));
         history[e] = EpochLoss.mean(losses, e);
       }
       Rows all = factors.pullAll();
       return new Result(FmFactors.of(numFeatures, settings.factorSize(), all.keys(), all.values()), history);
     } finally {
+      BatchCache.dropPrefix(fitId + "/");
       ps.dropTable(name + ".v");
       ps.dropTable(name + ".loss");
     }

@@ -6,7 +6,8 @@ import java.util.Arrays;
 /**
  * One mini-batch in the form the per-row math wants: the batch's distinct keys (sorted, as pulls
  * and pushes require, with the bias key first) and, for each row, the positions of its features in
- * that key list. Built once per batch; not thread-safe.
+ * that key list. Built once per batch and per fit ({@link PreparedBatches}); read-only once built,
+ * so the tasks of later epochs share it.
  */
 final class LocalBatch {
 
@@ -28,6 +29,29 @@ final class LocalBatch {
   }
 
   static LocalBatch of(SparseExample[] rows, int from, int to) {
+    long[] keys = keysOf(rows, from, to);
+    int n = to - from;
+    int[][] slots = new int[n][];
+    float[][] values = new float[n][];
+    double[] labels = new double[n];
+    double[] weights = new double[n];
+    for (int r = 0; r < n; r++) {
+      SparseExample row = rows[from + r];
+      long[] idx = row.indices();
+      int[] s = new int[idx.length];
+      for (int i = 0; i < idx.length; i++) {
+        s[i] = Arrays.binarySearch(keys, idx[i]);
+      }
+      slots[r] = s;
+      values[r] = row.values();
+      labels[r] = row.label();
+      weights[r] = row.weight();
+    }
+    return new LocalBatch(keys, slots, values, labels, weights);
+  }
+
+  /** The sorted distinct keys of rows {@code [from, to)}, the bias key first. */
+  static long[] keysOf(SparseExample[] rows, int from, int to) {
     int total = 1;
     for (int r = from; r < to; r++) {
       total += rows[r].indices().length;
@@ -47,25 +71,16 @@ final class LocalBatch {
         all[unique++] = all[i];
       }
     }
-    long[] keys = Arrays.copyOf(all, unique);
-    int n = to - from;
-    int[][] slots = new int[n][];
-    float[][] values = new float[n][];
-    double[] labels = new double[n];
-    double[] weights = new double[n];
-    for (int r = 0; r < n; r++) {
-      SparseExample row = rows[from + r];
-      long[] idx = row.indices();
-      int[] s = new int[idx.length];
-      for (int i = 0; i < idx.length; i++) {
-        s[i] = Arrays.binarySearch(keys, idx[i]);
-      }
-      slots[r] = s;
-      values[r] = row.values();
-      labels[r] = row.label();
-      weights[r] = row.weight();
+    return Arrays.copyOf(all, unique);
+  }
+
+  /** Rough heap size: the keys, the slot and value arrays, the per-row fields and array headers. */
+  long bytes() {
+    long b = 16 + 8L * keys.length + 32L * labels.length;
+    for (int r = 0; r < slots.length; r++) {
+      b += 32 + 8L * slots[r].length;
     }
-    return new LocalBatch(keys, slots, values, labels, weights);
+    return b;
   }
 
   int size() {

@@ -1,11 +1,13 @@
 package io.sparkps.ml.classification;
 
 import io.sparkps.ml.SparseExample;
+import io.sparkps.ml.classification.EpochTimes.Phase;
 import io.sparkps.spark.DenseTableHandle;
 import io.sparkps.spark.SparseTableHandle;
 import io.sparkps.spark.TrainFunction;
 import io.sparkps.spark.WorkerContext;
 import java.util.Iterator;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * One epoch of mini-batch training on one partition, for a model kept in a sparse table keyed by
@@ -13,8 +15,11 @@ import java.util.Iterator;
  * ({@link #gradient}, the model's part), push it (the servers apply the optimizer), clock. Clock b
  * is batch b, so a resumed worker skips the batches it completed. Each batch's training loss goes
  * to a small sum table with the batch's clock ({@link EpochLoss}), so it counts once however often
- * the batch is replayed. Rows are checked first ({@link ExampleChecks#read}). Immutable; shipped
- * to the workers, one call per partition.
+ * the batch is replayed. The batches are prepared (rows checked, keys sorted) once per fit and
+ * kept in the executor ({@link PreparedBatches}). Without a staleness bound (ASP) the pull of batch
+ * b + 1 is sent before batch b's math, so it travels while the worker computes; gated methods pull
+ * after their clock, as their bound requires. Every task's phases go to {@code times}. Immutable;
+ * shipped to the workers, one call per partition.
  */
 abstract class MiniBatchEpochFunction implements TrainFunction<SparseExample> {
 
@@ -24,12 +29,24 @@ abstract class MiniBatchEpochFunction implements TrainFunction<SparseExample> {
   private final DenseTableHandle losses;
   private final int batchSize;
   private final int epoch;
+  private final String fitId;
+  private final EpochTimes times;
+  private final boolean prefetch;
 
-  MiniBatchEpochFunction(SparseTableHandle table, DenseTableHandle losses, int batchSize, int epoch) {
+  /**
+   * @param fitId names the fit's prepared batches in the executors' cache (unique per fit)
+   * @param prefetch whether batch b + 1's pull may start before batch b is pushed: only for
+   *     methods without a staleness bound
+   */
+  MiniBatchEpochFunction(SparseTableHandle table, DenseTableHandle losses, int batchSize, int epoch, String fitId,
+      EpochTimes times, boolean prefetch) {
     this.table = table;
     this.losses = losses;
     this.batchSize = batchSize;
     this.epoch = epoch;
+    this.fitId = fitId;
+    this.times = times;
+    this.prefetch = prefetch;
   }
 
   /**
@@ -40,17 +57,28 @@ abstract class MiniBatchEpochFunction implements TrainFunction<SparseExample> {
 
   @Override
   public final void train(WorkerContext worker, Iterator<SparseExample> rows) {
-    SparseExample[] data = ExampleChecks.read(rows, worker.id());
-    int batches = (data.length + batchSize - 1) / batchSize;
-    for (long b = worker.currentClock(); b < batches; b++) {
-      int from = (int) (b * batchSize);
-      LocalBatch mb = LocalBatch.of(data, from, Math.min(data.length, from + batchSize));
-      float[] pulled = table.pull(mb.keys);
+    EpochTimes.Timer timer = new EpochTimes.Timer();
+    PreparedBatches data = PreparedBatches.cached(fitId, worker.id(), batchSize, rows);
+    timer.lap(Phase.PREPARE);
+    int batches = data.size();
+    int b = (int) Math.min(batches, worker.currentClock());
+    CompletableFuture<float[]> next = prefetch && b < batches ? table.pullAsync(data.batch(b).keys) : null;
+    for (; b < batches; b++) {
+      LocalBatch mb = data.batch(b);
+      float[] pulled = next != null ? worker.await(next, "pull of batch " + b + " by worker " + worker.id())
+          : table.pull(mb.keys);
+      timer.lap(Phase.PULL);
+      next = prefetch && b + 1 < batches ? table.pullAsync(data.batch(b + 1).keys) : null;
       float[] grad = new float[pulled.length];
       double loss = gradient(mb, pulled, grad);
+      timer.lap(Phase.COMPUTE);
       worker.pushAsync(table, mb.keys, grad);
       EpochLoss.push(worker, losses, epoch, loss, mb.totalWeight());
+      worker.awaitPushes();
+      timer.lap(Phase.PUSH);
       worker.clock();
+      timer.lap(Phase.CLOCK);
     }
+    timer.report(times);
   }
 }
