@@ -46,10 +46,10 @@ final class DownpourEpochFunction implements TrainFunction<SparseExample> {
   @Override
   public void train(WorkerContext worker, Iterator<SparseExample> rows) {
     EpochTimes.Timer timer = new EpochTimes.Timer();
-    String key = PreparedBatches.key(fitId, worker.id(), settings.batchSize()) + "/downpour/" + fetchEvery + "/"
-        + pushEvery;
-    Layout layout = BatchCache.get(key, () -> Layout.of(ExampleChecks.read(rows, worker.id()),
-        settings.batchSize(), fetchEvery, pushEvery));
+    java.util.function.Supplier<Layout> build = () -> Layout.of(ExampleChecks.read(rows, worker.id()),
+        settings.batchSize(), fetchEvery, pushEvery);
+    Layout layout = fitId == null ? build.get() : BatchCache.get(PreparedBatches.key(fitId, worker.id(),
+        settings.batchSize()) + "/downpour/" + fetchEvery + "/" + pushEvery, build);
     timer.lap(Phase.PREPARE);
     int pulledWindow = -1;
     float[] w = null;

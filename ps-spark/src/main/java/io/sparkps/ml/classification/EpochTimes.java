@@ -46,8 +46,11 @@ final class EpochTimes extends AccumulatorV2<long[], long[]> {
       last = now;
     }
 
-    /** Adds this task's phases to {@code times} (counts as one task). */
+    /** Adds this task's phases to {@code times} (counts as one task); nothing when it is null. */
     void report(EpochTimes times) {
+      if (times == null) {
+        return;
+      }
       long[] v = Arrays.copyOf(nanos, PHASES + 1);
       v[PHASES] = 1;
       times.add(v);

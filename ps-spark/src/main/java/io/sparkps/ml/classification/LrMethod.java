@@ -58,8 +58,17 @@ public enum LrMethod {
   }
 
   /**
-   * Epoch {@code epoch}'s function; {@code fitId} names the fit's prepared batches in the
-   * executors' cache, {@code times} collects the tasks' phases.
+   * Epoch {@code epoch}'s function, preparing its batches from the rows at every call (no fit id)
+   * and timing nothing.
+   */
+  TrainFunction<SparseExample> epoch(SparseTableHandle weights, DenseTableHandle losses, LrSettings settings,
+      int epoch, int fetchEvery, int pushEvery, long seed) {
+    return epoch(weights, losses, settings, epoch, fetchEvery, pushEvery, seed, null, null);
+  }
+
+  /**
+   * Epoch {@code epoch}'s function; {@code fitId} (null: none) names the fit's prepared batches in the
+   * executors' cache, {@code times} (null: none) collects the tasks' phases.
    */
   TrainFunction<SparseExample> epoch(SparseTableHandle weights, DenseTableHandle losses, LrSettings settings,
       int epoch, int fetchEvery, int pushEvery, long seed, String fitId, EpochTimes times) {

@@ -38,10 +38,14 @@ final class PreparedBatches implements BatchCache.Entry {
 
   /**
    * Partition {@code partition}'s batches of fit {@code fitId} from the executor's cache, or, on a
-   * miss, from {@code rows}, checked ({@link ExampleChecks#read}) and cached. {@code batchSize} 0
-   * means one batch of the whole partition.
+   * miss, from {@code rows}, checked ({@link ExampleChecks#read}) and cached; with a null
+   * {@code fitId}, always from {@code rows} and not cached. {@code batchSize} 0 means one batch of
+   * the whole partition.
    */
   static PreparedBatches cached(String fitId, int partition, int batchSize, Iterator<SparseExample> rows) {
+    if (fitId == null) {
+      return of(ExampleChecks.read(rows, partition), batchSize);
+    }
     return BatchCache.get(key(fitId, partition, batchSize),
         () -> of(ExampleChecks.read(rows, partition), batchSize));
   }
