@@ -53,7 +53,7 @@ final class PartitionWorker<T> implements Serializable {
     try (Worker worker = Worker.register(client, run, partition, numWorkers, Consistency.ofStaleness(staleness))) {
       try {
         fn.train(new WorkerContext(worker, numWorkers, runAttempt, task.attemptNumber(),
-            task.stageAttemptNumber(), client.config().requestTimeout(), client.config().clockTimeout()), rows);
+            task.stageAttemptNumber(), client.config().requestTimeout()), rows);
       } catch (Exception | Error e) {
         try {
           task.killTaskIfInterrupted();  // Spark killed the task: whatever failed since, it ends killed

@@ -20,19 +20,17 @@ public final class WorkerContext {
   private final int taskAttempt;
   private final int stageAttempt;
   private final Duration requestTimeout;
-  private final Duration clockTimeout;
   /** The pushes made through this context since the last clock, for {@link #awaitPushes}. */
   private final List<CompletableFuture<Void>> pushes = new ArrayList<>();
 
   WorkerContext(Worker worker, int numWorkers, int runAttempt, int taskAttempt, int stageAttempt,
-      Duration requestTimeout, Duration clockTimeout) {
+      Duration requestTimeout) {
     this.worker = worker;
     this.numWorkers = numWorkers;
     this.runAttempt = runAttempt;
     this.taskAttempt = taskAttempt;
     this.stageAttempt = stageAttempt;
     this.requestTimeout = requestTimeout;
-    this.clockTimeout = clockTimeout;
   }
 
   /** This worker's id: the partition index. */
@@ -84,15 +82,6 @@ public final class WorkerContext {
     for (CompletableFuture<Void> f : pushes) {
       Await.result(f, requestTimeout, "push by worker " + id());
     }
-  }
-
-  /**
-   * Waits at most the clock timeout for a clock started with {@link #clockAsync()} and returns the
-   * slowest worker's clock: a worker that needs not wait for its clock at once (no staleness
-   * bound) overlaps the acknowledgement of its pushes with its next batch and waits here later.
-   */
-  public long awaitClock(CompletableFuture<Long> clock) {
-    return Await.result(clock, clockTimeout, "clock of worker " + id());
   }
 
   /** Waits at most the client's request timeout for {@code f}, a pull started earlier, say. */
