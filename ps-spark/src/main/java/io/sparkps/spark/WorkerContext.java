@@ -84,16 +84,6 @@ public final class WorkerContext {
     }
   }
 
-  /** Waits at most the client's request timeout for {@code f}, a pull started earlier, say. */
-  public <T> T await(CompletableFuture<T> f, String what) {
-    return Await.result(f, requestTimeout, what);
-  }
-
-  /** Waits until every unfinished worker of the run arrives. */
-  public void barrier() {
-    worker.barrier();
-  }
-
   /** Pushes through the table's updater, applied exactly once even if this task is retried. */
   public void push(TableHandle table, long[] keys, float[] values) {
     worker.push(table.table(), keys, values);

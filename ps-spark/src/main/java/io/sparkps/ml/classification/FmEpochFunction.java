@@ -16,7 +16,7 @@ final class FmEpochFunction extends MiniBatchEpochFunction {
 
   FmEpochFunction(SparseTableHandle factors, DenseTableHandle losses, FmSettings settings, int epoch, String fitId,
       EpochTimes times) {
-    super(factors, losses, settings.batchSize(), epoch, fitId, times, !settings.consistency().gated());
+    super(factors, losses, settings.batchSize(), epoch, fitId, times);
     this.settings = settings;
   }
 

@@ -16,7 +16,7 @@ final class LrEpochFunction extends MiniBatchEpochFunction {
 
   LrEpochFunction(SparseTableHandle weights, DenseTableHandle losses, LrSettings settings, int epoch, String fitId,
       EpochTimes times) {
-    super(weights, losses, settings.batchSize(), epoch, fitId, times, !settings.consistency().gated());
+    super(weights, losses, settings.batchSize(), epoch, fitId, times);
     this.settings = settings;
   }
 
