@@ -1,5 +1,6 @@
 package io.sparkps.spark;
 
+import io.sparkps.core.client.PsClient;
 import io.sparkps.core.client.Worker;
 import io.sparkps.core.clock.Consistency;
 import io.sparkps.core.clock.RunFailedException;
@@ -48,11 +49,11 @@ final class PartitionWorker<T> implements Serializable {
   Iterator<Integer> call(Iterator<T> rows) throws Exception {
     TaskContext task = TaskContext.get();
     int partition = task.partitionId();
-    try (Worker worker = Worker.register(ClientRegistry.client(endpoint), run, partition, numWorkers,
-        Consistency.ofStaleness(staleness))) {
+    PsClient client = ClientRegistry.client(endpoint);
+    try (Worker worker = Worker.register(client, run, partition, numWorkers, Consistency.ofStaleness(staleness))) {
       try {
         fn.train(new WorkerContext(worker, numWorkers, runAttempt, task.attemptNumber(),
-            task.stageAttemptNumber()), rows);
+            task.stageAttemptNumber(), client.config().requestTimeout()), rows);
       } catch (Exception | Error e) {
         try {
           task.killTaskIfInterrupted();  // Spark killed the task: whatever failed since, it ends killed

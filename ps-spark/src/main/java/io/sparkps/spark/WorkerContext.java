@@ -1,6 +1,10 @@
 package io.sparkps.spark;
 
 import io.sparkps.core.client.Worker;
+import io.sparkps.core.transport.Await;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -15,13 +19,18 @@ public final class WorkerContext {
   private final int runAttempt;
   private final int taskAttempt;
   private final int stageAttempt;
+  private final Duration requestTimeout;
+  /** The pushes made through this context since the last clock, for {@link #awaitPushes}. */
+  private final List<CompletableFuture<Void>> pushes = new ArrayList<>();
 
-  WorkerContext(Worker worker, int numWorkers, int runAttempt, int taskAttempt, int stageAttempt) {
+  WorkerContext(Worker worker, int numWorkers, int runAttempt, int taskAttempt, int stageAttempt,
+      Duration requestTimeout) {
     this.worker = worker;
     this.numWorkers = numWorkers;
     this.runAttempt = runAttempt;
     this.taskAttempt = taskAttempt;
     this.stageAttempt = stageAttempt;
+    this.requestTimeout = requestTimeout;
   }
 
   /** This worker's id: the partition index. */
@@ -55,16 +64,24 @@ public final class WorkerContext {
 
   /** Waits for this worker's pushes, reports the clock and blocks until the consistency model allows. */
   public long clock() {
+    pushes.clear();
     return worker.clock();
   }
 
   public CompletableFuture<Long> clockAsync() {
+    pushes.clear();
     return worker.clockAsync();
   }
 
-  /** Waits until every unfinished worker of the run arrives. */
-  public void barrier() {
-    worker.barrier();
+  /**
+   * Waits (at most the request timeout each) for the acknowledgements of the pushes made through
+   * this context since the last clock. {@link #clock()} waits for them anyway; calling this first
+   * tells the time spent waiting for pushes apart from the time spent at the clock's gate.
+   */
+  public void awaitPushes() {
+    for (CompletableFuture<Void> f : pushes) {
+      Await.result(f, requestTimeout, "push by worker " + id());
+    }
   }
 
   /** Pushes through the table's updater, applied exactly once even if this task is retried. */
@@ -73,7 +90,9 @@ public final class WorkerContext {
   }
 
   public CompletableFuture<Void> pushAsync(TableHandle table, long[] keys, float[] values) {
-    return worker.pushAsync(table.table(), keys, values);
+    CompletableFuture<Void> f = worker.pushAsync(table.table(), keys, values);
+    pushes.add(f);
+    return f;
   }
 
   /** The ps-core worker, for what is not mirrored here. */

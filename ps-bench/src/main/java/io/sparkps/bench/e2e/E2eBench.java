@@ -54,6 +54,7 @@ public final class E2eBench {
       // Points of an earlier run would mix into this run's ratios.
       Files.deleteIfExists(out.resolve(E2eRun.POINTS));
       Files.deleteIfExists(out.resolve(E2eRun.STEPS));
+      Files.deleteIfExists(out.resolve(E2eBreakdown.FILE));
     }
     List<E2ePlan.Step> steps = plan.steps().stream().filter(s -> only.isEmpty() || only.contains(s.name())).toList();
     long start = TICKER.read();
@@ -67,11 +68,13 @@ public final class E2eBench {
     Path setups = out.resolve(E2eRun.STEPS);
     E2eReport report = E2eReport.of(E2ePoint.read(out.resolve(E2eRun.POINTS)),
         Files.exists(setups) ? E2eReport.Setup.parse(Files.readAllLines(setups)) : List.of());
-    String markdown = report.markdown();
+    List<E2eBreakdown.Row> phases = E2eBreakdown.read(out.resolve(E2eBreakdown.FILE));
+    String markdown = report.markdown() + E2eBreakdown.markdown(phases);
     Files.writeString(out.resolve("e2e-summary.md"), markdown, StandardCharsets.UTF_8);
     System.out.println();
     System.out.println(markdown);
     E2ePlots.write(report, out).forEach(p -> System.out.println("wrote " + p));
+    E2eBreakdown.plots(phases, out).forEach(p -> System.out.println("wrote " + p));
   }
 
   /** Runs one step's JVM to the end (or its timeout) and records what it could not record itself. */

@@ -5,6 +5,7 @@ import io.sparkps.examples.data.PlainAdagradBaseline;
 import io.sparkps.examples.data.ReferenceFigures;
 import io.sparkps.examples.data.SyntheticData;
 import io.sparkps.examples.data.SyntheticDataFrames;
+import io.sparkps.ml.classification.EpochBreakdown;
 import io.sparkps.ml.classification.PsLogisticRegression;
 import io.sparkps.ml.classification.PsLogisticRegressionModel;
 import io.sparkps.ml.classification.PsLogisticRegressionSummary;
@@ -166,6 +167,15 @@ public final class E2eRun {
       double[] elapsed = s.elapsedSeconds();
       double validating = java.util.Arrays.stream(s.validationSeconds()).sum();
       List<E2ePoint> points = new ArrayList<>();
+      List<String> phases = new ArrayList<>();
+      for (int e = 0; e < s.totalIterations(); e++) {
+        EpochBreakdown b = s.epochBreakdown().get(e);
+        phases.add(E2eBreakdown.csvLine(size, config, e + 1, b));
+        progress("%s spark-ps %-14s epoch %d breakdown: prepare %.2f  compute %.2f  pull %.2f  push %.2f  clock %.2f"
+            + "  scheduling %.2f  scoring %.2f s", size.name(), config, e + 1, b.prepare(), b.compute(), b.pullWait(),
+            b.pushWait(), b.clockWait(), b.scheduling(), b.scoring());
+      }
+      E2eBreakdown.append(out.resolve(E2eBreakdown.FILE), phases);
       for (int e = 0; e < s.totalIterations(); e++) {
         // The last epoch's model is only in the user's hands once fit has pulled it: count that too.
         double at = e == s.totalIterations() - 1 ? total - validating : elapsed[e];

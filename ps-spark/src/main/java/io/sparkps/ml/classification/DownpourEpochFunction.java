@@ -1,6 +1,7 @@
 package io.sparkps.ml.classification;
 
 import io.sparkps.ml.SparseExample;
+import io.sparkps.ml.classification.EpochTimes.Phase;
 import io.sparkps.spark.DenseTableHandle;
 import io.sparkps.spark.SparseTableHandle;
 import io.sparkps.spark.TrainFunction;
@@ -14,7 +15,8 @@ import java.util.List;
  * {@code fetchEvery}; a window's weights are pulled once and used (stale) for all its batches;
  * gradients accumulate and are pushed every {@code pushEvery} batches and at the window's end;
  * each push is one clock, so a resumed worker restarts at the push it had not completed; the
- * pushed batches' training loss goes with it ({@link EpochLoss}). Rows are checked first.
+ * pushed batches' training loss goes with it ({@link EpochLoss}). The windows and push spans are
+ * prepared once per fit and kept in the executor ({@link Layout}); rows are checked then.
  */
 final class DownpourEpochFunction implements TrainFunction<SparseExample> {
 
@@ -26,69 +28,129 @@ final class DownpourEpochFunction implements TrainFunction<SparseExample> {
   private final int epoch;
   private final int fetchEvery;
   private final int pushEvery;
+  private final String fitId;
+  private final EpochTimes times;
 
   DownpourEpochFunction(SparseTableHandle weights, DenseTableHandle losses, LrSettings settings, int epoch,
-      int fetchEvery, int pushEvery) {
+      int fetchEvery, int pushEvery, String fitId, EpochTimes times) {
     this.weights = weights;
     this.losses = losses;
     this.settings = settings;
     this.epoch = epoch;
     this.fetchEvery = fetchEvery;
     this.pushEvery = Math.min(pushEvery, fetchEvery);
+    this.fitId = fitId;
+    this.times = times;
   }
 
   @Override
   public void train(WorkerContext worker, Iterator<SparseExample> rows) {
-    SparseExample[] data = ExampleChecks.read(rows, worker.id());
-    int batch = settings.batchSize();
-    int batches = (data.length + batch - 1) / batch;
-    List<int[]> pushes = schedule(batches);
+    EpochTimes.Timer timer = new EpochTimes.Timer();
+    java.util.function.Supplier<Layout> build = () -> Layout.of(ExampleChecks.read(rows, worker.id()),
+        settings.batchSize(), fetchEvery, pushEvery);
+    Layout layout = fitId == null ? build.get() : BatchCache.get(PreparedBatches.key(fitId, worker.id(),
+        settings.batchSize()) + "/downpour/" + fetchEvery + "/" + pushEvery, build);
+    timer.lap(Phase.PREPARE);
     int pulledWindow = -1;
-    LocalBatch window = null;
     float[] w = null;
-    for (long c = worker.currentClock(); c < pushes.size(); c++) {
-      int[] span = pushes.get((int) c);
-      if (span[2] != pulledWindow) {
+    for (long c = worker.currentClock(); c < layout.spans.length; c++) {
+      int s = (int) c;
+      if (layout.windowOf[s] != pulledWindow) {
         // The whole fetch window's keys, pulled once and used (stale) for all its batches.
-        pulledWindow = span[2];
-        int windowEnd = Math.min(batches, pulledWindow + fetchEvery);
-        window = LocalBatch.of(data, pulledWindow * batch, Math.min(data.length, windowEnd * batch));
-        w = weights.pull(window.keys);
+        pulledWindow = layout.windowOf[s];
+        w = weights.pull(layout.windowKeys[pulledWindow]);
+        timer.lap(Phase.PULL);
       }
       // The accumulated gradient of pushEvery batches at the same weights is the gradient of their union.
-      LocalBatch part = LocalBatch.of(data, span[0] * batch, Math.min(data.length, span[1] * batch));
-      float[] pw = project(w, window.keys, part.keys);
+      LocalBatch part = layout.spans[s];
+      float[] pw = project(w, layout.inWindow[s]);
       float[] grad = new float[part.keys.length];
       double loss = LogisticMath.accumulate(part, pw, grad);
       part.regularise(pw, grad, settings.l1(), settings.l2());
+      timer.lap(Phase.COMPUTE);
       worker.pushAsync(weights, part.keys, grad);
       EpochLoss.push(worker, losses, epoch, loss, part.totalWeight());
+      worker.awaitPushes();
+      timer.lap(Phase.PUSH);
       worker.clock();
+      timer.lap(Phase.CLOCK);
     }
+    timer.report(times);
   }
 
-  /** Push spans {from batch, to batch, window start}: every pushEvery batches and at window ends. */
-  private List<int[]> schedule(int batches) {
-    List<int[]> spans = new ArrayList<>();
-    for (int window = 0; window < batches; window += fetchEvery) {
-      int end = Math.min(batches, window + fetchEvery);
-      for (int from = window; from < end; from += pushEvery) {
-        spans.add(new int[] {from, Math.min(end, from + pushEvery), window});
-      }
-    }
-    return spans;
-  }
-
-  /** The weights of {@code keys} (a subset of {@code all}, both sorted) out of {@code w}. */
-  private static float[] project(float[] w, long[] all, long[] keys) {
-    float[] out = new float[keys.length];
-    int j = 0;
-    for (int i = 0; i < keys.length; i++) {
-      while (all[j] != keys[i]) {
-        j++;
-      }
-      out[i] = w[j];
+  /** The weights at {@code positions} of {@code w}. */
+  private static float[] project(float[] w, int[] positions) {
+    float[] out = new float[positions.length];
+    for (int i = 0; i < positions.length; i++) {
+      out[i] = w[positions[i]];
     }
     return out;
+  }
+
+  /**
+   * One partition's push spans (each a batch of {@code pushEvery} mini-batches, cut at fetch-window
+   * ends), each span's window, the windows' keys, and where each span key sits in its window's keys.
+   */
+  static final class Layout implements BatchCache.Entry {
+    final LocalBatch[] spans;
+    final int[] windowOf;
+    final long[][] windowKeys;
+    final int[][] inWindow;
+    private final long bytes;
+
+    private Layout(LocalBatch[] spans, int[] windowOf, long[][] windowKeys, int[][] inWindow) {
+      this.spans = spans;
+      this.windowOf = windowOf;
+      this.windowKeys = windowKeys;
+      this.inWindow = inWindow;
+      long b = 16;
+      for (int s = 0; s < spans.length; s++) {
+        b += spans[s].bytes() + 16 + 4L * inWindow[s].length;
+      }
+      for (long[] k : windowKeys) {
+        b += 16 + 8L * k.length;
+      }
+      this.bytes = b;
+    }
+
+    static Layout of(SparseExample[] data, int batch, int fetchEvery, int pushEvery) {
+      int batches = (data.length + batch - 1) / batch;
+      List<LocalBatch> spans = new ArrayList<>();
+      List<Integer> windowOf = new ArrayList<>();
+      List<long[]> windowKeys = new ArrayList<>();
+      List<int[]> inWindow = new ArrayList<>();
+      for (int window = 0; window < batches; window += fetchEvery) {
+        int end = Math.min(batches, window + fetchEvery);
+        long[] keys = LocalBatch.keysOf(data, window * batch, Math.min(data.length, end * batch));
+        windowKeys.add(keys);
+        for (int from = window; from < end; from += pushEvery) {
+          int to = Math.min(end, from + pushEvery);
+          LocalBatch part = LocalBatch.of(data, from * batch, Math.min(data.length, to * batch));
+          spans.add(part);
+          windowOf.add(windowKeys.size() - 1);
+          inWindow.add(positions(keys, part.keys));
+        }
+      }
+      return new Layout(spans.toArray(new LocalBatch[0]), windowOf.stream().mapToInt(Integer::intValue).toArray(),
+          windowKeys.toArray(new long[0][]), inWindow.toArray(new int[0][]));
+    }
+
+    /** Where each of {@code keys} (a subset of {@code all}, both sorted) sits in {@code all}. */
+    private static int[] positions(long[] all, long[] keys) {
+      int[] out = new int[keys.length];
+      int j = 0;
+      for (int i = 0; i < keys.length; i++) {
+        while (all[j] != keys[i]) {
+          j++;
+        }
+        out[i] = j;
+      }
+      return out;
+    }
+
+    @Override
+    public long bytes() {
+      return bytes;
+    }
   }
 }

@@ -14,8 +14,9 @@ final class FmEpochFunction extends MiniBatchEpochFunction {
 
   private final FmSettings settings;
 
-  FmEpochFunction(SparseTableHandle factors, DenseTableHandle losses, FmSettings settings, int epoch) {
-    super(factors, losses, settings.batchSize(), epoch);
+  FmEpochFunction(SparseTableHandle factors, DenseTableHandle losses, FmSettings settings, int epoch, String fitId,
+      EpochTimes times) {
+    super(factors, losses, settings.batchSize(), epoch, fitId, times);
     this.settings = settings;
   }
 

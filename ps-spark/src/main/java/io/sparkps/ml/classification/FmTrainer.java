@@ -2,11 +2,14 @@ package io.sparkps.ml.classification;
 
 import io.sparkps.core.client.Rows;
 import io.sparkps.core.config.TableSpec;
+import io.sparkps.core.config.Ticker;
 import io.sparkps.core.config.InitializerSpec;
 import io.sparkps.ml.SparseExample;
 import io.sparkps.spark.DenseTableHandle;
 import io.sparkps.spark.PsContext;
 import io.sparkps.spark.SparseTableHandle;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
 
 /**
@@ -17,8 +20,10 @@ import org.apache.spark.api.java.JavaRDD;
  */
 final class FmTrainer {
 
-  /** The trained factors and the training logloss of every epoch. */
-  record Result(FmFactors factors, double[] history) {}
+  /** The trained factors, the training logloss of every epoch and where its time went. */
+  record Result(FmFactors factors, double[] history, List<EpochBreakdown> breakdown) {}
+
+  private static final Ticker TICKER = Ticker.systemTicker();
 
   private FmTrainer() {}
 
@@ -31,17 +36,27 @@ final class FmTrainer {
       double initStd, long seed) {
     TableSpec spec = TableSpec.sparse(name + ".v", settings.dim()).withUpdater(settings.optimizer())
         .withInitializer(InitializerSpec.normal(0, initStd, seed));
+    // Names this fit's prepared batches in the executors' caches (FmEpochFunction).
+    String fitId = name + "/" + java.util.UUID.randomUUID();
     try {
       SparseTableHandle factors = ps.sparseTable(spec);
       DenseTableHandle losses = EpochLoss.create(ps, name + ".loss", settings.epochs());
       double[] history = new double[settings.epochs()];
+      List<EpochBreakdown> breakdown = new ArrayList<>();
       for (int e = 0; e < settings.epochs(); e++) {
-        ps.train(rows, name + "-epoch-" + e, settings.consistency(), new FmEpochFunction(factors, losses, settings, e));
+        EpochTimes times = new EpochTimes();
+        ps.sparkContext().sc().register(times, "spark-ps epoch phases of " + name + " epoch " + e);
+        long start = TICKER.read();
+        ps.train(rows, name + "-epoch-" + e, settings.consistency(),
+            new FmEpochFunction(factors, losses, settings, e, fitId, times));
+        breakdown.add(EpochBreakdown.of(times, (TICKER.read() - start) / 1e9, 0));
         history[e] = EpochLoss.mean(losses, e);
       }
       Rows all = factors.pullAll();
-      return new Result(FmFactors.of(numFeatures, settings.factorSize(), all.keys(), all.values()), history);
+      return new Result(FmFactors.of(numFeatures, settings.factorSize(), all.keys(), all.values()), history,
+          breakdown);
     } finally {
+      BatchCache.dropPrefix(fitId + "/");
       ps.dropTable(name + ".v");
       ps.dropTable(name + ".loss");
     }

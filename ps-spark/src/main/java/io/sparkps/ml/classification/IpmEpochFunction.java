@@ -3,6 +3,7 @@ package io.sparkps.ml.classification;
 import io.sparkps.core.update.Updater;
 import io.sparkps.core.update.Updaters;
 import io.sparkps.ml.SparseExample;
+import io.sparkps.ml.classification.EpochTimes.Phase;
 import io.sparkps.spark.DenseTableHandle;
 import io.sparkps.spark.SparseTableHandle;
 import io.sparkps.spark.TrainFunction;
@@ -26,8 +27,13 @@ final class IpmEpochFunction implements TrainFunction<SparseExample> {
   private final LrSettings settings;
   private final int epoch;
   private final long seed;
+  private final String fitId;
+  private final EpochTimes times;
 
-  IpmEpochFunction(SparseTableHandle weights, DenseTableHandle losses, LrSettings settings, int epoch, long seed) {
+  IpmEpochFunction(SparseTableHandle weights, DenseTableHandle losses, LrSettings settings, int epoch, long seed,
+      String fitId, EpochTimes times) {
+    this.fitId = fitId;
+    this.times = times;
     this.weights = weights;
     this.losses = losses;
     this.settings = settings;
@@ -40,9 +46,19 @@ final class IpmEpochFunction implements TrainFunction<SparseExample> {
     if (worker.currentClock() >= 1) {
       return; // a resumed worker whose mixing step was already applied
     }
-    SparseExample[] data = ExampleChecks.read(rows, worker.id());
-    LocalBatch all = LocalBatch.of(data, 0, data.length);
+    EpochTimes.Timer timer = new EpochTimes.Timer();
+    // The whole partition as one batch, prepared once per fit ({@link PreparedBatches}).
+    PreparedBatches data = PreparedBatches.cached(fitId, worker.id(), 0, rows);
+    timer.lap(Phase.PREPARE);
+    if (data.size() == 0) {
+      worker.clock();
+      timer.lap(Phase.CLOCK);
+      timer.report(times);
+      return;
+    }
+    LocalBatch all = data.batch(0);
     float[] start = weights.pull(all.keys);
+    timer.lap(Phase.PULL);
     Updater updater = Updaters.create(settings.optimizer());
     int width = 1 + updater.stateWidth(1);
     float[] rowsState = new float[all.keys.length * width];
@@ -50,7 +66,7 @@ final class IpmEpochFunction implements TrainFunction<SparseExample> {
       rowsState[k * width] = start[k];
       updater.initState(rowsState, k * width, 1);
     }
-    int[] order = shuffled(data.length, seed * 31 + epoch * 1_000_003L + worker.id());
+    int[] order = shuffled(all.size(), seed * 31 + epoch * 1_000_003L + worker.id());
     float[] g = new float[1];
     double loss = 0;
     double count = 0;
@@ -79,9 +95,14 @@ final class IpmEpochFunction implements TrainFunction<SparseExample> {
     for (int k = 0; k < delta.length; k++) {
       delta[k] = (rowsState[k * width] - start[k]) / worker.numWorkers();
     }
-    worker.push(weights, all.keys, delta);
+    timer.lap(Phase.COMPUTE);
+    worker.pushAsync(weights, all.keys, delta);
     EpochLoss.push(worker, losses, epoch, loss, count);
+    worker.awaitPushes();
+    timer.lap(Phase.PUSH);
     worker.clock();
+    timer.lap(Phase.CLOCK);
+    timer.report(times);
   }
 
   private static int[] shuffled(int n, long seed) {

@@ -6,12 +6,16 @@ import java.util.Arrays;
 /**
  * One mini-batch in the form the per-row math wants: the batch's distinct keys (sorted, as pulls
  * and pushes require, with the bias key first) and, for each row, the positions of its features in
- * that key list. Built once per batch; not thread-safe.
+ * that key list. Built once per batch and per fit ({@link PreparedBatches}); read-only once built,
+ * so the tasks of later epochs share it.
  */
 final class LocalBatch {
 
   /** The bias lives in the weight table under this key (feature indices are >= 0). */
   static final long BIAS_KEY = -1;
+
+  /** Key lists longer than this are looked up through a hash table ({@link KeySlots}) while building. */
+  private static final int HASHED_ABOVE = 1 << 16;
 
   final long[] keys;
   final int[][] slots;
@@ -28,6 +32,32 @@ final class LocalBatch {
   }
 
   static LocalBatch of(SparseExample[] rows, int from, int to) {
+    long[] keys = keysOf(rows, from, to);
+    // A mini-batch's keys fit in cache and a binary search is quick; a whole partition's (IPM,
+    // scoring) do not, and a hash lookup costs one miss where the search costs twenty.
+    KeySlots lookup = keys.length > HASHED_ABOVE ? new KeySlots(keys) : null;
+    int n = to - from;
+    int[][] slots = new int[n][];
+    float[][] values = new float[n][];
+    double[] labels = new double[n];
+    double[] weights = new double[n];
+    for (int r = 0; r < n; r++) {
+      SparseExample row = rows[from + r];
+      long[] idx = row.indices();
+      int[] s = new int[idx.length];
+      for (int i = 0; i < idx.length; i++) {
+        s[i] = lookup != null ? lookup.slot(idx[i]) : Arrays.binarySearch(keys, idx[i]);
+      }
+      slots[r] = s;
+      values[r] = row.values();
+      labels[r] = row.label();
+      weights[r] = row.weight();
+    }
+    return new LocalBatch(keys, slots, values, labels, weights);
+  }
+
+  /** The sorted distinct keys of rows {@code [from, to)}, the bias key first. */
+  static long[] keysOf(SparseExample[] rows, int from, int to) {
     int total = 1;
     for (int r = from; r < to; r++) {
       total += rows[r].indices().length;
@@ -47,25 +77,16 @@ final class LocalBatch {
         all[unique++] = all[i];
       }
     }
-    long[] keys = Arrays.copyOf(all, unique);
-    int n = to - from;
-    int[][] slots = new int[n][];
-    float[][] values = new float[n][];
-    double[] labels = new double[n];
-    double[] weights = new double[n];
-    for (int r = 0; r < n; r++) {
-      SparseExample row = rows[from + r];
-      long[] idx = row.indices();
-      int[] s = new int[idx.length];
-      for (int i = 0; i < idx.length; i++) {
-        s[i] = Arrays.binarySearch(keys, idx[i]);
-      }
-      slots[r] = s;
-      values[r] = row.values();
-      labels[r] = row.label();
-      weights[r] = row.weight();
+    return Arrays.copyOf(all, unique);
+  }
+
+  /** Rough heap size: the keys, the slot and value arrays, the per-row fields and array headers. */
+  long bytes() {
+    long b = 16 + 8L * keys.length + 32L * labels.length;
+    for (int r = 0; r < slots.length; r++) {
+      b += 32 + 8L * slots[r].length;
     }
-    return new LocalBatch(keys, slots, values, labels, weights);
+    return b;
   }
 
   int size() {
@@ -101,5 +122,42 @@ final class LocalBatch {
   /** The bias key sorts first. */
   static int biasSlot() {
     return 0;
+  }
+
+  /** Sorted distinct keys to their positions, open addressing with linear probing. Build-time only. */
+  private static final class KeySlots {
+    private final long[] table;
+    private final int[] slots;
+    private final int mask;
+
+    KeySlots(long[] keys) {
+      int cap = Integer.highestOneBit(Math.max(4, keys.length) * 2) * 2;
+      table = new long[cap];
+      slots = new int[cap];
+      mask = cap - 1;
+      Arrays.fill(slots, -1);
+      for (int i = 0; i < keys.length; i++) {
+        int h = hash(keys[i]);
+        while (slots[h] >= 0) {
+          h = (h + 1) & mask;
+        }
+        table[h] = keys[i];
+        slots[h] = i;
+      }
+    }
+
+    int slot(long key) {
+      for (int h = hash(key); slots[h] >= 0; h = (h + 1) & mask) {
+        if (table[h] == key) {
+          return slots[h];
+        }
+      }
+      throw new IllegalStateException("key " + key + " is not among the batch's keys");
+    }
+
+    private int hash(long key) {
+      long x = key * 0x9E3779B97F4A7C15L;
+      return (int) (x ^ (x >>> 32)) & mask;
+    }
   }
 }

@@ -27,10 +27,14 @@ final class LogisticMath {
     double loss = 0;
     for (int r = 0; r < mb.size(); r++) {
       double z = margin(w, bias, mb.slots[r], mb.values[r]);
-      double p = sigmoid(z);
       double y = mb.labels[r];
       double weight = mb.weights[r];
-      loss += weight * (y > 0.5 ? -logSigmoid(z) : -logSigmoid(-z));
+      // One exp per row for both the loss and the probability (the same figures as logSigmoid and sigmoid).
+      double e = Math.exp(-Math.abs(z));
+      double l1p = Math.log1p(e);
+      boolean positive = y > 0.5;
+      loss += weight * (z >= 0 ? (positive ? l1p : z + l1p) : (positive ? -z + l1p : l1p));
+      double p = z >= 0 ? 1 / (1 + e) : e / (1 + e);
       float g = (float) (weight * (p - y));
       grad[bias] += g;
       int[] slots = mb.slots[r];

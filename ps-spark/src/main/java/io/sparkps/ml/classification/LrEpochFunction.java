@@ -14,8 +14,9 @@ final class LrEpochFunction extends MiniBatchEpochFunction {
 
   private final LrSettings settings;
 
-  LrEpochFunction(SparseTableHandle weights, DenseTableHandle losses, LrSettings settings, int epoch) {
-    super(weights, losses, settings.batchSize(), epoch);
+  LrEpochFunction(SparseTableHandle weights, DenseTableHandle losses, LrSettings settings, int epoch, String fitId,
+      EpochTimes times) {
+    super(weights, losses, settings.batchSize(), epoch, fitId, times);
     this.settings = settings;
   }
 

@@ -57,15 +57,28 @@ public enum LrMethod {
     return this == IPM ? UpdaterSpec.sum() : optimizer;
   }
 
+  /**
+   * Epoch {@code epoch}'s function, preparing its batches from the rows at every call (no fit id)
+   * and timing nothing.
+   */
   TrainFunction<SparseExample> epoch(SparseTableHandle weights, DenseTableHandle losses, LrSettings settings,
       int epoch, int fetchEvery, int pushEvery, long seed) {
+    return epoch(weights, losses, settings, epoch, fetchEvery, pushEvery, seed, null, null);
+  }
+
+  /**
+   * Epoch {@code epoch}'s function; {@code fitId} (null: none) names the fit's prepared batches in the
+   * executors' cache, {@code times} (null: none) collects the tasks' phases.
+   */
+  TrainFunction<SparseExample> epoch(SparseTableHandle weights, DenseTableHandle losses, LrSettings settings,
+      int epoch, int fetchEvery, int pushEvery, long seed, String fitId, EpochTimes times) {
     switch (this) {
       case IPM:
-        return new IpmEpochFunction(weights, losses, settings, epoch, seed);
+        return new IpmEpochFunction(weights, losses, settings, epoch, seed, fitId, times);
       case DOWNPOUR:
-        return new DownpourEpochFunction(weights, losses, settings, epoch, fetchEvery, pushEvery);
+        return new DownpourEpochFunction(weights, losses, settings, epoch, fetchEvery, pushEvery, fitId, times);
       default:
-        return new LrEpochFunction(weights, losses, settings, epoch);
+        return new LrEpochFunction(weights, losses, settings, epoch, fitId, times);
     }
   }
 }

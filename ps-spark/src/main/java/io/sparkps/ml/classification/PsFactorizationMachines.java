@@ -95,7 +95,7 @@ public final class PsFactorizationMachines
       FmTrainer.Result result = FmTrainer.fit(ps, uid() + "-fit-" + FITS.incrementAndGet(), rows, numFeatures,
           settings, getInitStd(), getSeed());
       PsFactorizationMachinesModel model = new PsFactorizationMachinesModel(uid(), result.factors(),
-          new PsFactorizationMachinesSummary(result.history()));
+          new PsFactorizationMachinesSummary(result.history(), result.breakdown()));
       return copyValues(model, ParamMap.empty()).setParent(this);
     } finally {
       rows.unpersist(false);

@@ -188,6 +188,7 @@ public final class PsLogisticRegression
     double[] vAuc = new double[n];
     double[] seconds = new double[n];
     double[] vSeconds = new double[n];
+    List<EpochBreakdown> breakdown = new ArrayList<>();
     for (int e = 0; e < n; e++) {
       SparseLogisticRegression.EpochResult r = epochs.get(e);
       loss[e] = r.trainLogLoss();
@@ -195,8 +196,9 @@ public final class PsLogisticRegression
       vAuc[e] = r.evalAuc();
       seconds[e] = elapsed.get(e);
       vSeconds[e] = r.evalSeconds();
+      breakdown.add(r.breakdown());
     }
-    return new PsLogisticRegressionSummary(loss, vLoss, vAuc, seconds, vSeconds);
+    return new PsLogisticRegressionSummary(loss, vLoss, vAuc, seconds, vSeconds, breakdown);
   }
 
   static UpdaterSpec optimizerSpec(String name, double stepSize, double l1, double l2) {

@@ -135,6 +135,16 @@ public final class PsLogisticRegressionModel extends ProbabilisticBinaryModel<Ps
             DataTypes.createArrayType(DataTypes.DoubleType, false), true));
         meta[2 + c] = columns == null ? null : java.util.Arrays.asList(SparkInterop.boxed(columns[c]));
       }
+      // The time breakdown, one column per phase, after the summary's arrays (older models lack them).
+      Object[] withPhases = java.util.Arrays.copyOf(meta, meta.length + EpochBreakdown.PHASES.length);
+      for (int p = 0; p < EpochBreakdown.PHASES.length; p++) {
+        int phase = p;
+        metaSchema = metaSchema.add(DataTypes.createStructField(BREAKDOWN_PREFIX + EpochBreakdown.PHASES[p],
+            DataTypes.createArrayType(DataTypes.DoubleType, false), true));
+        withPhases[meta.length + p] = s == null ? null : java.util.Arrays.asList(SparkInterop.boxed(
+            s.epochBreakdown().stream().mapToDouble(b -> b.values()[phase]).toArray()));
+      }
+      meta = withPhases;
       sparkSession().createDataFrame(List.of(RowFactory.create(meta)), metaSchema).write()
           .parquet(path + "/data/model");
     }
@@ -144,13 +154,28 @@ public final class PsLogisticRegressionModel extends ProbabilisticBinaryModel<Ps
   private static final String[] SUMMARY_COLUMNS = {"objectiveHistory", "validationLogLoss", "validationAuc",
       "elapsedSeconds", "validationSeconds"};
 
+  /** The time breakdown's columns: this prefix and the phase's name ({@link EpochBreakdown#PHASES}). */
+  private static final String BREAKDOWN_PREFIX = "breakdown_";
+
   private static final class Reader extends MLReader<PsLogisticRegressionModel> {
     private static PsLogisticRegressionSummary summary(Row meta) {
       double[][] c = new double[SUMMARY_COLUMNS.length][];
       for (int i = 0; i < c.length; i++) {
         c[i] = SparkInterop.unboxed(meta.getList(2 + i));
       }
-      return new PsLogisticRegressionSummary(c[0], c[1], c[2], c[3], c[4]);
+      int epochs = c[0].length;
+      List<EpochBreakdown> breakdown = new ArrayList<>();
+      double[][] phases = new double[EpochBreakdown.PHASES.length][];
+      boolean saved = java.util.Arrays.asList(meta.schema().fieldNames())
+          .contains(BREAKDOWN_PREFIX + EpochBreakdown.PHASES[0]);
+      for (int p = 0; saved && p < phases.length; p++) {
+        phases[p] = SparkInterop.unboxed(meta.getList(meta.fieldIndex(BREAKDOWN_PREFIX + EpochBreakdown.PHASES[p])));
+      }
+      for (int e = 0; e < epochs; e++) {
+        breakdown.add(saved ? new EpochBreakdown(phases[0][e], phases[1][e], phases[2][e], phases[3][e],
+            phases[4][e], phases[5][e], phases[6][e]) : EpochBreakdown.unmeasured());
+      }
+      return new PsLogisticRegressionSummary(c[0], c[1], c[2], c[3], c[4], breakdown);
     }
 
     @Override

@@ -2,6 +2,8 @@ package io.sparkps.ml.classification;
 
 import java.io.Serializable;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
 
 /**
  * What training recorded, one entry per epoch: the training logloss and, when the estimator had a
@@ -10,12 +12,13 @@ import java.util.Arrays;
  */
 public final class PsLogisticRegressionSummary implements Serializable {
 
-  private static final long serialVersionUID = 2L;
+  private static final long serialVersionUID = 3L;
   private final double[] objectiveHistory;
   private final double[] validationLogLoss;
   private final double[] validationAuc;
   private final double[] elapsedSeconds;
   private final double[] validationSeconds;
+  private final EpochBreakdown[] breakdown;
 
   /** A summary without validation figures (NaN) or timings (NaN). */
   public PsLogisticRegressionSummary(double[] objectiveHistory) {
@@ -26,7 +29,19 @@ public final class PsLogisticRegressionSummary implements Serializable {
   /** All arrays have one entry per epoch; NaN where a figure was not measured. */
   public PsLogisticRegressionSummary(double[] objectiveHistory, double[] validationLogLoss, double[] validationAuc,
       double[] elapsedSeconds, double[] validationSeconds) {
+    this(objectiveHistory, validationLogLoss, validationAuc, elapsedSeconds, validationSeconds,
+        Collections.nCopies(objectiveHistory.length, EpochBreakdown.unmeasured()));
+  }
+
+  /** All arrays and {@code breakdown} have one entry per epoch; NaN where a figure was not measured. */
+  public PsLogisticRegressionSummary(double[] objectiveHistory, double[] validationLogLoss, double[] validationAuc,
+      double[] elapsedSeconds, double[] validationSeconds, List<EpochBreakdown> breakdown) {
     int n = objectiveHistory.length;
+    if (breakdown.size() != n) {
+      throw new IllegalArgumentException("summary arrays differ in length: epochs=" + n + ", breakdown="
+          + breakdown.size());
+    }
+    this.breakdown = breakdown.toArray(new EpochBreakdown[0]);
     if (validationLogLoss.length != n || validationAuc.length != n || elapsedSeconds.length != n
         || validationSeconds.length != n) {
       throw new IllegalArgumentException("summary arrays differ in length: epochs=" + n + ", validationLogLoss="
@@ -66,6 +81,15 @@ public final class PsLogisticRegressionSummary implements Serializable {
   /** Seconds spent scoring the validation rows after each epoch (0 without validation). */
   public double[] validationSeconds() {
     return validationSeconds.clone();
+  }
+
+  /**
+   * Where each epoch's time went: the training tasks' mean time computing, waiting for pulls, for
+   * push acknowledgements and at clocks, preparing rows, Spark's scheduling, and the held-out
+   * scoring ({@link EpochBreakdown}); all NaN where not measured.
+   */
+  public List<EpochBreakdown> epochBreakdown() {
+    return List.of(breakdown);
   }
 
   public int totalIterations() {

@@ -10,6 +10,7 @@ import io.sparkps.spark.SparseTableHandle;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.UUID;
 import org.apache.spark.api.java.JavaRDD;
 
 /**
@@ -25,10 +26,19 @@ public final class SparseLogisticRegression {
    * What one epoch achieved. {@code trainLogLoss} is the mean loss of every training row, each
    * measured when its mini-batch was trained (a batch replayed after a failure counts once);
    * {@code evalLogLoss}/{@code evalAuc} are NaN without a held-out set; {@code seconds} is the
-   * epoch's training time, {@code evalSeconds} the held-out scoring after it.
+   * epoch's training time, {@code evalSeconds} the held-out scoring after it; {@code breakdown}
+   * says where the epoch's time went.
    */
   public record EpochResult(int epoch, double trainLogLoss, double evalLogLoss, double evalAuc,
-      double seconds, double evalSeconds, long maxBlockedMillis) {}
+      double seconds, double evalSeconds, long maxBlockedMillis, EpochBreakdown breakdown) {
+
+    /** A result without a breakdown (all its phases NaN). */
+    public EpochResult(int epoch, double trainLogLoss, double evalLogLoss, double evalAuc, double seconds,
+        double evalSeconds, long maxBlockedMillis) {
+      this(epoch, trainLogLoss, evalLogLoss, evalAuc, seconds, evalSeconds, maxBlockedMillis,
+          EpochBreakdown.unmeasured());
+    }
+  }
 
   /** The trained weights (still on the servers) and the per-epoch history. */
   public record Result(SparseTableHandle weights, List<EpochResult> epochs) {}
@@ -67,31 +77,42 @@ public final class SparseLogisticRegression {
     SparseTableHandle weights = ps.sparseTable(TableSpec.sparse(name + ".w", 1)
         .withUpdater(method.serverUpdater(settings.optimizer())));
     DenseTableHandle losses = EpochLoss.create(ps, name + ".loss", settings.epochs());
+    // Names this call's prepared batches in the executors' caches: a later call may reuse the name.
+    String fitId = name + "/" + UUID.randomUUID();
     List<EpochResult> history = new ArrayList<>();
-    for (int e = 0; e < settings.epochs(); e++) {
-      long start = TICKER.read();
-      RunStats stats = ps.train(train, name + "-epoch-" + e, settings.consistency(),
-          method.epoch(weights, losses, settings, e, fetchEvery, pushEvery, seed));
-      double loss = EpochLoss.mean(losses, e);
-      long trained = TICKER.read();
-      double evalLoss = Double.NaN;
-      double evalAuc = Double.NaN;
-      if (heldOut != null) {
-        double[][] py = predict(weights, heldOut);
-        evalLoss = Metrics.logLoss(py[0], py[1]);
-        evalAuc = Metrics.auc(py[0], py[1]);
+    try {
+      for (int e = 0; e < settings.epochs(); e++) {
+        EpochTimes times = new EpochTimes();
+        ps.sparkContext().sc().register(times, "spark-ps epoch phases of " + name + " epoch " + e);
+        long start = TICKER.read();
+        RunStats stats = ps.train(train, name + "-epoch-" + e, settings.consistency(),
+            method.epoch(weights, losses, settings, e, fetchEvery, pushEvery, seed, fitId, times));
+        double loss = EpochLoss.mean(losses, e);
+        long trained = TICKER.read();
+        double evalLoss = Double.NaN;
+        double evalAuc = Double.NaN;
+        if (heldOut != null) {
+          double[][] py = predict(weights, heldOut, fitId + "/held-out");
+          evalLoss = Metrics.logLoss(py[0], py[1]);
+          evalAuc = Metrics.auc(py[0], py[1]);
+        }
+        long blocked = 0;
+        for (long b : stats.blockedNanos()) {
+          blocked = Math.max(blocked, b / 1_000_000);
+        }
+        double seconds = (trained - start) / 1e9;
+        double evalSeconds = (TICKER.read() - trained) / 1e9;
+        EpochResult r = new EpochResult(e, loss, evalLoss, evalAuc, seconds, evalSeconds, blocked,
+            EpochBreakdown.of(times, seconds, evalSeconds));
+        history.add(r);
+        listener.epoch(r);
+        if (stop.getAsBoolean()) {
+          break;
+        }
       }
-      long blocked = 0;
-      for (long b : stats.blockedNanos()) {
-        blocked = Math.max(blocked, b / 1_000_000);
-      }
-      EpochResult r = new EpochResult(e, loss, evalLoss, evalAuc,
-          (trained - start) / 1e9, (TICKER.read() - trained) / 1e9, blocked);
-      history.add(r);
-      listener.epoch(r);
-      if (stop.getAsBoolean()) {
-        break;
-      }
+    } finally {
+      // Frees the batches this JVM's executors (local mode) prepared; other executors' entries age out.
+      BatchCache.dropPrefix(fitId + "/");
     }
     return new Result(weights, Collections.unmodifiableList(history));
   }
@@ -101,13 +122,22 @@ public final class SparseLogisticRegression {
    * labels, in partition order. Each partition pulls only the weights its rows touch.
    */
   public static double[][] predict(SparseTableHandle weights, JavaRDD<SparseExample> data) {
-    List<double[][]> parts = data.mapPartitions(it -> {
-      List<SparseExample> rows = new ArrayList<>();
-      it.forEachRemaining(rows::add);
-      if (rows.isEmpty()) {
+    return predict(weights, data, null);
+  }
+
+  /**
+   * As {@link #predict(SparseTableHandle, JavaRDD)}; with a {@code cacheKey}, each partition's
+   * rows are batched once and kept in the executor ({@link BatchCache}) for later calls with the
+   * same key and the same data (scoring a held-out set after every epoch).
+   */
+  static double[][] predict(SparseTableHandle weights, JavaRDD<SparseExample> data, String cacheKey) {
+    List<double[][]> parts = data.mapPartitionsWithIndex((partition, it) -> {
+      PreparedBatches prepared = cacheKey == null ? PreparedBatches.of(drain(it), 0)
+          : BatchCache.get(PreparedBatches.key(cacheKey, partition, 0), () -> PreparedBatches.of(drain(it), 0));
+      if (prepared.rows() == 0) {
         return Collections.<double[][]>emptyIterator();
       }
-      LocalBatch all = LocalBatch.of(rows.toArray(new SparseExample[0]), 0, rows.size());
+      LocalBatch all = prepared.batch(0);
       float[] w = weights.pull(all.keys);
       double[][] out = new double[2][all.size()];
       for (int r = 0; r < all.size(); r++) {
@@ -115,7 +145,7 @@ public final class SparseLogisticRegression {
         out[1][r] = all.labels[r];
       }
       return Collections.singletonList(out).iterator();
-    }).collect();
+    }, true).collect();
     int n = parts.stream().mapToInt(p -> p[0].length).sum();
     double[][] py = new double[2][n];
     int at = 0;
@@ -125,5 +155,11 @@ public final class SparseLogisticRegression {
       at += p[0].length;
     }
     return py;
+  }
+
+  private static SparseExample[] drain(java.util.Iterator<SparseExample> it) {
+    List<SparseExample> rows = new ArrayList<>();
+    it.forEachRemaining(rows::add);
+    return rows.toArray(new SparseExample[0]);
   }
 }

@@ -193,6 +193,14 @@ class PsLogisticRegressionTest {
     assertArrayEquals(s.validationAuc(), loaded.validationAuc());
     assertArrayEquals(s.elapsedSeconds(), loaded.elapsedSeconds());
     assertArrayEquals(s.validationSeconds(), loaded.validationSeconds());
+    assertEquals(3, s.epochBreakdown().size());
+    for (EpochBreakdown b : s.epochBreakdown()) {
+      for (double v : b.values()) {
+        assertTrue(Double.isFinite(v) && v >= 0, "every phase measured: " + b);
+      }
+      assertTrue(b.compute() > 0 && b.scoring() > 0, "the epoch computed and was scored: " + b);
+    }
+    assertEquals(s.epochBreakdown(), loaded.epochBreakdown(), "the time breakdown is saved with the model");
 
     IllegalArgumentException notBoolean = assertThrows(IllegalArgumentException.class,
         () -> new PsLogisticRegression().setValidationIndicatorCol("label").fit(data));
