@@ -31,23 +31,27 @@ public final class TransportHarness {
 
   private TransportHarness() {}
 
-  /** Every spark-ps component with TLS: one self-signed certificate, pinned by the clients. */
-  private static PsConfig tlsConfig() throws java.security.GeneralSecurityException {
-    TlsIdentity identity = SelfSignedCertificates.create("spark-ps transport bench",
-        java.time.Clock.systemUTC().instant().minus(java.time.Duration.ofHours(1)), java.time.Duration.ofDays(1));
-    return PsConfig.builder().tls(TlsConfig.builder().identity(identity).trust(identity.certificate()).build()).build();
+  /** spark-ps's config: with TLS, one self-signed certificate pinned by the clients; in-process connections if asked. */
+  private static PsConfig config(TransportOptions o) throws java.security.GeneralSecurityException {
+    PsConfig.Builder b = PsConfig.builder().inProcessConnections(o.inProcess());
+    if (o.tls()) {
+      TlsIdentity identity = SelfSignedCertificates.create("spark-ps transport bench",
+          java.time.Clock.systemUTC().instant().minus(java.time.Duration.ofHours(1)), java.time.Duration.ofDays(1));
+      b.tls(TlsConfig.builder().identity(identity).trust(identity.certificate()).build());
+    }
+    return b.build();
   }
 
   /** Starts the selected systems, loads them, verifies, measures every point, and stops them. */
   public static Result run(TransportOptions o, PrintStream log) throws Exception {
     log.printf(Locale.ROOT, "transport benchmark: %d cores, JDK %s, max heap %d MiB; dense row %d floats, "
             + "%d populated keys x dim %d, %d keys per sparse op; clients %s; %.1f s warm-up + %.1f s per point, "
-            + "%d round(s); spark-ps servers: %d; TLS %s; everything in one JVM on loopback%n",
+            + "%d round(s); spark-ps servers: %d; TLS %s; in-process connections %s; everything in one JVM%n",
         Runtime.getRuntime().availableProcessors(), Runtime.version(), Runtime.getRuntime().maxMemory() >> 20,
         o.denseFloats(), o.populatedKeys(), o.dim(), o.sparseKeys(), Arrays.toString(o.clients()),
-        o.warmupSeconds(), o.measureSeconds(), o.rounds(), o.servers(), o.tls() ? "on" : "off");
+        o.warmupSeconds(), o.measureSeconds(), o.rounds(), o.servers(), o.tls() ? "on" : "off", o.inProcess() ? "on" : "off");
     BenchData data = BenchData.load(o);
-    PsConfig config = o.tls() ? tlsConfig() : PsConfig.defaults();
+    PsConfig config = config(o);
     List<BenchSystem> systems = new ArrayList<>();
     Map<String, List<BenchSystem.Session>> sessions = new LinkedHashMap<>();
     try {

@@ -15,7 +15,9 @@ import java.util.function.Function;
  *
  * <p>Options: {@code --dense-floats=N --dim=N --keys=N (populated) --sparse-keys=N (per op)
  * --clients=1,4 --warmup=S --seconds=S --rounds=N --systems=reference,spark-ps,ps-transport-only[,spark-ps-into]
- * --workloads=dense-pull,... --out=DIR --seed=N --servers=N --profile=cpu|itimer|wall|alloc --tls=on|off}.
+ * --workloads=dense-pull,... --out=DIR --seed=N --servers=N --profile=cpu|itimer|wall|alloc --tls=on|off
+ * --in-process=on|off}. {@code --in-process=on} lets spark-ps's clients reach its servers (all in this JVM)
+ * over in-process channels instead of loopback TCP ({@code PsConfig.inProcessConnections}).
  * {@code --tls=on} runs spark-ps and ps-transport-only with TLS on every connection (a self-signed
  * certificate made for the run); the reference server stays plaintext.
  * spark-ps runs {@code servers} servers (default 1; more give each table more shards); the profile
@@ -34,7 +36,8 @@ public final class TransportOptions {
 
   /** The option names {@link #parse} takes. */
   static final List<String> NAMES = List.of("dense-floats", "dim", "keys", "sparse-keys", "clients", "warmup",
-      "seconds", "rounds", "systems", "workloads", "out", "seed", "servers", "profile", "tls");
+      "seconds", "rounds", "systems", "workloads", "out", "seed", "servers", "profile", "tls",
+      "in-process");
 
   private final int denseFloats;
   private final int dim;
@@ -51,6 +54,7 @@ public final class TransportOptions {
   private final String profile;
   private final int servers;
   private final boolean tls;
+  private final boolean inProcess;
 
   private TransportOptions(Builder b) {
     this.denseFloats = b.denseFloats;
@@ -68,6 +72,7 @@ public final class TransportOptions {
     this.profile = b.profile;
     this.servers = b.servers;
     this.tls = b.tls;
+    this.inProcess = b.inProcess;
   }
 
   /** The defaults: 1 Mi dense floats, 1M keys x 16, 10k keys per op, 1 and 4 clients, 1 s + 3 s, 1 round. */
@@ -106,6 +111,7 @@ public final class TransportOptions {
         case "profile" -> b.profile(v);
         case "servers" -> b.servers(number(name, v, Integer::parseInt));
         case "tls" -> b.tls(onOff(name, v));
+        case "in-process" -> b.inProcess(onOff(name, v));
         default -> throw new IllegalArgumentException("unknown option: --" + name + " (names: " + NAMES + ")");
       }
     }
@@ -193,6 +199,10 @@ public final class TransportOptions {
     return tls;
   }
 
+  public boolean inProcess() {
+    return inProcess;
+  }
+
   int maxClients() {
     return Arrays.stream(clients).max().orElse(1);
   }
@@ -201,9 +211,9 @@ public final class TransportOptions {
   public String toString() {
     return String.format(Locale.ROOT, "TransportOptions[denseFloats=%d, dim=%d, keys=%d, sparseKeys=%d, clients=%s, "
             + "warmup=%s, seconds=%s, rounds=%d, systems=%s, workloads=%s, out=%s, seed=%d, profile=%s, servers=%d, "
-            + "tls=%s]",
+            + "tls=%s, inProcess=%s]",
         denseFloats, dim, populatedKeys, sparseKeys, Arrays.toString(clients), warmupSeconds, measureSeconds, rounds,
-        systems, workloads, outDir, seed, profile, servers, tls);
+        systems, workloads, outDir, seed, profile, servers, tls, inProcess);
   }
 
   /**
@@ -226,6 +236,7 @@ public final class TransportOptions {
     private String profile;
     private int servers = 1;
     private boolean tls;
+    private boolean inProcess;
 
     private Builder() {}
 
@@ -322,6 +333,12 @@ public final class TransportOptions {
     /** TLS on every spark-ps connection (default off). */
     public Builder tls(boolean on) {
       tls = on;
+      return this;
+    }
+
+    /** spark-ps's connections in-process instead of over loopback TCP (default off). */
+    public Builder inProcess(boolean on) {
+      inProcess = on;
       return this;
     }
 
