@@ -36,6 +36,8 @@ final class DriverRuntime {
   final ExecutorLossListener executorLoss;
   /** Which executors host a server (the plugin grants them); freed when Spark removes one. */
   final ServerSlots serverSlots;
+  /** The driver's metrics when the plugin registered them (null without the plugin); for tests. */
+  volatile SchedulerGauges gauges;
   /** The application this belongs to (its id is not known yet when plugins start). */
   private final SparkContext sc;
 

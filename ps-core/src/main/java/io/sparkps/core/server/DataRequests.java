@@ -1,6 +1,9 @@
 package io.sparkps.core.server;
 
+import io.sparkps.core.config.Ticker;
+import io.sparkps.core.metrics.ServerMetrics;
 import io.sparkps.core.protocol.ErrorCode;
+import io.sparkps.core.protocol.ErrorMapping;
 import io.sparkps.core.protocol.Message;
 import io.sparkps.core.protocol.PsRemoteException;
 import io.sparkps.core.protocol.ShardRequest;
@@ -16,11 +19,16 @@ final class DataRequests {
   private final HostedShards shards;
   private final ShardOperations operations;
   private final ServerLease lease;
+  private final ServerMetrics metrics;
+  private final Ticker ticker;
 
-  DataRequests(HostedShards shards, ShardOperations operations, ServerLease lease) {
+  DataRequests(HostedShards shards, ShardOperations operations, ServerLease lease, ServerMetrics metrics,
+      Ticker ticker) {
     this.shards = shards;
     this.operations = operations;
     this.lease = lease;
+    this.metrics = metrics;
+    this.ticker = ticker;
   }
 
   /**
@@ -34,7 +42,8 @@ final class DataRequests {
           "a parameter server does not accept type=" + message.type());
     }
     HostedShard shard = shards.require(address);
-    shard.executor().executeRequest(() -> execute(connection, requestId, shard, message));
+    long arrived = ticker.read();
+    shard.executor().executeRequest(() -> execute(connection, requestId, shard, message, arrived));
   }
 
   /**
@@ -51,7 +60,7 @@ final class DataRequests {
     return 0;
   }
 
-  private void execute(Connection connection, long requestId, HostedShard shard, Message request) {
+  private void execute(Connection connection, long requestId, HostedShard shard, Message request, long arrived) {
     Message response;
     try {
       // Checked on the lane, right before the shard is touched: a request queued before a pause
@@ -64,9 +73,11 @@ final class DataRequests {
       }
       response = operations.execute(shard, request);
     } catch (RuntimeException | OutOfMemoryError e) {  // an allocation no check foresaw still gets an answer
+      metrics.error(ErrorMapping.codeOf(e));
       connection.replyFailure(requestId, e);
       return;
     }
+    metrics.request(request, shard.spec().dim(), ticker.read() - arrived);
     connection.reply(requestId, response);
   }
 }
