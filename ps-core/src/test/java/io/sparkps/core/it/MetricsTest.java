@@ -26,14 +26,16 @@ class MetricsTest {
       assertEquals(3, t.size());
       PsServer server = cluster.servers.get(0);
       ServerMetrics m = server.metrics();
-      assertEquals(1, m.pushes());
+      // A push or pull is a request per shard it touches; keys and bytes add up exactly.
+      long pushes = m.pushes();
+      long pulls = m.pulls();
+      assertTrue(pushes >= 1 && pulls >= 1, m::toString);
       assertEquals(3, m.keysPushed());
       assertEquals(24, m.bytesPushed());
-      assertEquals(1, m.pulls());
       assertEquals(2, m.keysPulled());
       assertEquals(16, m.bytesPulled());
-      assertEquals(1, m.otherRequests(), "the size request");
-      assertEquals(3, m.latency().count());
+      assertTrue(m.otherRequests() >= 1, "the size request");
+      assertEquals(pushes + pulls + m.otherRequests(), m.latency().count());
       assertTrue(m.latency().percentile(0.99) > 0);
       assertEquals(0, m.errors());
       assertEquals(0, server.queuedRequests(), "nothing waits once every reply arrived");
@@ -44,7 +46,7 @@ class MetricsTest {
         raw.requestError(1, new PullMessage(tableId + 100, 0, new long[] {1}), ErrorCode.UNKNOWN_TABLE);
       }
       assertEquals(1, m.errors(ErrorCode.UNKNOWN_TABLE));
-      assertEquals(1, m.pulls(), "a failed request is counted as an error only");
+      assertEquals(pulls, m.pulls(), "a failed request is counted as an error only");
       assertEquals(0, cluster.scheduler.metrics().serversLost());
     }
   }
