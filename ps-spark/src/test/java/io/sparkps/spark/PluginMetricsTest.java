@@ -30,7 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
  * and the server's metrics that docs/monitoring.md lists, with the values the run produced.
  * local[2]: the executor plugin runs in the driver JVM, so the server's metrics are there too.
  */
-class MetricsTest {
+class PluginMetricsTest {
 
   private static final int CLOCKS = 5;
   private static final int KEYS_PER_WORKER = 5;
@@ -99,7 +99,8 @@ class MetricsTest {
     assertEquals(2, value(gauges, prefix + "scheduler.run.metrics-run.workers"));
     assertEquals(0, value(gauges, prefix + "scheduler.run.metrics-run.active"));
     assertTrue(value(gauges, prefix + "scheduler.run.metrics-run.blockedMs") >= 0);
-    assertEquals(1, value(gauges, prefix + "scheduler.checkpoints"));
+    long taken = value(gauges, prefix + "scheduler.checkpoints");
+    assertTrue(taken >= 1, "ps.checkpoint(), and the automatic ones at the run's clock boundaries");
     assertEquals(0, value(gauges, prefix + "scheduler.checkpointsFailed"));
     assertTrue(value(gauges, prefix + "scheduler.lastCheckpointAgeSeconds") >= 0, "a checkpoint was taken");
     assertEquals(0, value(gauges, prefix + "scheduler.recoveries"));
@@ -129,7 +130,7 @@ class MetricsTest {
     assertTrue(status.contains("servers: 1 alive, 0 dead, 0 lost since start"), status);
     assertTrue(status.contains("metrics.w: sparse, dim 2") && status.contains(rowsWritten + " rows, 160 B"), status);
     assertTrue(status.contains("metrics-run: FINISHED, BSP, 2 workers at clock 5..5"), status);
-    assertTrue(status.contains("checkpoints: 1 taken, 0 failed"), status);
+    assertTrue(status.contains("checkpoints: " + taken + " taken, 0 failed"), status);
   }
 
   private static long value(JsonNode gauges, String name) {
@@ -142,7 +143,8 @@ class MetricsTest {
   private static String get(String path) throws Exception {
     // The UI binds to spark.driver.bindAddress (loopback); its advertised URL may name the host instead.
     String ui = "http://127.0.0.1:" + URI.create(spark.sparkContext().uiWebUrl().get()).getPort();
-    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(30)).build();
+    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(30))
+        .followRedirects(HttpClient.Redirect.NORMAL).build();  // /metrics/json redirects to /metrics/json/
     HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(ui + path)).timeout(Duration.ofSeconds(60))
         .build(), HttpResponse.BodyHandlers.ofString());
     assertEquals(200, r.statusCode(), r.body());
