@@ -120,6 +120,9 @@ final class DriverRuntime {
     }
     // Servers stop before the scheduler here (and in executors whenever they like): they are
     // leaving, not lost, so nothing is moved or reported as a failure.
+    if (current.gauges != null) {
+      current.gauges.close();  // its refresh would ask a stopped client for table sizes
+    }
     current.scheduler.beginClose();
     ClientRegistry.stop(deploymentId);
     ExecutorServers.stop();
