@@ -119,7 +119,7 @@ class PluginMetricsTest {
     assertEquals(0, value(gauges, local + "server.errors." + ErrorCode.WRONG_OWNER));
     assertEquals(0, value(gauges, local + "server.queuedRequests"));
     assertTrue(value(gauges, local + "server.shards") > 0);
-    assertTrue(value(gauges, local + "server.serverId") > 0);
+    assertEquals(ps.routing().servers().get(0).id(), value(gauges, local + "server.serverId"));
     JsonNode latency = json.get("histograms").get(local + "server.requestLatencyMicros");
     assertTrue(latency != null && latency.get("count").asLong() >= 2 * pushes, String.valueOf(latency));
     assertTrue(latency.get("p99").asDouble() >= latency.get("p50").asDouble() && latency.get("p50").asDouble() > 0,
