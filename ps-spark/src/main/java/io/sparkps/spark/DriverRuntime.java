@@ -36,6 +36,8 @@ final class DriverRuntime {
   final ExecutorLossListener executorLoss;
   /** Which executors host a server (the plugin grants them); freed when Spark removes one. */
   final ServerSlots serverSlots;
+  /** The driver's metrics when the plugin registered them (null without the plugin); for tests. */
+  volatile SchedulerGauges gauges;
   /** The application this belongs to (its id is not known yet when plugins start). */
   private final SparkContext sc;
 
@@ -118,6 +120,9 @@ final class DriverRuntime {
     }
     // Servers stop before the scheduler here (and in executors whenever they like): they are
     // leaving, not lost, so nothing is moved or reported as a failure.
+    if (current.gauges != null) {
+      current.gauges.close();  // its refresh would ask a stopped client for table sizes
+    }
     current.scheduler.beginClose();
     ClientRegistry.stop(deploymentId);
     ExecutorServers.stop();

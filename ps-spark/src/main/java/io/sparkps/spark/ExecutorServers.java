@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
 final class ExecutorServers {
 
   private static final Logger LOG = LoggerFactory.getLogger(ExecutorServers.class);
-  private static PsServer server;
+  /** Volatile so that the metrics read it without the lock a starting server holds. */
+  private static volatile PsServer server;
   private static Launch launch;
 
   /** What is needed to start this JVM's server again. */
@@ -77,6 +78,11 @@ final class ExecutorServers {
         + "shards live elsewhere now); this executor hosts parameter server {} in its place", stopped.serverId(),
         newId);
     l.onStarted().accept(newId);
+  }
+
+  /** This JVM's server, or null when it hosts none (for the metrics, which read it live; never blocks). */
+  static PsServer current() {
+    return server;
   }
 
   /** Whether this JVM hosts a running server. */

@@ -333,6 +333,17 @@ public final class PsContext implements AutoCloseable {
         new IllegalArgumentException("no training run named " + run));
   }
 
+  /**
+   * A readable summary for notebooks and the shell, a line per item: servers (alive, dead, lost),
+   * tables with their rows and bytes, training runs with their clocks, blocked time and skew, the
+   * last checkpoint and the recoveries so far. Asks each sparse table's servers for its size.
+   * {@code println(ps.status())}.
+   */
+  public String status() {
+    return StatusReport.format(runtime.endpoint.deploymentId(), runtime.scheduler, client(),
+        runtime.endpoint.config().requestTimeout());
+  }
+
   /** The Java view of the SparkContext this context belongs to. */
   public JavaSparkContext sparkContext() {
     return JavaSparkContext.fromSparkContext(sc);

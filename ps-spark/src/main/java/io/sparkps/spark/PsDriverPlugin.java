@@ -28,6 +28,7 @@ final class PsDriverPlugin implements DriverPlugin {
 
   private String deploymentId;
   private DriverRuntime runtime;
+  private SchedulerGauges gauges;
 
   @Override
   public Map<String, String> init(SparkContext sc, PluginContext pluginContext) {
@@ -69,8 +70,28 @@ final class PsDriverPlugin implements DriverPlugin {
         + PluginMessages.describe(message) + " (driver and executors must run the same spark-ps jar)");
   }
 
+  /**
+   * Registers the scheduler's metrics in the plugin's registry, which Spark hands to every
+   * configured sink once this returns (it skips an empty registry, so they must be here by then).
+   */
+  @Override
+  public void registerMetrics(String appId, PluginContext pluginContext) {
+    long refreshMs = pluginContext.conf().getTimeAsMs(PsSparkConf.METRICS_REFRESH_INTERVAL, "10s");
+    if (refreshMs <= 0) {
+      throw new IllegalArgumentException(PsSparkConf.METRICS_REFRESH_INTERVAL + " must be positive: "
+          + PsSparkConf.METRICS_REFRESH_INTERVAL + "=" + refreshMs + "ms");
+    }
+    DriverRuntime rt = runtime;
+    gauges = SchedulerGauges.start(pluginContext.metricRegistry(), rt.scheduler,
+        () -> ClientRegistry.client(rt.endpoint), java.time.Duration.ofMillis(refreshMs));
+    rt.gauges = gauges;
+  }
+
   @Override
   public void shutdown() {
+    if (gauges != null) {
+      gauges.close();
+    }
     if (deploymentId != null) {
       DriverRuntime.stop(deploymentId);
     }

@@ -29,6 +29,9 @@ final class PsExecutorPlugin implements ExecutorPlugin {
   @Override
   public void init(PluginContext ctx, Map<String, String> extraConf) {
     executorId = ctx.executorID();
+    // Now, not when the server is up: Spark registers the plugin's metrics right after init, and
+    // only if there are some. The gauges read whichever server runs in this JVM.
+    ServerGauges.register(ctx.metricRegistry(), ExecutorServers::current);
     Thread starter = new Thread(() -> startServer(ctx, extraConf), "spark-ps-server-start");
     starter.setDaemon(true);
     starter.start();

@@ -61,6 +61,12 @@ public final class PsSparkConf {
    */
   public static final String TRAIN_SLOT_WAIT = "spark.ps.train.slotWaitTimeout";
 
+  /**
+   * How often the driver refreshes the table sizes and the per-table and per-run metrics it
+   * registers (default 10s; see docs/monitoring.md). The other metrics are read live.
+   */
+  public static final String METRICS_REFRESH_INTERVAL = "spark.ps.metrics.refreshInterval";
+
   /** Connections one server or the scheduler keeps open (default 16384); more are closed on accept. */
   public static final String MAX_CONNECTIONS = "spark.ps.maxConnections";
   /** Of those, how many may still be in the handshake (default 1024). */

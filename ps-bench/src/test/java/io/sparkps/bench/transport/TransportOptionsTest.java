@@ -32,6 +32,7 @@ class TransportOptionsTest {
     assertNull(o.profile());
     assertEquals(1, o.servers());
     assertFalse(o.tls());
+    assertFalse(o.inProcess());
     assertEquals(o.toString(), TransportOptions.defaults().toString());
   }
 
@@ -39,7 +40,8 @@ class TransportOptionsTest {
   void everyOptionSetsItsValue() {
     TransportOptions o = TransportOptions.parse("--dense-floats=4096", "--dim=8", "--keys=2000", "--sparse-keys=100",
         "--clients=1,2,3", "--warmup=0.5", "--seconds=1.5", "--rounds=3", "--systems=spark-ps,reference",
-        "--workloads=small-pull,dense-pull", "--out=/tmp/x", "--seed=7", "--servers=2", "--profile=wall", "--tls=on");
+        "--workloads=small-pull,dense-pull", "--out=/tmp/x", "--seed=7", "--servers=2", "--profile=wall", "--tls=on",
+        "--in-process=on");
     assertEquals(4096, o.denseFloats());
     assertEquals(8, o.dim());
     assertEquals(2000, o.populatedKeys());
@@ -56,6 +58,7 @@ class TransportOptionsTest {
     assertEquals(2, o.servers());
     assertEquals("wall", o.profile());
     assertTrue(o.tls());
+    assertTrue(o.inProcess());
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TransportOptions.parse("--tls=yes"));
     assertTrue(e.getMessage().contains("--tls=yes (on, off)"), e.getMessage());
   }
@@ -113,11 +116,11 @@ class TransportOptionsTest {
   @Test
   void malformedOrUnknownArgumentsNameTheOptions() {
     String names = " (--name=value; names: [dense-floats, dim, keys, sparse-keys, clients, warmup, seconds, rounds, "
-        + "systems, workloads, out, seed, servers, profile, tls])";
+        + "systems, workloads, out, seed, servers, profile, tls, in-process])";
     assertMessage("bad argument: seconds=3" + names, "seconds=3");
     assertMessage("bad argument: --seconds" + names, "--seconds");
     assertMessage("unknown option: --second (names: [dense-floats, dim, keys, sparse-keys, clients, warmup, seconds, "
-        + "rounds, systems, workloads, out, seed, servers, profile, tls])", "--second=3");
+        + "rounds, systems, workloads, out, seed, servers, profile, tls, in-process])", "--second=3");
   }
 
   private static void assertMessage(String expected, String... args) {

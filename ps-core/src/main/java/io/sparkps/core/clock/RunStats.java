@@ -49,6 +49,25 @@ public record RunStats(String run, RunClock.State state, Consistency consistency
         + (failure == null ? "" : ", failure=" + failure) + "]";
   }
 
+  /**
+   * One line for people, without arrays:
+   * {@code lr: FINISHED, SSP(2), 2 workers at clock 20..20, 40 clock calls, 0.31 s blocked in clock(), max skew 2}.
+   */
+  public String summary() {
+    long max = 0;
+    long calls = 0;
+    long blocked = 0;
+    for (int i = 0; i < clocks.length; i++) {
+      max = Math.max(max, clocks[i]);
+      calls += clockCalls[i];
+      blocked += blockedNanos[i];
+    }
+    return run + ": " + state + ", " + consistency + ", " + clocks.length + " workers at clock "
+        + (clocks.length == 0 ? 0 : minClock()) + ".." + max + ", " + calls + " clock calls, "
+        + String.format(java.util.Locale.ROOT, "%.2f", blocked / 1e9) + " s blocked in clock(), max skew "
+        + maxSkew() + (failure == null ? "" : ", failure: " + failure);
+  }
+
   @Override
   public long[] clocks() {
     return clocks.clone();

@@ -194,12 +194,14 @@ final class CheckpointCoordinator {
           }
           released.run();
           if (err != null) {
+            core.metrics().checkpointFailed();
             LOG.warn("Checkpoint failed; earlier checkpoints stay usable: {}", ErrorMapping.messageOf(err));
             result.completeExceptionally(ErrorMapping.unwrap(err));
           } else {
+            long took = core.ticker().read() - started;
+            core.metrics().checkpointTaken(took, core.ticker().wallMillis());
             LOG.info("Checkpoint {} written: {} tables, {} bytes, runs {}, in {} ms", manifest.id(),
-                manifest.tables().size(), manifest.bytes(), manifest.runs(),
-                (core.ticker().read() - started) / 1_000_000);
+                manifest.tables().size(), manifest.bytes(), manifest.runs(), took / 1_000_000);
             result.complete(manifest);
           }
         });

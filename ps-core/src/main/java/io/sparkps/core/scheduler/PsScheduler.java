@@ -7,6 +7,7 @@ import io.sparkps.core.clock.RunStats;
 import io.sparkps.core.config.PsConfig;
 import io.sparkps.core.config.PsRole;
 import io.sparkps.core.config.Ticker;
+import io.sparkps.core.metrics.SchedulerMetrics;
 import io.sparkps.core.partition.RoutingTable;
 import io.sparkps.core.protocol.BarrierMessage;
 import io.sparkps.core.protocol.OkMessage;
@@ -171,6 +172,23 @@ public final class PsScheduler implements AutoCloseable {
     synchronized (lock) {
       return core.runs().stats(run);
     }
+  }
+
+  /** Every training run's statistics (finished and failed ones too), in start order. */
+  public List<RunStats> allRunStats() {
+    synchronized (lock) {
+      return core.runs().allStats();
+    }
+  }
+
+  /** Servers lost, checkpoints and recoveries counted so far (live counters, read without the lock). */
+  public SchedulerMetrics metrics() {
+    return core.metrics();
+  }
+
+  /** The scheduler's time source (wall-clock millis for ages of checkpoints). */
+  public Ticker ticker() {
+    return core.ticker();
   }
 
   // ---- checkpoints (CheckpointCoordinator) ----

@@ -3,6 +3,7 @@ package io.sparkps.core.scheduler;
 import io.sparkps.core.clock.Effects;
 import io.sparkps.core.config.PsConfig;
 import io.sparkps.core.config.Ticker;
+import io.sparkps.core.metrics.SchedulerMetrics;
 import io.sparkps.core.partition.RoutingTable;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -12,10 +13,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * system clock). One holder, so that a room's constructor names only what is its own.
  *
  * @param closed set once by {@link PsScheduler#close()}: nothing new starts after it
+ * @param metrics events counted as they happen (servers lost, checkpoints, recoveries)
  */
 record SchedulerCore(Object lock, PsConfig config, Ticker ticker, Outbox outbox, ServerLinks links,
     TableCatalog tables, RoutingPublisher routing, TrainingRuns runs, Checkpointer checkpointer,
-    AtomicBoolean closed) {
+    AtomicBoolean closed, SchedulerMetrics metrics) {
 
   /** A fresh scheduler state: no servers, tables, runs or checkpoints yet. */
   static SchedulerCore create(PsConfig config, Ticker ticker) {
@@ -23,7 +25,7 @@ record SchedulerCore(Object lock, PsConfig config, Ticker ticker, Outbox outbox,
     Outbox outbox = new Outbox(lock);
     return new SchedulerCore(lock, config, ticker, outbox, new ServerLinks(lock, config, outbox::check),
         new TableCatalog(), new RoutingPublisher(outbox::check), new TrainingRuns(), new Checkpointer(),
-        new AtomicBoolean());
+        new AtomicBoolean(), new SchedulerMetrics());
   }
 
   /** The servers, their connections and liveness ({@code links}' registry). Holds lock. */

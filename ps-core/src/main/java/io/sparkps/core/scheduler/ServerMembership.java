@@ -103,6 +103,7 @@ final class ServerMembership {
     if (leaving) {
       LOG.info("Server {} left: the deployment is stopping ({})", serverId, why);
     } else {
+      core.metrics().serverLost();
       // The one line a lost server is worth: the recovery steps follow at INFO.
       LOG.warn("Server {} declared dead ({}); its shards move to the live servers, restored from the latest "
           + "checkpoint, and running training runs roll back to it", serverId, why);

@@ -178,8 +178,9 @@ final class ShardRecovery {
         }
       }
       published.run();
-      LOG.info("Recovered {} of {} shards in {} ms", moved, moves.size(),
-          (core.ticker().read() - started) / 1_000_000);
+      long took = core.ticker().read() - started;
+      core.metrics().recovered(took, moved, failed);
+      LOG.info("Recovered {} of {} shards in {} ms", moved, moves.size(), took / 1_000_000);
       done.complete(null);
       if (again) {
         recover();

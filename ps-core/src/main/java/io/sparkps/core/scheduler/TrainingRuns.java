@@ -127,6 +127,12 @@ final class TrainingRuns {
     return out;
   }
 
+  /** Every run's statistics, in start order (runs are kept after they end). */
+  List<RunStats> allStats() {
+    return byId.values().stream().sorted(java.util.Comparator.comparingLong(RunClock::id)).map(RunClock::stats)
+        .toList();
+  }
+
   Optional<RunStats> stats(String name) {
     return Optional.ofNullable(byName.get(name)).map(RunClock::stats);
   }

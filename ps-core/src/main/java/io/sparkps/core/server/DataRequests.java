@@ -2,7 +2,10 @@ package io.sparkps.core.server;
 
 import io.sparkps.core.config.TableSpec;
 import io.sparkps.core.protocol.EncodedFrame;
+import io.sparkps.core.config.Ticker;
+import io.sparkps.core.metrics.ServerMetrics;
 import io.sparkps.core.protocol.ErrorCode;
+import io.sparkps.core.protocol.ErrorMapping;
 import io.sparkps.core.protocol.Message;
 import io.sparkps.core.protocol.PsRemoteException;
 import io.sparkps.core.protocol.PushId;
@@ -22,11 +25,16 @@ final class DataRequests {
   private final HostedShards shards;
   private final ShardOperations operations;
   private final ServerLease lease;
+  private final ServerMetrics metrics;
+  private final Ticker ticker;
 
-  DataRequests(HostedShards shards, ShardOperations operations, ServerLease lease) {
+  DataRequests(HostedShards shards, ShardOperations operations, ServerLease lease, ServerMetrics metrics,
+      Ticker ticker) {
     this.shards = shards;
     this.operations = operations;
     this.lease = lease;
+    this.metrics = metrics;
+    this.ticker = ticker;
   }
 
   /**
@@ -43,8 +51,9 @@ final class DataRequests {
           "a parameter server does not accept type=" + message.type());
     }
     HostedShard shard = shards.require(address);
+    long arrived = ticker.read();
     try {
-      shard.executor().executeRequest(() -> execute(connection, requestId, shard, message),
+      shard.executor().executeRequest(() -> execute(connection, requestId, shard, message, arrived),
           runsInline(shard, message));
     } catch (PsRemoteException e) {  // the lane is full
       PushId refused = taggedPush(message);
@@ -93,7 +102,7 @@ final class DataRequests {
     return RequestSizes.workBytes(shard, request) <= RequestSizes.INLINE_MAX_WORK_BYTES;
   }
 
-  private void execute(Connection connection, long requestId, HostedShard shard, Message request) {
+  private void execute(Connection connection, long requestId, HostedShard shard, Message request, long arrived) {
     Message response;
     try {
       // Checked on the lane, right before the shard is touched: a request queued before a pause
@@ -110,9 +119,11 @@ final class DataRequests {
       }
       response = operations.execute(shard, request);
     } catch (RuntimeException | OutOfMemoryError e) {  // an allocation no check foresaw still gets an answer
+      metrics.error(ErrorMapping.codeOf(e));
       connection.replyFailure(requestId, e);
       return;
     }
+    metrics.request(request, shard.spec().dim(), ticker.read() - arrived);
     reply(connection, requestId, response);
   }
 

@@ -3,7 +3,9 @@ package io.sparkps.core.server;
 import io.sparkps.core.config.PsConfig;
 import io.sparkps.core.config.PsRole;
 import io.sparkps.core.config.Ticker;
+import io.sparkps.core.metrics.ServerMetrics;
 import io.sparkps.core.protocol.ErrorCode;
+import io.sparkps.core.protocol.ErrorMapping;
 import io.sparkps.core.protocol.Message;
 import io.sparkps.core.protocol.PsRemoteException;
 import io.sparkps.core.protocol.RegisterServerMessage;
@@ -53,6 +55,8 @@ public final class PsServer implements AutoCloseable {
   private final DataRequests data;
   /** Heap bytes of HEAP shards, against maxShardBytes. */
   private final ShardMemory memory;
+  /** Requests, keys, bytes, latencies and errors answered so far. */
+  private final ServerMetrics metrics = new ServerMetrics();
   /** Why the server stopped: set before {@link #stopped} completes. */
   private volatile StopReason stopReason = StopReason.CLOSED;
 
@@ -69,7 +73,7 @@ public final class PsServer implements AutoCloseable {
     this.memory = new ShardMemory(config.maxShardBytes(Runtime.getRuntime().maxMemory()), rejections);
     this.control = new ShardControl(config.storageDir(), lanes, shards, fences, memory);
     this.data = new DataRequests(shards,
-        new ShardOperations(new RequestSizes(config.maxFrameBytes(), rejections), fences), lease);
+        new ShardOperations(new RequestSizes(config.maxFrameBytes(), rejections), fences), lease, metrics, ticker);
     // Peers that dialled this server: data requests only (control requests come only on this
     // server's own connection to the scheduler); admission sizes their replies from the shard.
     RequestHandler fromListener = new RequestHandler() {
@@ -215,6 +219,16 @@ public final class PsServer implements AutoCloseable {
     return transport.pendingBytes();
   }
 
+  /** Requests, keys and bytes moved, request latencies and errors answered, since the server started. */
+  public ServerMetrics metrics() {
+    return metrics;
+  }
+
+  /** Data requests waiting on the shard lanes right now (bounded per lane by shardQueueCapacity). */
+  public int queuedRequests() {
+    return lanes.queued();
+  }
+
   /** Heap bytes this server's HEAP shards take, of {@link #maxShardBytes()}. */
   public long shardBytes() {
     return memory.held();
@@ -260,8 +274,10 @@ public final class PsServer implements AutoCloseable {
         data.dispatch(connection, requestId, message);
       }
     } catch (RejectedExecutionException e) {
+      metrics.error(ErrorCode.SHUTTING_DOWN);
       connection.replyError(requestId, ErrorCode.SHUTTING_DOWN, "server " + serverId + " is stopping");
     } catch (RuntimeException e) {
+      metrics.error(ErrorMapping.codeOf(e));
       connection.replyFailure(requestId, e);
     }
   }

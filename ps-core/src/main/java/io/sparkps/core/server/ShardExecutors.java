@@ -22,6 +22,15 @@ final class ShardExecutors implements AutoCloseable {
     return lanes[Math.floorMod(tableId * 31 + shard, lanes.length)];
   }
 
+  /** Data requests queued on all lanes. */
+  int queued() {
+    int n = 0;
+    for (ShardLane lane : lanes) {
+      n += lane.queued();
+    }
+    return n;
+  }
+
   @Override
   public void close() {
     for (ShardLane lane : lanes) {
