@@ -187,17 +187,24 @@ public final class PsSparkConf {
    * scheduler, the servers and the tasks share the driver's JVM, and off elsewhere.
    */
   static boolean inProcessEnabled(SparkConf conf) {
-    String mode = conf.get(IN_PROCESS, "auto").trim().toLowerCase(java.util.Locale.ROOT);
+    return autoOnOff(conf, IN_PROCESS, () -> {
+      String master = conf.get("spark.master", "");
+      return master.equals("local") || master.startsWith("local[");
+    });
+  }
+
+  /** {@code key}'s {@code on} or {@code off}; {@code auto} (the default) asks {@code auto}. */
+  private static boolean autoOnOff(SparkConf conf, String key, java.util.function.BooleanSupplier auto) {
+    String mode = conf.get(key, "auto").trim().toLowerCase(java.util.Locale.ROOT);
     switch (mode) {
       case "on":
         return true;
       case "off":
         return false;
       case "auto":
-        String master = conf.get("spark.master", "");
-        return master.equals("local") || master.startsWith("local[");
+        return auto.getAsBoolean();
       default:
-        throw new IllegalArgumentException("unknown value: " + IN_PROCESS + "=" + mode + " (auto, on, off)");
+        throw new IllegalArgumentException("unknown value: " + key + "=" + mode + " (auto, on, off)");
     }
   }
 
@@ -215,18 +222,9 @@ public final class PsSparkConf {
    * {@code auto} (default) follows Spark's own encryption settings ({@link #ENCRYPTION_TRIGGERS}).
    */
   static boolean encryptionEnabled(SparkConf conf) {
-    String mode = conf.get(ENCRYPTION, "auto").trim().toLowerCase(java.util.Locale.ROOT);
-    switch (mode) {
-      case "on":
-        return true;
-      case "off":
-        return false;
-      case "auto":
-        return ENCRYPTION_TRIGGERS.stream().anyMatch(k -> conf.getBoolean(k, false));
-      default:
-        throw new IllegalArgumentException("unknown value: " + ENCRYPTION + "=" + mode + " (auto, on, off)");
-    }
+    return autoOnOff(conf, ENCRYPTION, () -> ENCRYPTION_TRIGGERS.stream().anyMatch(k -> conf.getBoolean(k, false)));
   }
+
 
   /**
    * The data-plane key derived from Spark's application secret (spark.authenticate on) or from the

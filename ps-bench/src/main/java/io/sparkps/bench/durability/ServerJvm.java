@@ -1,12 +1,11 @@
 package io.sparkps.bench.durability;
 
+import io.sparkps.bench.ChildJvm;
 import io.sparkps.core.config.PsConfig;
 import io.sparkps.core.server.PsServer;
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 
 /** A parameter server in a JVM of its own (its own heap limit); exits when its scheduler goes away. */
@@ -21,21 +20,7 @@ public final class ServerJvm {
 
   /** Launches {@link #main} with {@code -Xmx<heap>} and this JVM's other flags. */
   static Process launch(String host, int port, String heap, Path log) throws IOException {
-    List<String> cmd = new ArrayList<>();
-    cmd.add(ProcessHandle.current().info().command().orElse("java"));
-    for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-      if (!arg.startsWith("-Xmx") && !arg.startsWith("-Xms") && !arg.startsWith("-XX:+AlwaysPreTouch")) {
-        cmd.add(arg);
-      }
-    }
-    cmd.add("-Xmx" + heap);
-    cmd.add("-cp");
-    cmd.add(System.getProperty("java.class.path"));
-    cmd.add(ServerJvm.class.getName());
-    cmd.add(host);
-    cmd.add(Integer.toString(port));
-    Files.createDirectories(log.getParent());
-    return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    return ChildJvm.launch(ServerJvm.class, heap, log, List.of(host, Integer.toString(port)));
   }
 
   /** Resident memory of a process in MiB (Linux), or -1. */

@@ -1,5 +1,6 @@
 package io.sparkps.bench.scaling;
 
+import io.sparkps.bench.ChildJvm;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -1,5 +1,6 @@
 package io.sparkps.bench.scaling;
 
+import io.sparkps.bench.ChildJvm;
 import io.sparkps.core.client.PsClient;
 import io.sparkps.core.config.PsConfig;
 import io.sparkps.core.config.TableSpec;

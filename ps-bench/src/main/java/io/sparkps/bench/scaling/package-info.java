@@ -8,7 +8,7 @@
  *
  * <p>Roles: {@link io.sparkps.bench.scaling.ScalingWorker} is one worker JVM, {@link
  * io.sparkps.bench.scaling.BatchPlan} its pre-generated batches, {@link
- * io.sparkps.bench.scaling.ChildJvm} launches and meters child processes, {@link
+ * io.sparkps.bench.ChildJvm} launches and meters child processes, {@link
  * io.sparkps.bench.scaling.ScalingPoint} is one CSV row, {@link io.sparkps.bench.scaling.ScalingModel}
  * fits and predicts, {@link io.sparkps.bench.scaling.ScalingPlot} draws the PNG.
  */

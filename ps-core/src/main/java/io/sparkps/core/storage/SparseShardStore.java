@@ -77,13 +77,10 @@ public final class SparseShardStore extends AbstractShardStore {
   @Override
   public void pull(long[] keys, int off, int len, float[] out, int outOff) {
     checkBatch(keys, off, len, "out", out, outOff);
-    SlotIndex idx = index;
     int[] slots = scratch;
     for (int start = 0; start < len; start += CHUNK) {
       int n = Math.min(CHUNK, len - start);
-      for (int i = 0; i < n; i++) {
-        slots[i] = idx.get(keys[off + start + i]);
-      }
+      resolve(keys, off + start, n);
       for (int i = 0; i < n; i++) {
         int slot = slots[i];
         int dst = outOff + (start + i) * dim;
@@ -99,14 +96,11 @@ public final class SparseShardStore extends AbstractShardStore {
   @Override
   public void pull(long[] keys, int off, int len, FloatBuffer out) {
     checkBatch(keys, off, len, out);
-    SlotIndex idx = index;
     int[] slots = scratch;
     float[] absent = null;
     for (int start = 0; start < len; start += CHUNK) {
       int n = Math.min(CHUNK, len - start);
-      for (int i = 0; i < n; i++) {
-        slots[i] = idx.get(keys[off + start + i]);
-      }
+      resolve(keys, off + start, n);
       for (int i = 0; i < n; i++) {
         int slot = slots[i];
         if (slot < 0) {
@@ -331,5 +325,14 @@ public final class SparseShardStore extends AbstractShardStore {
   @Override
   public String toString() {
     return describe("SparseShardStore", "rows=" + index.size(), "");
+  }
+
+  /** Slots of {@code keys[from, from + n)} into {@link #scratch} (negative where absent), n <= {@link #CHUNK}. */
+  private void resolve(long[] keys, int from, int n) {
+    SlotIndex idx = index;
+    int[] slots = scratch;
+    for (int i = 0; i < n; i++) {
+      slots[i] = idx.get(keys[from + i]);
+    }
   }
 }

@@ -1,4 +1,4 @@
-package io.sparkps.bench.scaling;
+package io.sparkps.bench;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -10,15 +10,15 @@ import java.util.List;
 
 /**
  * A child JVM on this JVM's classpath and flags (heap excepted), with its output in a log file, and
- * the meters the scaling model needs: a process's CPU time, and the bytes through the loopback
+ * the meters the benchmarks need (the scaling model's): a process's CPU time, and the bytes through the loopback
  * interface.
  */
-final class ChildJvm {
+public final class ChildJvm {
 
   private ChildJvm() {}
 
   /** Starts {@code mainClass} with {@code -Xmx<heap>} and {@code args}, output to {@code log}. */
-  static Process launch(Class<?> mainClass, String heap, Path log, List<String> args) throws IOException {
+  public static Process launch(Class<?> mainClass, String heap, Path log, List<String> args) throws IOException {
     List<String> cmd = new ArrayList<>();
     cmd.add(ProcessHandle.current().info().command().orElse("java"));
     for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
@@ -36,7 +36,7 @@ final class ChildJvm {
   }
 
   /** CPU seconds (user + system, all threads) the process has used so far, or NaN if unknown. */
-  static double cpuSeconds(ProcessHandle process) {
+  public static double cpuSeconds(ProcessHandle process) {
     return process.info().totalCpuDuration().map(ChildJvm::seconds).orElse(Double.NaN);
   }
 
@@ -44,7 +44,7 @@ final class ChildJvm {
    * Bytes sent through the loopback interface so far (Linux, machine-wide: TCP/IP headers included,
    * and any other process's loopback traffic), or -1 where it cannot be read.
    */
-  static long loopbackBytes() {
+  public static long loopbackBytes() {
     try {
       return Long.parseLong(Files.readString(Path.of("/sys/class/net/lo/statistics/tx_bytes")).trim());
     } catch (IOException | NumberFormatException e) {
