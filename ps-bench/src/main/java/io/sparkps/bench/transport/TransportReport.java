@@ -23,10 +23,13 @@ public final class TransportReport {
   /** The medians, ratios and targets, one line per workload and client count. */
   public static final String SUMMARY_CSV = "transport-summary.csv";
 
-  /** ps-lite, measured separately on this machine (BENCHMARKS.md): 1 server, 1 client. */
+  /**
+   * ps-lite, measured separately on this machine kind (2026-12-06, its public ZPush/ZPull API, keys
+   * drawn at random per request as ours are): 1 server, 1 client, the middle of the measured ranges.
+   */
   static final Map<Workload, Double> PS_LITE = Map.of(
-      Workload.DENSE_PULL, 1.83, Workload.DENSE_PUSH_SUM, 1.98,
-      Workload.SPARSE_PULL, 13.8, Workload.SPARSE_PUSH_SUM, 15.4);
+      Workload.DENSE_PULL, 2.05, Workload.DENSE_PUSH_SUM, 1.98,
+      Workload.SPARSE_PULL, 6.2, Workload.SPARSE_PUSH_SUM, 5.0);
   /** The minimal Java server of BENCHMARKS.md, measured separately (a sanity check of ours). */
   static final Map<Workload, Double> MINIMAL_JAVA_SEPARATE = Map.of(
       Workload.DENSE_PULL, 1.27, Workload.DENSE_PUSH_SUM, 1.81,
@@ -64,13 +67,15 @@ public final class TransportReport {
           }
           case SPARSE -> {
             metric = "M keys/s";
-            target = ">= 2.0x";
-            met = ratio >= 2.0;
+            double bound = c == 1 ? 2.0 : 1.5;  // more clients share the same two cores
+            target = String.format(Locale.ROOT, ">= %.1fx", bound);
+            met = ratio >= bound;
           }
           default -> {
             metric = "p50 µs";
-            target = "<= 2.0x";
-            met = ratio <= 2.0;
+            double bound = c == 1 ? 1.5 : 2.0;
+            target = String.format(Locale.ROOT, "<= %.1fx", bound);
+            met = ratio <= bound;
           }
         }
         double psLite = c == 1 && PS_LITE.containsKey(w) ? PS_LITE.get(w) : Double.NaN;

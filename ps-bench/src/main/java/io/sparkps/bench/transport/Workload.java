@@ -14,9 +14,9 @@ public enum Workload {
   public enum Kind {
     /** The whole dense row per op; target: GB/s >= 1.0x the reference. */
     DENSE,
-    /** {@code sparseKeys} random keys per op; target: keys/s >= 2x the reference. */
+    /** {@code sparseKeys} random keys per op; target: keys/s >= 2x the reference with 1 client, 1.5x with more. */
     SPARSE,
-    /** One key per op; target: p50 latency <= 2x the reference. */
+    /** One key per op; target: p50 latency <= 1.5x the reference with 1 client, 2x with more. */
     SMALL
   }
 

@@ -30,7 +30,7 @@ class TransportReportTest {
     assertEquals(1.0, s.sparkPs());
     assertEquals(0.5, s.ratio());
     assertEquals(false, s.met());
-    assertEquals(1.83, s.psLite());
+    assertEquals(2.05, s.psLite());
 
     TransportReport.writePoints(points, dir.resolve(TransportReport.POINTS_CSV));
     TransportReport.writeSummary(summary, dir.resolve(TransportReport.SUMMARY_CSV));
@@ -41,7 +41,24 @@ class TransportReportTest {
     List<String> summaryLines = Files.readAllLines(dir.resolve("transport-summary.csv"));
     assertEquals("workload,clients,metric,reference,spark_ps,ratio,target,met,reference_p99_us,spark_ps_p99_us,"
         + "ps_transport_only,ps_lite_measured_separately,minimal_java_measured_separately", summaryLines.get(0));
-    assertEquals("dense-pull,1,GB/s,2.0000,1.0000,0.5000,>= 1.0x,false,20.0000,20.0000,,1.8300,1.2700",
+    assertEquals("dense-pull,1,GB/s,2.0000,1.0000,0.5000,>= 1.0x,false,20.0000,20.0000,,2.0500,1.2700",
         summaryLines.get(1));
+  }
+
+  @Test
+  void sparseAndSingleKeyTargetsDependOnTheClients() {
+    List<Point> points = List.of(
+        new Point("reference", Workload.SPARSE_PULL, 1, 1, 100, 1.0, 100.0, 0, 1e6, 10.0, 20.0, 12.5),
+        new Point("spark-ps", Workload.SPARSE_PULL, 1, 1, 100, 1.0, 100.0, 0, 1.8e6, 10.0, 20.0, 12.5),
+        new Point("reference", Workload.SPARSE_PULL, 4, 1, 100, 1.0, 100.0, 0, 1e6, 10.0, 20.0, 12.5),
+        new Point("spark-ps", Workload.SPARSE_PULL, 4, 1, 100, 1.0, 100.0, 0, 1.8e6, 10.0, 20.0, 12.5),
+        new Point("reference", Workload.SMALL_PULL, 1, 1, 100, 1.0, 100.0, 0, 0, 10.0, 20.0, 12.5),
+        new Point("spark-ps", Workload.SMALL_PULL, 1, 1, 100, 1.0, 100.0, 0, 0, 18.0, 20.0, 12.5),
+        new Point("reference", Workload.SMALL_PULL, 4, 1, 100, 1.0, 100.0, 0, 0, 10.0, 20.0, 12.5),
+        new Point("spark-ps", Workload.SMALL_PULL, 4, 1, 100, 1.0, 100.0, 0, 0, 18.0, 20.0, 12.5));
+    List<String> got = TransportReport.summarize(points).stream()
+        .map(s -> s.workload().id() + "/" + s.clients() + " " + s.target() + " " + s.met()).toList();
+    assertEquals(List.of("sparse-pull/1 >= 2.0x false", "sparse-pull/4 >= 1.5x true",
+        "small-pull/1 <= 1.5x false", "small-pull/4 <= 2.0x true"), got);
   }
 }
