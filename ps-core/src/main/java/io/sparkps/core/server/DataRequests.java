@@ -85,8 +85,8 @@ final class DataRequests {
   }
 
   /**
-   * Whether a request may run inline on the I/O thread (when its lane is idle): it touches at most
-   * {@link RequestSizes#INLINE_MAX_WORK_BYTES} of rows of a HEAP shard and runs no user code. An
+   * Whether a request may run inline on the I/O thread (when its lane is idle): its work is at most
+   * {@link RequestSizes#INLINE_MAX_WORK_BYTES} on a HEAP shard and it runs no user code. An
    * event loop serves many connections, so it must never wait: other storage may touch disk,
    * and a custom updater may take any time.
    */

@@ -59,32 +59,47 @@ final class RequestSizes {
   }
 
   /**
-   * Requests touching at most this many bytes of rows (see {@link #workBytes}) may run inline on
-   * the I/O thread that decoded them when their shard's lane is idle: 64 KiB is 1,000 keys of 16
-   * floats, a few microseconds of copying, short enough not to hold up the other connections of
-   * that event loop, while a 640 KB sparse pull or a 4 MiB dense one still goes to the lane.
+   * Requests whose work (see {@link #workBytes}) is at most this many bytes may run inline on the
+   * I/O thread that decoded them when their shard's lane is idle: 10-20 microseconds of work (240
+   * one-float keys, 128 keys of 16 floats), about what handing the request to the lane's thread
+   * costs, and short enough not to hold up the other connections of that event loop. A single-key pull runs inline; a 640 KB sparse pull, a 4 MiB
+   * dense one, or a training batch's push of thousands of keys goes to its lane.
    */
-  static final long INLINE_MAX_WORK_BYTES = 64 * 1024;
+  static final long INLINE_MAX_WORK_BYTES = 16 * 1024;
 
   /**
-   * The row bytes {@code request} reads or writes on {@code shard}: the larger of its rows in and
-   * its rows out, {@code Long.MAX_VALUE} for operations whose cost the request does not bound
-   * (clear resets every row of a dense shard) or that are not data requests. Never throws.
+   * What finding one key's row costs, counted as bytes of copying: a hash probe that usually
+   * misses the cache. Without it a push of 9,000 one-float rows (36 KB of values, ~1 ms of
+   * probing and updating) counted as small and ran inline; one client sends all its requests to a
+   * server over one connection, so every shard's work then ran on that connection's I/O thread,
+   * one shard after the other, while the shards' lanes sat idle (measured: a 2-core local-mode
+   * fit had its whole server side on one thread).
+   */
+  static final long KEY_COST_BYTES = 64;
+
+  /**
+   * The work {@code request} does on {@code shard}, in bytes: the larger of its rows in and its
+   * rows out, plus {@link #KEY_COST_BYTES} per key it looks up; {@code Long.MAX_VALUE} for
+   * operations whose cost the request does not bound (clear resets every row of a dense shard) or
+   * that are not data requests. Never throws.
    */
   static long workBytes(HostedShard shard, Message request) {
     long rowBytes = 4L * shard.spec().dim();
     if (request instanceof PushMessage m) {
-      return times(m.keys().length, rowBytes);  // in, and as much out when it returns values
+      // in, and as much out when it returns values
+      return times(m.keys().length, plus(rowBytes, KEY_COST_BYTES));
     }
-    if (request instanceof PullMessage || request instanceof PullRangeMessage || request instanceof ScanMessage
-        || request instanceof CasMessage) {
+    if (request instanceof PullMessage m) {
+      return times(m.keys().length, plus(rowBytes, KEY_COST_BYTES));
+    }
+    if (request instanceof PullRangeMessage || request instanceof ScanMessage || request instanceof CasMessage) {
       return replyPayloadBytes(shard, request);
     }
     if (request instanceof ContainsMessage m) {
-      return times(m.keys().length, Long.BYTES);
+      return times(m.keys().length, KEY_COST_BYTES);
     }
     if (request instanceof RemoveMessage m) {
-      return times(m.keys().length, Long.BYTES);
+      return times(m.keys().length, KEY_COST_BYTES);
     }
     if (request instanceof SizeMessage) {
       return 0;
@@ -120,6 +135,11 @@ final class RequestSizes {
     } catch (ArithmeticException e) {
       return Long.MAX_VALUE;
     }
+  }
+
+  /** {@code a + b} for non-negative terms, or Long.MAX_VALUE when it overflows. */
+  private static long plus(long a, long b) {
+    return a > Long.MAX_VALUE - b ? Long.MAX_VALUE : a + b;
   }
 
   /** {@code a * b} for non-negative factors, or Long.MAX_VALUE when it overflows. */

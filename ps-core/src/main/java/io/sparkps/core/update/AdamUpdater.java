@@ -19,6 +19,8 @@ public final class AdamUpdater implements Updater {
   private final double beta1;
   private final double beta2;
   private final double eps;
+  private final BiasCorrection correction1;
+  private final BiasCorrection correction2;
 
   public AdamUpdater(double lr, double beta1, double beta2, double eps) {
     UpdaterSpec.adam(lr, beta1, beta2, eps);  // same validation and message as the client-side factory
@@ -26,6 +28,8 @@ public final class AdamUpdater implements Updater {
     this.beta1 = beta1;
     this.beta2 = beta2;
     this.eps = eps;
+    this.correction1 = new BiasCorrection(beta1);
+    this.correction2 = new BiasCorrection(beta2);
   }
 
   @Override
@@ -40,8 +44,8 @@ public final class AdamUpdater implements Updater {
     int tOff = vOff + dim;
     float t = Math.min(row[tOff] + 1f, MAX_STEP);
     row[tOff] = t;
-    double c1 = 1.0 - Math.pow(beta1, t);
-    double c2 = 1.0 - Math.pow(beta2, t);
+    double c1 = correction1.at(t);
+    double c2 = correction2.at(t);
     for (int i = 0; i < dim; i++) {
       double g = delta[deltaOff + i];
       double m = beta1 * row[mOff + i] + (1.0 - beta1) * g;
