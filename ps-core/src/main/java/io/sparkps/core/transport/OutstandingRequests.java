@@ -78,17 +78,38 @@ final class OutstandingRequests implements DirectReplies {
    */
   void register(long requestId, MessageType type, ReplySink sink, ValuesTarget target,
       Duration timeout, EventExecutor timers) {
+    arm(add(requestId, type, sink, target, timeout), timers);
+  }
+
+  /**
+   * Registers a request without arming its deadline yet: the caller arms it with {@link #arm},
+   * on the event loop that writes the request. Arming from another thread would hand a task to
+   * that loop (Netty wakes a sleeping loop for every task scheduled from outside it), a second
+   * wake-up next to the one the write itself costs.
+   */
+  Pending add(long requestId, MessageType type, ReplySink sink, ValuesTarget target, Duration timeout) {
     Pending p = new Pending(requestId, type, sink, target, timeout);
     pending.put(requestId, p);
+    return p;
+  }
+
+  /**
+   * Arms the deadline of {@code p} (from {@link #add}) on {@code timers}, unless it was already
+   * settled. If it cannot be armed (event loop shutting down) the request fails at once.
+   */
+  void arm(Pending p, EventExecutor timers) {
+    if (pending.get(p.requestId) != p) {
+      return;  // settled already (a write failure, a close): nothing to time out
+    }
     try {
-      ScheduledFuture<?> timer = timers.schedule(() -> expire(p), saturatedNanos(timeout),
+      ScheduledFuture<?> timer = timers.schedule(() -> expire(p), saturatedNanos(p.timeout),
           TimeUnit.NANOSECONDS);
       p.timer = timer;
-      if (pending.get(requestId) != p) {
+      if (pending.get(p.requestId) != p) {
         timer.cancel(false); // completed before the timer was stored
       }
     } catch (RejectedExecutionException e) {
-      fail(requestId, new PsTransportException("cannot send " + type + " to " + remoteAddress
+      fail(p.requestId, new PsTransportException("cannot send " + p.type + " to " + remoteAddress
           + ": the transport is shutting down", e));
     }
   }
