@@ -8,6 +8,7 @@ import io.sparkps.core.protocol.ErrorMessage;
 import io.sparkps.core.protocol.Message;
 import io.sparkps.core.protocol.MessageType;
 import io.sparkps.core.protocol.PsRemoteException;
+import io.sparkps.core.protocol.ValuesStream;
 import io.sparkps.core.protocol.ValuesTarget;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -159,6 +160,37 @@ final class OutstandingRequests implements DirectReplies {
     }
     p.sink.complete(null);
     return true;
+  }
+
+  /**
+   * Claims a large VALUES reply for streaming into the target its request registered (the frame
+   * decoder's {@link DirectReplies} hook), when the reply holds as many floats as the target
+   * expects; null (touching nothing) otherwise, so the ordinary path reads or refuses it. The
+   * claimed request leaves the map (its timer cancelled): the claim settles it.
+   */
+  @Override
+  public ValuesStream.Claim claim(long requestId, int floats) {
+    Pending p = pending.get(requestId);
+    if (p == null || p.target == null || p.target.expectedFloats() != floats || take(requestId) != p) {
+      return null;
+    }
+    return new ValuesStream.Claim() {
+      @Override
+      public ValuesTarget target() {
+        return p.target;
+      }
+
+      @Override
+      public void done() {
+        p.sink.complete(null);
+      }
+
+      @Override
+      public void failed(Throwable cause) {
+        p.sink.fail(new PsTransportException("connection to " + remoteAddress + " closed while receiving the"
+            + " reply to " + p.type + " (requestId=" + requestId + ")", cause));
+      }
+    };
   }
 
   /** Fails one request; returns false for unknown ids. */
