@@ -212,16 +212,7 @@ public final class Codec {
   }
 
   public static float[] readFloats(ByteBuf buf, String what) {
-    return readFloats(buf, what, false);
-  }
-
-  /**
-   * As {@link #readFloats(ByteBuf, String)}; with {@code pooled}, a large array comes from
-   * {@link FloatArrayPool} (its whole length is overwritten), for a receiver that gives it back.
-   */
-  static float[] readFloats(ByteBuf buf, String what, boolean pooled) {
-    int n = readCount(buf, 4, what);
-    float[] a = pooled ? FloatArrayPool.take(n) : new float[n];
+    float[] a = new float[readCount(buf, 4, what)];
     int index = buf.readerIndex();
     buf.nioBuffer(index, a.length * 4).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(a);
     buf.readerIndex(index + a.length * 4);

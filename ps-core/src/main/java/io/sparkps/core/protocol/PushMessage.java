@@ -50,8 +50,7 @@ public record PushMessage(
     PushMode mode = PushMode.fromByte(body.readByte());
     PushId pushId = PushId.read(body);
     long[] keys = Codec.readLongs(body, "PUSH keys");
-    // Pooled: the server gives a push's values back once applied (FloatArrayPool).
-    float[] values = Codec.readFloats(body, "PUSH values", true);
+    float[] values = Codec.readFloats(body, "PUSH values");
     boolean returnValues = Codec.readBoolean(body, "PUSH returnValues");
     return new PushMessage(tableId, shard, mode, pushId, keys, values, returnValues);
   }

@@ -6,7 +6,6 @@ import io.sparkps.core.config.Ticker;
 import io.sparkps.core.metrics.ServerMetrics;
 import io.sparkps.core.protocol.ErrorCode;
 import io.sparkps.core.protocol.ErrorMapping;
-import io.sparkps.core.protocol.FloatArrayPool;
 import io.sparkps.core.protocol.Message;
 import io.sparkps.core.protocol.PsRemoteException;
 import io.sparkps.core.protocol.PushId;
@@ -125,20 +124,7 @@ final class DataRequests {
       return;
     }
     metrics.request(request, shard.spec().dim(), ticker.read() - arrived);
-    recycle(shard, request);
     reply(connection, requestId, response);
-  }
-
-  /**
-   * Gives an applied push's values array back to {@link FloatArrayPool} (it came from there when
-   * the frame was decoded): after the store has applied it nothing holds it any more. Not after
-   * a custom updater, which is user code and may have kept a reference.
-   */
-  private static void recycle(HostedShard shard, Message request) {
-    if (request instanceof PushMessage push
-        && !shard.spec().updater().name().startsWith(UpdaterSpec.CLASS_PREFIX)) {
-      FloatArrayPool.give(push.values());
-    }
   }
 
   /**
