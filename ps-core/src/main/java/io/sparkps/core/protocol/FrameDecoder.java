@@ -34,6 +34,11 @@ public final class FrameDecoder extends LengthFieldBasedFrameDecoder {
   private ValuesStream stream;
   /** The superclass has begun a frame (read its length): it decodes it to the end. */
   private boolean delegating;
+  /**
+   * Set by a frame over the limit: the superclass then skips its bytes over later reads, so no
+   * frame start can be read from the stream here any more.
+   */
+  private boolean streamingOff;
 
   /**
    * @param maxFrameBytes largest accepted frame, counted after the length field (as
@@ -71,7 +76,7 @@ public final class FrameDecoder extends LengthFieldBasedFrameDecoder {
       }
       return null;
     }
-    if (!delegating) {
+    if (!delegating && !streamingOff) {
       int start = startStream(ctx, in);
       if (start != NOT_STREAMED) {
         return null;  // streamed (bytes consumed: the caller loops) or waiting for the rest of the head
@@ -81,7 +86,7 @@ public final class FrameDecoder extends LengthFieldBasedFrameDecoder {
     try {
       frame = super.decode(ctx, in);
     } catch (TooLongFrameException e) {
-      delegating = false;
+      streamingOff = true;
       throw new FrameTooLargeException(lastFrameBytes, maxFrameBytes);
     }
     // Null with a length field in: the superclass holds that frame's state until it emits it.

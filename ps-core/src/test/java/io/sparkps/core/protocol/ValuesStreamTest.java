@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.buffer.ByteBuf;
@@ -187,6 +188,27 @@ class ValuesStreamTest {
     ch.close();
     assertEquals(1, hook.failed.size());
     assertInstanceOf(ClosedChannelException.class, hook.failed.get(0));
+    assertFalse(ch.finish());
+  }
+
+  @Test
+  void afterAFrameOverTheLimitRepliesTakeTheOrdinaryPath() {
+    Hook hook = new Hook();
+    EmbeddedChannel ch = new EmbeddedChannel(new FrameDecoder(1 << 20), MessageDecoder.INSTANCE);
+    ch.attr(MessageDecoder.DIRECT_REPLIES).set(hook);
+    float[] big = floats(100_000, 6);
+    hook.targets.put(4L, ValuesTarget.contiguous(new float[big.length], 0, big.length, 1));
+    ByteBuf tooLarge = Unpooled.buffer();
+    tooLarge.writeIntLE((1 << 20) + 1).writeZero(100);  // the rest of its body arrives later
+    assertThrows(FrameTooLargeException.class, () -> ch.writeInbound(tooLarge));
+    ByteBuf rest = Unpooled.buffer();
+    rest.writeZero((1 << 20) + 1 - 100);
+    append(rest, 4, new ValuesMessage(big));
+    writeChunked(ch, rest, new Random(8));
+    assertTrue(hook.done.isEmpty(), "not streamed");
+    Envelope reply = ch.readInbound();
+    assertEquals(4, reply.requestId());
+    assertArrayEquals(big, ((ValuesMessage) reply.message()).values());
     assertFalse(ch.finish());
   }
 }
