@@ -17,4 +17,15 @@ public interface DirectReplies {
    * index where it was. Never takes ownership of {@code body}.
    */
   boolean values(long requestId, ByteBuf body);
+
+  /**
+   * Claims a large VALUES reply to request {@code requestId} holding {@code floats} floats, to be
+   * streamed into the request's target as its bytes arrive ({@link ValuesStream}): null leaves the
+   * frame to the ordinary path (no target registered, an unknown id, or another size than the
+   * target expects, which that path then refuses without writing anything). A claimed request is
+   * no longer outstanding: its deadline is cancelled, and the claim settles it.
+   */
+  default ValuesStream.Claim claim(long requestId, int floats) {
+    return null;
+  }
 }

@@ -97,6 +97,32 @@ public final class ValuesTarget {
     body.readerIndex(index + bytes);
   }
 
+  /** Writes float {@code index} of the reply (row {@code index / dim}) to its place. */
+  void put(int index, float value) {
+    int row = index / dim;
+    array[offset + (positions == null ? row : positions[row]) * dim + index % dim] = value;
+  }
+
+  /**
+   * Writes floats {@code [from, from + n)} of the reply, taken from {@code view} (its position
+   * advances by {@code n}), to their places; a streamed reply's chunk ({@link ValuesStream}).
+   */
+  void put(int from, FloatBuffer view, int n) {
+    if (positions == null) {
+      view.get(array, offset + from, n);
+      return;
+    }
+    int index = from;
+    int end = from + n;
+    while (index < end) {
+      int row = index / dim;
+      int col = index % dim;
+      int len = Math.min(dim - col, end - index);
+      view.get(array, offset + positions[row] * dim + col, len);
+      index += len;
+    }
+  }
+
   @Override
   public String toString() {
     return "ValuesTarget{rows=" + rows + ", dim=" + dim + ", offset=" + offset

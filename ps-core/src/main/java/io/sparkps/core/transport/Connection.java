@@ -5,6 +5,7 @@ import static io.sparkps.core.check.Checks.requireArgument;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.EventLoop;
 import io.sparkps.core.config.PsConfig;
 import io.sparkps.core.config.PsRole;
 import io.sparkps.core.protocol.EncodedFrame;
@@ -118,7 +119,28 @@ public final class Connection {
     }
     long requestId = nextRequestId.getAndIncrement();
     // Registered before the write, so even an instant response finds its entry.
-    outstanding.register(requestId, msg.type(), sink, target, timeout, channel.eventLoop());
+    OutstandingRequests.Pending pending = outstanding.add(requestId, msg.type(), sink, target, timeout);
+    EventLoop loop = channel.eventLoop();
+    if (loop.inEventLoop()) {
+      armAndWrite(pending, msg, loop);
+      return null;
+    }
+    // One task for the deadline and the write: each task handed to a sleeping loop wakes it (an
+    // eventfd write and a context switch), and a request is small next to that. Tasks run in the
+    // order they were handed over, so requests still leave in call order.
+    try {
+      loop.execute(() -> armAndWrite(pending, msg, loop));
+    } catch (RejectedExecutionException e) {
+      outstanding.fail(requestId, new PsTransportException("cannot send " + msg.type() + " to "
+          + remoteAddress + ": the transport is shutting down", e));
+    }
+    return null;
+  }
+
+  /** On the event loop: arms the request's deadline and writes it. */
+  private void armAndWrite(OutstandingRequests.Pending pending, Message msg, EventLoop loop) {
+    outstanding.arm(pending, loop);
+    long requestId = pending.requestId;
     channel.writeAndFlush(new Envelope(requestId, msg)).addListener((ChannelFuture f) -> {
       if (!f.isSuccess()) {
         outstanding.fail(requestId, new PsTransportException("failed to send " + msg.type()
@@ -126,7 +148,6 @@ public final class Connection {
         channel.close();
       }
     });
-    return null;
   }
 
   /**

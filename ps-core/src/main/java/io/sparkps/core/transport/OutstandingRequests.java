@@ -8,6 +8,7 @@ import io.sparkps.core.protocol.ErrorMessage;
 import io.sparkps.core.protocol.Message;
 import io.sparkps.core.protocol.MessageType;
 import io.sparkps.core.protocol.PsRemoteException;
+import io.sparkps.core.protocol.ValuesStream;
 import io.sparkps.core.protocol.ValuesTarget;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -78,17 +79,38 @@ final class OutstandingRequests implements DirectReplies {
    */
   void register(long requestId, MessageType type, ReplySink sink, ValuesTarget target,
       Duration timeout, EventExecutor timers) {
+    arm(add(requestId, type, sink, target, timeout), timers);
+  }
+
+  /**
+   * Registers a request without arming its deadline yet: the caller arms it with {@link #arm},
+   * on the event loop that writes the request. Arming from another thread would hand a task to
+   * that loop (Netty wakes a sleeping loop for every task scheduled from outside it), a second
+   * wake-up next to the one the write itself costs.
+   */
+  Pending add(long requestId, MessageType type, ReplySink sink, ValuesTarget target, Duration timeout) {
     Pending p = new Pending(requestId, type, sink, target, timeout);
     pending.put(requestId, p);
+    return p;
+  }
+
+  /**
+   * Arms the deadline of {@code p} (from {@link #add}) on {@code timers}, unless it was already
+   * settled. If it cannot be armed (event loop shutting down) the request fails at once.
+   */
+  void arm(Pending p, EventExecutor timers) {
+    if (pending.get(p.requestId) != p) {
+      return;  // settled already (a write failure, a close): nothing to time out
+    }
     try {
-      ScheduledFuture<?> timer = timers.schedule(() -> expire(p), saturatedNanos(timeout),
+      ScheduledFuture<?> timer = timers.schedule(() -> expire(p), saturatedNanos(p.timeout),
           TimeUnit.NANOSECONDS);
       p.timer = timer;
-      if (pending.get(requestId) != p) {
+      if (pending.get(p.requestId) != p) {
         timer.cancel(false); // completed before the timer was stored
       }
     } catch (RejectedExecutionException e) {
-      fail(requestId, new PsTransportException("cannot send " + type + " to " + remoteAddress
+      fail(p.requestId, new PsTransportException("cannot send " + p.type + " to " + remoteAddress
           + ": the transport is shutting down", e));
     }
   }
@@ -138,6 +160,37 @@ final class OutstandingRequests implements DirectReplies {
     }
     p.sink.complete(null);
     return true;
+  }
+
+  /**
+   * Claims a large VALUES reply for streaming into the target its request registered (the frame
+   * decoder's {@link DirectReplies} hook), when the reply holds as many floats as the target
+   * expects; null (touching nothing) otherwise, so the ordinary path reads or refuses it. The
+   * claimed request leaves the map (its timer cancelled): the claim settles it.
+   */
+  @Override
+  public ValuesStream.Claim claim(long requestId, int floats) {
+    Pending p = pending.get(requestId);
+    if (p == null || p.target == null || p.target.expectedFloats() != floats || take(requestId) != p) {
+      return null;
+    }
+    return new ValuesStream.Claim() {
+      @Override
+      public ValuesTarget target() {
+        return p.target;
+      }
+
+      @Override
+      public void done() {
+        p.sink.complete(null);
+      }
+
+      @Override
+      public void failed(Throwable cause) {
+        p.sink.fail(new PsTransportException("connection to " + remoteAddress + " closed while receiving the"
+            + " reply to " + p.type + " (requestId=" + requestId + ")", cause));
+      }
+    };
   }
 
   /** Fails one request; returns false for unknown ids. */
