@@ -52,8 +52,11 @@ final class PartitionWorker<T> implements Serializable {
     PsClient client = ClientRegistry.client(endpoint);
     try (Worker worker = Worker.register(client, run, partition, numWorkers, Consistency.ofStaleness(staleness))) {
       try {
-        fn.train(new WorkerContext(worker, numWorkers, runAttempt, task.attemptNumber(),
-            task.stageAttemptNumber(), client.config().requestTimeout()), rows);
+        WorkerContext context = new WorkerContext(worker, numWorkers, runAttempt, task.attemptNumber(),
+            task.stageAttemptNumber(), client.config().requestTimeout(), client.config().clockTimeout(),
+            staleness);
+        fn.train(context, rows);
+        context.awaitClocks();
       } catch (Exception | Error e) {
         try {
           task.killTaskIfInterrupted();  // Spark killed the task: whatever failed since, it ends killed

@@ -1,8 +1,11 @@
 package io.sparkps.spark;
 
+import static io.sparkps.core.check.Checks.requireArgument;
+
 import io.sparkps.core.client.Worker;
 import io.sparkps.core.transport.Await;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -20,22 +23,34 @@ public final class WorkerContext {
   private final int taskAttempt;
   private final int stageAttempt;
   private final Duration requestTimeout;
+  private final Duration clockTimeout;
+  /** -1 ASP (no clock's answer ever holds this worker back), 0 BSP, s SSP(s). */
+  private final int staleness;
+  /** Clocks {@link #clockWithoutWaiting} reported and nobody has waited for yet, oldest first. */
+  private final ArrayDeque<CompletableFuture<Long>> clocksInFlight = new ArrayDeque<>();
   /** The pushes made through this context since the last clock, for {@link #awaitPushes}. */
   private final List<CompletableFuture<Void>> pushes = new ArrayList<>();
 
   WorkerContext(Worker worker, int numWorkers, int runAttempt, int taskAttempt, int stageAttempt,
-      Duration requestTimeout) {
+      Duration requestTimeout, Duration clockTimeout, int staleness) {
     this.worker = worker;
     this.numWorkers = numWorkers;
     this.runAttempt = runAttempt;
     this.taskAttempt = taskAttempt;
     this.stageAttempt = stageAttempt;
     this.requestTimeout = requestTimeout;
+    this.clockTimeout = clockTimeout;
+    this.staleness = staleness;
   }
 
   /** This worker's id: the partition index. */
   public int id() {
     return worker.id();
+  }
+
+  /** The run's staleness bound: -1 ASP, 0 BSP, s SSP(s). */
+  public int staleness() {
+    return staleness;
   }
 
   public int numWorkers() {
@@ -71,6 +86,39 @@ public final class WorkerContext {
   public CompletableFuture<Long> clockAsync() {
     pushes.clear();
     return worker.clockAsync();
+  }
+
+  /**
+   * Ends the clock as {@link #clock()} does, except that in an ASP run it does not wait for the
+   * answer, which never holds an ASP worker back: waiting only adds a round trip (for the pushes'
+   * acknowledgements, then the scheduler's answer) to every clock. At most {@code maxInFlight}
+   * clocks stay unanswered; beyond that it waits for the oldest, and a failed one (the run
+   * failed) throws here as from {@link #clock()}. The worker's next pulls still see its own
+   * pushes: a connection delivers them to each shard in the order they were sent. Other runs:
+   * {@link #clock()}. The task waits for the rest when the function returns.
+   */
+  public void clockWithoutWaiting(int maxInFlight) {
+    requireArgument(maxInFlight >= 1, "maxInFlight must be >= 1: maxInFlight=%s", maxInFlight);
+    if (staleness >= 0) {
+      clock();
+      return;
+    }
+    pushes.clear();
+    clocksInFlight.add(worker.clockAsync());
+    while (clocksInFlight.size() > maxInFlight || (!clocksInFlight.isEmpty() && clocksInFlight.peek().isDone())) {
+      awaitClock(clocksInFlight.poll());
+    }
+  }
+
+  /** Waits for the clocks {@link #clockWithoutWaiting} left unanswered, oldest first. */
+  void awaitClocks() {
+    while (!clocksInFlight.isEmpty()) {
+      awaitClock(clocksInFlight.poll());
+    }
+  }
+
+  private void awaitClock(CompletableFuture<Long> f) {
+    Await.result(f, clockTimeout, "clock of worker " + id());
   }
 
   /**

@@ -73,6 +73,55 @@ class TrainingTest {
     assertArrayEquals(new float[] {3, 3}, counts.pullRange(0, 2));
   }
 
+  @Test
+  void anAspWorkerClocksWithoutWaitingAndStillPullsItsOwnPushes() {
+    SparseTableHandle counts = ps.sparseTable(TableSpec.sparse("training.asp-pipelined", 1));
+    JavaRDD<Integer> data = ps.sparkContext().parallelize(List.of(1, 2), 2);
+    int clocks = 300;
+    RunStats stats = ps.training(data, "training-asp-pipelined", Consistency.asp()).run((worker, rows) -> {
+      if (worker.staleness() != -1) {
+        throw new IllegalStateException("an ASP run's staleness: " + worker.staleness());
+      }
+      long[] mine = {worker.id()};
+      for (long c = worker.currentClock(); c < clocks; c++) {
+        // The pushes of the clocks still unanswered went out first on the same connection.
+        float seen = counts.pull(mine)[0];
+        if (seen != c) {
+          throw new IllegalStateException("worker " + worker.id() + " at clock " + c + " pulled " + seen);
+        }
+        worker.pushAsync(counts, mine, new float[] {1});
+        worker.clockWithoutWaiting(4);
+      }
+    });
+    assertEquals(RunClock.State.FINISHED, stats.state());
+    assertArrayEquals(new float[] {clocks, clocks}, counts.pull(new long[] {0, 1}));
+  }
+
+  @Test
+  void outsideAspClockWithoutWaitingIsAClock() {
+    SparseTableHandle counts = ps.sparseTable(TableSpec.sparse("training.bsp-pipelined", 1));
+    JavaRDD<Integer> data = ps.sparkContext().parallelize(List.of(1, 2), 2);
+    ps.training(data, "training-bsp-pipelined", Consistency.bsp()).run((worker, rows) -> {
+      if (worker.staleness() != 0) {
+        throw new IllegalStateException("a BSP run's staleness: " + worker.staleness());
+      }
+      for (long c = worker.currentClock(); c < 20; c++) {
+        // BSP: at clock c both workers' pushes of the clocks before are in; the other's of clock c may be.
+        float seen = counts.pull(new long[] {0})[0];
+        if (seen < 2 * c || seen > 2 * c + 1) {
+          throw new IllegalStateException("worker " + worker.id() + " at clock " + c + " pulled " + seen);
+        }
+        worker.pushAsync(counts, new long[] {0}, new float[] {1});
+        worker.clockWithoutWaiting(4);
+      }
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> worker.clockWithoutWaiting(0));
+      if (!e.getMessage().contains("maxInFlight must be >= 1")) {
+        throw new IllegalStateException(e.getMessage());
+      }
+    });
+    assertArrayEquals(new float[] {40}, counts.pull(new long[] {0}));
+  }
+
   /** Not Serializable: a training function that captures it cannot be shipped. */
   static final class Tally {
     long n;

@@ -62,6 +62,13 @@ public final class Worker implements AutoCloseable {
   private int seq;
   private boolean finished;
   private boolean closed;
+  /**
+   * The last clock reported (its answer, or its failure): the next clock, the barrier and finish
+   * go out only after it, since the scheduler takes a worker's clocks in order and refuses one that
+   * skips ahead. Without this, a caller that does not wait for a clock's answer (ASP) could have
+   * clock c + 1's pushes acknowledged, and c + 1 sent, before c.
+   */
+  private CompletableFuture<?> lastClock = CompletableFuture.completedFuture(null);
 
   private Worker(PsClient client, String run, long runId, int id, long clock, int epoch) {
     this.client = client;
@@ -172,7 +179,9 @@ public final class Worker implements AutoCloseable {
    * Ends this worker's current clock: once its pushes are acknowledged, reports the next clock
    * and completes (with the slowest worker's clock) when the consistency model lets this worker
    * proceed. Pushes made after this call belong to the next clock. Fails with
-   * {@link RunFailedException} if the run fails meanwhile.
+   * {@link RunFailedException} if the run fails meanwhile. A caller need not wait for one clock's
+   * answer before the next (an ASP worker gains a round trip per clock): each is reported only
+   * after the one before it was answered, and fails if that one failed.
    */
   public CompletableFuture<Long> clockAsync() {
     List<CompletableFuture<?>> pending;
@@ -182,15 +191,17 @@ public final class Worker implements AutoCloseable {
       pending = drainOutstanding();
       next = ++clock;
       seq = 0;
+      CompletableFuture<Long> answered = CompletableFuture.allOf(pending.toArray(new CompletableFuture<?>[0]))
+          .thenCompose(v -> client.control(new ClockMessage(runId, id, next), client.config().clockTimeout()))
+          .handle((m, err) -> {
+            if (err != null) {
+              throw asRunFailure(err);
+            }
+            return ((CountMessage) m).count();
+          });
+      lastClock = answered;
+      return answered;
     }
-    return CompletableFuture.allOf(pending.toArray(new CompletableFuture<?>[0]))
-        .thenCompose(v -> client.control(new ClockMessage(runId, id, next), client.config().clockTimeout()))
-        .handle((m, err) -> {
-          if (err != null) {
-            throw asRunFailure(err);
-          }
-          return ((CountMessage) m).count();
-        });
   }
 
   /** Blocking {@link #clockAsync()}, bounded by the clock timeout. */
@@ -231,6 +242,7 @@ public final class Worker implements AutoCloseable {
         "can only resume from an earlier clock: earlierClock=%s ([0, %s])", earlierClock, clock);
     clock = earlierClock;
     seq = 0;
+    lastClock = CompletableFuture.completedFuture(null);  // the replay re-reports from here
   }
 
   /** Waits for outstanding pushes and tells the scheduler this worker is done; it stops gating others. */
@@ -281,8 +293,10 @@ public final class Worker implements AutoCloseable {
     }
   }
 
+  /** The pushes since the last clock, and the last clock itself (see {@link #lastClock}). */
   private List<CompletableFuture<?>> drainOutstanding() {
     List<CompletableFuture<?>> pending = new ArrayList<>(outstanding);
+    pending.add(lastClock);
     outstanding.clear();
     return pending;
   }

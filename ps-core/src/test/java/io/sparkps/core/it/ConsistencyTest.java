@@ -120,6 +120,28 @@ class ConsistencyTest {
     awaitAll(done);
   }
 
+  @Test
+  void clocksReportedWithoutWaitingReachTheSchedulerInOrder() throws Exception {
+    int clocks = 200;
+    String run = "unawaited-" + RUNS.incrementAndGet();
+    DenseTable counts = client.createDenseTable(TableSpec.dense("counts-" + run, 2, 1));
+    try (Worker worker = Worker.register(client, run, 0, 1, Consistency.asp())) {
+      List<CompletableFuture<Long>> answers = new ArrayList<>();
+      for (int c = 0; c < clocks; c++) {
+        // Alternating rows: clock c + 1's push may be acknowledged before clock c's; the scheduler
+        // refuses a clock that skips ahead, so the worker must still report them in order.
+        worker.pushAsync(counts, new long[] {c % 2}, new float[] {1});
+        answers.add(worker.clockAsync());
+      }
+      for (CompletableFuture<Long> a : answers) {
+        a.get(30, TimeUnit.SECONDS);
+      }
+      worker.finish();
+      assertEquals(clocks, worker.currentClock());
+    }
+    assertArrayEquals(new float[] {clocks / 2, clocks / 2}, counts.pullRange(0, 2));
+  }
+
   @ParameterizedTest(name = "staleness {0}")
   @ValueSource(ints = {0, 2})
   void pullsSeeEveryPushOfClocksAtLeastStalenessPlusOneBehind(int staleness) throws Exception {

@@ -70,10 +70,7 @@ final class DownpourEpochFunction implements TrainFunction<SparseExample> {
       timer.lap(Phase.COMPUTE);
       worker.pushAsync(weights, part.keys, grad);
       EpochLoss.push(worker, losses, epoch, loss, part.totalWeight());
-      worker.awaitPushes();
-      timer.lap(Phase.PUSH);
-      worker.clock();
-      timer.lap(Phase.CLOCK);
+      MiniBatchEpochFunction.endClock(worker, timer);
     }
     timer.report(times);
   }
