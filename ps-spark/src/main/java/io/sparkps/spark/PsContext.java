@@ -177,6 +177,16 @@ public final class PsContext implements AutoCloseable {
    * @return the run's statistics
    */
   public <T> RunStats train(JavaRDD<T> data, String run, Consistency consistency, TrainFunction<T> fn) {
+    return train(data, run, consistency, null, TaskCounters.register(sc), fn);
+  }
+
+  /**
+   * As {@link #train(JavaRDD, String, Consistency, TrainFunction)}; {@code label} (may be null) is
+   * appended to the training jobs' description, and the tasks add what they did to {@code
+   * counters} ({@link Training#labelled}, {@link Training#counting}).
+   */
+  <T> RunStats train(JavaRDD<T> data, String run, Consistency consistency, String label, TaskCounters counters,
+      TrainFunction<T> fn) {
     requireArgument(run != null && !run.isBlank(), "run name must not be blank: run=%s", run);
     int workers = data.getNumPartitions();
     boolean dynamic = sc.getConf().getBoolean("spark.dynamicAllocation.enabled", false);
@@ -207,8 +217,12 @@ public final class PsContext implements AutoCloseable {
       if (attempt > 0 && barrier) {
         awaitSlots(run, workers);
       }
-      PartitionWorker<T> body = new PartitionWorker<>(runtime.endpoint, run, workers, consistency, attempt, fn);
-      sc.setJobDescription("spark-ps training run " + run + " (" + consistency + ", attempt " + (attempt + 1) + ")");
+      PartitionWorker<T> body = new PartitionWorker<>(runtime.endpoint, run, workers, consistency, attempt, fn,
+          counters);
+      // The caller's own description (a user's, or an estimator's for its other jobs) comes back after.
+      String callersDescription = sc.getLocalProperty(JobLabels.DESCRIPTION);
+      sc.setJobDescription("spark-ps training run " + run + " (" + consistency + ", attempt " + (attempt + 1) + ")"
+          + (label == null ? "" : ": " + label));
       try {
         if (barrier) {
           data.rdd().barrier().mapPartitions(ScalaFunctions.partitions(body), false,
@@ -237,7 +251,7 @@ public final class PsContext implements AutoCloseable {
             attempt + 1 < maxAttempts ? "; resubmitting it, workers resume from their last good clock" : "");
         LOG.debug("Training run {} attempt {} failure", run, attempt + 1, e);
       } finally {
-        sc.setJobDescription(null);
+        sc.setLocalProperty(JobLabels.DESCRIPTION, callersDescription);
       }
     }
     IllegalStateException e = new IllegalStateException("training run " + run + " failed " + maxAttempts

@@ -19,6 +19,8 @@ public final class PsLogisticRegressionSummary implements Serializable {
   private final double[] elapsedSeconds;
   private final double[] validationSeconds;
   private final EpochBreakdown[] breakdown;
+  /** Null in summaries serialised before it existed: read as unmeasured. */
+  private final EpochStats[] stats;
 
   /** A summary without validation figures (NaN) or timings (NaN). */
   public PsLogisticRegressionSummary(double[] objectiveHistory) {
@@ -36,11 +38,22 @@ public final class PsLogisticRegressionSummary implements Serializable {
   /** All arrays and {@code breakdown} have one entry per epoch; NaN where a figure was not measured. */
   public PsLogisticRegressionSummary(double[] objectiveHistory, double[] validationLogLoss, double[] validationAuc,
       double[] elapsedSeconds, double[] validationSeconds, List<EpochBreakdown> breakdown) {
+    this(objectiveHistory, validationLogLoss, validationAuc, elapsedSeconds, validationSeconds, breakdown,
+        Collections.nCopies(objectiveHistory.length, EpochStats.unmeasured()));
+  }
+
+  /**
+   * All arrays, {@code breakdown} and {@code stats} have one entry per epoch; NaN (or unmeasured
+   * stats) where a figure was not measured.
+   */
+  public PsLogisticRegressionSummary(double[] objectiveHistory, double[] validationLogLoss, double[] validationAuc,
+      double[] elapsedSeconds, double[] validationSeconds, List<EpochBreakdown> breakdown, List<EpochStats> stats) {
     int n = objectiveHistory.length;
-    if (breakdown.size() != n) {
+    if (breakdown.size() != n || stats.size() != n) {
       throw new IllegalArgumentException("summary arrays differ in length: epochs=" + n + ", breakdown="
-          + breakdown.size());
+          + breakdown.size() + ", stats=" + stats.size());
     }
+    this.stats = stats.toArray(new EpochStats[0]);
     this.breakdown = breakdown.toArray(new EpochBreakdown[0]);
     if (validationLogLoss.length != n || validationAuc.length != n || elapsedSeconds.length != n
         || validationSeconds.length != n) {
@@ -90,6 +103,14 @@ public final class PsLogisticRegressionSummary implements Serializable {
    */
   public List<EpochBreakdown> epochBreakdown() {
     return List.of(breakdown);
+  }
+
+  /**
+   * Each epoch's training seconds, rows trained, maximum staleness and time blocked at clocks
+   * ({@link EpochStats}; the figures of the progress line). Unmeasured in summaries loaded from disk.
+   */
+  public List<EpochStats> epochStats() {
+    return stats == null ? Collections.nCopies(objectiveHistory.length, EpochStats.unmeasured()) : List.of(stats);
   }
 
   public int totalIterations() {
