@@ -47,7 +47,8 @@ final class FmTrainer {
       List<EpochStats> stats = new ArrayList<>();
       for (int e = 0; e < settings.epochs(); e++) {
         EpochTimes times = new EpochTimes();
-        ps.sparkContext().sc().register(times, "spark-ps epoch phases of " + name + " epoch " + e);
+        // Unnamed: the Spark UI would print its long[] as "[J@..." (the named counters are TaskCounters).
+        ps.sparkContext().sc().register(times);
         long start = TICKER.read();
         RunStats run = monitor.epoch(rows, name + "-epoch-" + e, settings.consistency(), e).run(
             new FmEpochFunction(factors, losses, settings, e, fitId, times));

@@ -99,7 +99,8 @@ public final class SparseLogisticRegression {
     try {
       for (int e = 0; e < settings.epochs(); e++) {
         EpochTimes times = new EpochTimes();
-        ps.sparkContext().sc().register(times, "spark-ps epoch phases of " + name + " epoch " + e);
+        // Unnamed: the Spark UI would print its long[] as "[J@..." (the named counters are TaskCounters).
+        ps.sparkContext().sc().register(times);
         long start = TICKER.read();
         RunStats stats = monitor.epoch(train, name + "-epoch-" + e, settings.consistency(), e).run(
             method.epoch(weights, losses, settings, e, fetchEvery, pushEvery, seed, fitId, times));
