@@ -181,8 +181,8 @@ public final class PsContext implements AutoCloseable {
   }
 
   /**
-   * As {@link #train(JavaRDD, String, Consistency, TrainFunction)}; {@code label} (may be null) is
-   * appended to the training jobs' description, and the tasks add what they did to {@code
+   * As {@link #train(JavaRDD, String, Consistency, TrainFunction)}; {@code label} (may be null)
+   * starts the training jobs' description, and the tasks add what they did to {@code
    * counters} ({@link Training#labelled}, {@link Training#counting}).
    */
   <T> RunStats train(JavaRDD<T> data, String run, Consistency consistency, String label, TaskCounters counters,
@@ -221,8 +221,9 @@ public final class PsContext implements AutoCloseable {
           counters);
       // The caller's own description (a user's, or an estimator's for its other jobs) comes back after.
       String callersDescription = sc.getLocalProperty(JobLabels.DESCRIPTION);
-      sc.setJobDescription("spark-ps training run " + run + " (" + consistency + ", attempt " + (attempt + 1) + ")"
-          + (label == null ? "" : ": " + label));
+      // The label first: the Spark UI's job table cuts long descriptions at its column's width.
+      String job = "spark-ps training run " + run + " (" + consistency + ", attempt " + (attempt + 1) + ")";
+      sc.setJobDescription(label == null ? job : label + " | " + job);
       try {
         if (barrier) {
           data.rdd().barrier().mapPartitions(ScalaFunctions.partitions(body), false,

@@ -50,8 +50,8 @@ public final class Training<T> {
   }
 
   /**
-   * The same training whose Spark jobs' description ends with {@code label} (after {@code
-   * spark-ps training run <run> (<consistency>, attempt n): }), e.g. the estimator and epoch.
+   * The same training whose Spark jobs' description starts with {@code label} (then {@code |
+   * spark-ps training run <run> (<consistency>, attempt n)}), e.g. the estimator and epoch.
    */
   public Training<T> labelled(String label) {
     return new Training<>(ps, data, run, consistency, label, counters);

@@ -36,7 +36,7 @@ final class FitMonitor implements AutoCloseable {
   private TaskCounters counters;
 
   /**
-   * @param estimator e.g. {@code PsLogisticRegression(psLogReg_1a2b)}
+   * @param estimator e.g. {@code PsLogisticRegression} (the fit's name carries the uid)
    * @param fit the fit's name: its job group, and its runs' prefix
    */
   FitMonitor(PsContext ps, String estimator, String fit, int epochs) {
@@ -44,7 +44,7 @@ final class FitMonitor implements AutoCloseable {
     this.estimator = estimator;
     this.fit = fit;
     this.epochs = epochs;
-    this.labels = JobLabels.group(ps.sparkContext().sc(), fit, estimator + " fit " + fit);
+    this.labels = JobLabels.group(ps.sparkContext().sc(), fit, estimator + " " + fit);
   }
 
   /** A monitor for callers without an estimator: labels its jobs with {@code fit} alone. */
@@ -58,16 +58,19 @@ final class FitMonitor implements AutoCloseable {
     return ps.training(rows, run, consistency).labelled(trainingLabel(epoch)).counting(counters);
   }
 
-  /** {@code PsLogisticRegression(uid) fit f epoch 3/10, clocks 40-59}: the range is predicted from the previous epoch. */
+  /**
+   * {@code PsLogisticRegression psLogReg_1a2b-fit-1 epoch 3/10, clocks 40-59}: the range is predicted
+   * from the previous epoch (same rows, same batches), clocks counted over the fit.
+   */
   String trainingLabel(int epoch) {
     String clocks = clocksPerEpoch < 0 ? "clocks from " + clocksBefore
         : "clocks " + clocksBefore + "-" + (clocksBefore + clocksPerEpoch - 1);
-    return estimator + " fit " + fit + " epoch " + (epoch + 1) + "/" + epochs + ", " + clocks;
+    return estimator + " " + fit + " epoch " + (epoch + 1) + "/" + epochs + ", " + clocks;
   }
 
   /** Runs {@code body} (the held-out scoring after epoch {@code epoch}) with its jobs so described. */
   <T> T scoring(int epoch, Supplier<T> body) {
-    return labels.describing(estimator + " fit " + fit + " epoch " + (epoch + 1) + "/" + epochs
+    return labels.describing(estimator + " " + fit + " epoch " + (epoch + 1) + "/" + epochs
         + ": scoring the held-out rows", body);
   }
 
@@ -89,12 +92,12 @@ final class FitMonitor implements AutoCloseable {
   /** Logs epoch {@code epoch}'s progress line at INFO. */
   void progress(int epoch, double trainLoss, double heldOutLoss, double heldOutAuc, EpochStats stats) {
     if (PROGRESS.isInfoEnabled()) {
-      PROGRESS.info(line(estimator + " fit " + fit, epoch, epochs, trainLoss, heldOutLoss, heldOutAuc, stats));
+      PROGRESS.info(line(estimator + " " + fit, epoch, epochs, trainLoss, heldOutLoss, heldOutAuc, stats));
     }
   }
 
   /**
-   * {@code PsLogisticRegression(uid) fit f epoch 3/10: training logloss 0.612345, held-out logloss
+   * {@code PsLogisticRegression psLogReg_1a2b-fit-1 epoch 3/10: training logloss 0.612345, held-out logloss
    * 0.623456, AUC 0.701234, 1.234 s, 81234 rows/s, max staleness 2, blocked at clocks 0.123 s}; the
    * held-out figures only when measured. Package-private for tests.
    */

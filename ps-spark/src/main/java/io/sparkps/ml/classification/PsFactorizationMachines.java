@@ -82,7 +82,7 @@ public final class PsFactorizationMachines
     PsContext ps = PsContext.getOrCreate(dataset.sparkSession());
     String name = uid() + "-fit-" + FITS.incrementAndGet();
     // Every job of the fit (checking rows, training) in job group `name`, described.
-    try (FitMonitor monitor = new FitMonitor(ps, "PsFactorizationMachines(" + uid() + ")", name, getMaxIter())) {
+    try (FitMonitor monitor = new FitMonitor(ps, "PsFactorizationMachines", name, getMaxIter())) {
       return fit(ps, dataset, name, monitor);
     }
   }

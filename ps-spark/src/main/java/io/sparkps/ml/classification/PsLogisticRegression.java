@@ -108,7 +108,7 @@ public final class PsLogisticRegression
     PsContext ps = PsContext.getOrCreate(dataset.sparkSession());
     String name = uid() + "-fit-" + FITS.incrementAndGet();
     // Every job of the fit (checking rows, training, scoring) in job group `name`, described.
-    try (FitMonitor monitor = new FitMonitor(ps, "PsLogisticRegression(" + uid() + ")", name, getMaxIter())) {
+    try (FitMonitor monitor = new FitMonitor(ps, "PsLogisticRegression", name, getMaxIter())) {
       return fit(ps, dataset, name, monitor, fitStart);
     }
   }

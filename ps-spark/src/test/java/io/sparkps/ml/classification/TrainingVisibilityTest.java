@@ -91,7 +91,7 @@ class TrainingVisibilityTest {
   @Test
   void theRestApiShowsTheFitsJobDescriptionsAndAccumulators() throws Exception {
     spark.sparkContext().listenerBus().waitUntilEmpty();
-    String estimator = "PsLogisticRegression(" + lr.uid() + ")";
+    String estimator = "PsLogisticRegression " + lr.uid() + "-fit-";
     List<String> descriptions = new ArrayList<>();
     String group = null;
     for (JsonNode job : rest("/jobs")) {
@@ -105,16 +105,16 @@ class TrainingVisibilityTest {
     assertNotNull(group, "no job names " + estimator);
     String fit = group;
     for (int e = 0; e < EPOCHS; e++) {
-      String training = "spark-ps training run " + fit + "-epoch-" + e + " (BSP, attempt 1): " + estimator + " fit "
-          + fit + " epoch " + (e + 1) + "/" + EPOCHS + ", clocks ";
-      assertEquals(1, descriptions.stream().filter(d -> d.startsWith(training)).count(), training + " in "
-          + descriptions);
-      String scoring = estimator + " fit " + fit + " epoch " + (e + 1) + "/" + EPOCHS + ": scoring the held-out rows";
+      String training = "PsLogisticRegression " + fit + " epoch " + (e + 1) + "/" + EPOCHS + ", clocks ";
+      String run = " | spark-ps training run " + fit + "-epoch-" + e + " (BSP, attempt 1)";
+      assertEquals(1, descriptions.stream().filter(d -> d.startsWith(training) && d.endsWith(run)).count(),
+          training + "..." + run + " in " + descriptions);
+      String scoring = "PsLogisticRegression " + fit + " epoch " + (e + 1) + "/" + EPOCHS + ": scoring the held-out rows";
       assertTrue(descriptions.contains(scoring), scoring + " in " + descriptions);
     }
-    assertTrue(descriptions.stream().anyMatch(d -> d.endsWith("epoch 1/3, clocks from 0")), descriptions::toString);
+    assertTrue(descriptions.stream().anyMatch(d -> d.contains("epoch 1/3, clocks from 0 | ")), descriptions::toString);
     // Each epoch runs as many clocks as the previous one (same rows, same batches): epoch 2 covers c..2c-1.
-    Matcher clocks = Pattern.compile("epoch 2/3, clocks (\\d+)-(\\d+)").matcher(String.join("\n", descriptions));
+    Matcher clocks = Pattern.compile("epoch 2/3, clocks (\\d+)-(\\d+) ").matcher(String.join("\n", descriptions));
     assertTrue(clocks.find(), descriptions::toString);
     long from = Long.parseLong(clocks.group(1));
     assertTrue(from > 0 && Long.parseLong(clocks.group(2)) == 2 * from - 1, clocks.group());
@@ -124,7 +124,7 @@ class TrainingVisibilityTest {
     long pushed = 0;
     int trainingStages = 0;
     for (JsonNode stage : rest("/stages")) {
-      if (!stage.path("description").asText("").startsWith("spark-ps training run " + fit + "-epoch-")) {
+      if (!stage.path("description").asText("").contains("spark-ps training run " + fit + "-epoch-")) {
         continue;
       }
       trainingStages++;
@@ -152,13 +152,14 @@ class TrainingVisibilityTest {
   @Test
   void theProgressLineAppearsOncePerEpochWithTheSummarysValues() throws Exception {
     PsLogisticRegressionSummary s = lr.summary();
-    String fit = lrProgress.isEmpty() ? "" : lrProgress.get(0).replaceAll(".* fit (\\S+) epoch .*", "$1");
+    String fit = lrProgress.isEmpty() ? "" : lrProgress.get(0).replaceAll("^PsLogisticRegression (\\S+) epoch .*", "$1");
     assertEquals(EPOCHS, lrProgress.size(), lrProgress::toString);
     for (int e = 0; e < EPOCHS; e++) {
       EpochStats st = s.epochStats().get(e);
       assertEquals(trainingRows, st.rows());
       assertTrue(st.seconds() > 0 && st.maxStaleness() >= 0 && st.blockedSeconds() >= 0, st::toString);
-      assertEquals(FitMonitor.line("PsLogisticRegression(" + lr.uid() + ") fit " + fit, e, EPOCHS,
+      assertTrue(fit.startsWith(lr.uid() + "-fit-"), fit);
+      assertEquals(FitMonitor.line("PsLogisticRegression " + fit, e, EPOCHS,
           s.objectiveHistory()[e], s.validationLogLoss()[e], s.validationAuc()[e], st), lrProgress.get(e));
       assertTrue(lrProgress.get(e).contains("held-out logloss " + FitMonitor.fmt(s.validationLogLoss()[e], 6)));
     }
@@ -171,10 +172,10 @@ class TrainingVisibilityTest {
     }
     PsFactorizationMachinesSummary f = fm.summary();
     assertEquals(2, fmProgress.size(), fmProgress::toString);
-    String fmFit = fmProgress.get(0).replaceAll(".* fit (\\S+) epoch .*", "$1");
+    String fmFit = fmProgress.get(0).replaceAll("^PsFactorizationMachines (\\S+) epoch .*", "$1");
     for (int e = 0; e < 2; e++) {
       assertEquals(data.count(), f.epochStats().get(e).rows());
-      assertEquals(FitMonitor.line("PsFactorizationMachines(" + fm.uid() + ") fit " + fmFit, e, 2,
+      assertEquals(FitMonitor.line("PsFactorizationMachines " + fmFit, e, 2,
           f.objectiveHistory()[e], Double.NaN, Double.NaN, f.epochStats().get(e)), fmProgress.get(e));
       assertTrue(!fmProgress.get(e).contains("held-out"), fmProgress.get(e));
     }
