@@ -1,6 +1,7 @@
 package io.sparkps.ml.classification;
 
 import java.io.Serializable;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 
@@ -69,6 +70,20 @@ public final class PsFactorizationMachinesSummary implements Serializable {
       out[e] = t;
     }
     return out;
+  }
+
+  /**
+   * A few lines for people: epochs and training time, the final training logloss, the last epoch's
+   * rate, staleness and blocked time, and where its time went (as {@link
+   * PsLogisticRegressionSummary#report}).
+   */
+  public String report() {
+    int n = objectiveHistory.length;
+    double[] nan = new double[n];
+    Arrays.fill(nan, Double.NaN);
+    return SummaryFormat.report("PsFactorizationMachines", objectiveHistory, nan, nan,
+        n == 0 ? Double.NaN : elapsedSeconds()[n - 1], 0, n == 0 ? EpochStats.unmeasured() : epochStats().get(n - 1),
+        n == 0 ? EpochBreakdown.unmeasured() : breakdown[n - 1]);
   }
 
   public int totalIterations() {

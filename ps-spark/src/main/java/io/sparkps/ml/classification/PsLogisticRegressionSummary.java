@@ -113,6 +113,24 @@ public final class PsLogisticRegressionSummary implements Serializable {
     return stats == null ? Collections.nCopies(objectiveHistory.length, EpochStats.unmeasured()) : List.of(stats);
   }
 
+  /**
+   * A few lines for people, e.g.
+   * <pre>
+   * PsLogisticRegression: 6 epochs in 28.40 s of training (+ 2.03 s scoring held-out rows)
+   * final training logloss 0.4716, held-out logloss 0.5381, AUC 0.8035
+   * last epoch: 4.23 s, 11328 rows/s, max staleness 1, blocked at clocks 1.01 s
+   * last epoch's time: compute 0.51 s, pull wait 0.30, push wait 0.20, clock wait 1.00, prepare 0.00, ...
+   * </pre>
+   * Figures not measured (summaries loaded from disk have no per-epoch stats) are left out.
+   */
+  public String report() {
+    int n = objectiveHistory.length;
+    return SummaryFormat.report("PsLogisticRegression", objectiveHistory, validationLogLoss, validationAuc,
+        n == 0 ? Double.NaN : elapsedSeconds[n - 1], SummaryFormat.sum(validationSeconds),
+        n == 0 ? EpochStats.unmeasured() : epochStats().get(n - 1),
+        n == 0 ? EpochBreakdown.unmeasured() : breakdown[n - 1]);
+  }
+
   public int totalIterations() {
     return objectiveHistory.length;
   }

@@ -163,6 +163,13 @@ class TrainingVisibilityTest {
           s.objectiveHistory()[e], s.validationLogLoss()[e], s.validationAuc()[e], st), lrProgress.get(e));
       assertTrue(lrProgress.get(e).contains("held-out logloss " + FitMonitor.fmt(s.validationLogLoss()[e], 6)));
     }
+    String report = s.report();
+    assertEquals(4, report.split("\n").length, report);
+    assertTrue(report.startsWith("PsLogisticRegression: 3 epochs in ") && report.contains(String.format(
+        java.util.Locale.ROOT, "final training logloss %.4f, held-out logloss %.4f", s.objectiveHistory()[2],
+        s.validationLogLoss()[2])) && report.contains("last epoch's time: compute "), report);
+    assertEquals("PsLogisticRegression: 1 epoch\nfinal training logloss 0.5000",
+        new PsLogisticRegressionSummary(new double[] {0.5}).report(), "unmeasured figures are left out");
 
     List<String> fmProgress;
     PsFactorizationMachinesModel fm;
@@ -179,6 +186,8 @@ class TrainingVisibilityTest {
           f.objectiveHistory()[e], Double.NaN, Double.NaN, f.epochStats().get(e)), fmProgress.get(e));
       assertTrue(!fmProgress.get(e).contains("held-out"), fmProgress.get(e));
     }
+    assertTrue(f.report().startsWith("PsFactorizationMachines: 2 epochs in ") && !f.report().contains("held-out"),
+        f.report());
   }
 
   @Test
