@@ -172,7 +172,9 @@ public final class PsContext implements AutoCloseable {
    * scheduling only; clocks go through the scheduler) after checking there are enough task slots;
    * ASP runs, and runs with dynamic allocation on, use plain mapPartitions. A failed stage is
    * resubmitted up to {@code spark.ps.train.maxAttempts} times: workers resume from their clocks
-   * and their replayed pushes are not applied twice.
+   * and their replayed pushes are not applied twice. In the Spark UI its jobs are described
+   * {@code spark-ps training run <run> (<consistency>, attempt n)} (the caller's description comes
+   * back afterwards) and its stages carry the {@link TaskCounters} accumulators per task.
    *
    * @return the run's statistics
    */
