@@ -35,15 +35,17 @@ final class PartitionWorker<T> implements Serializable {
   private final int staleness;
   private final int runAttempt;
   private final TrainFunction<T> fn;
+  private final TaskCounters counters;
 
   PartitionWorker(PsEndpoint endpoint, String run, int numWorkers, Consistency consistency, int runAttempt,
-      TrainFunction<T> fn) {
+      TrainFunction<T> fn, TaskCounters counters) {
     this.endpoint = endpoint;
     this.run = run;
     this.numWorkers = numWorkers;
     this.staleness = consistency.staleness();
     this.runAttempt = runAttempt;
     this.fn = fn;
+    this.counters = counters;
   }
 
   Iterator<Integer> call(Iterator<T> rows) throws Exception {
@@ -51,10 +53,9 @@ final class PartitionWorker<T> implements Serializable {
     int partition = task.partitionId();
     PsClient client = ClientRegistry.client(endpoint);
     try (Worker worker = Worker.register(client, run, partition, numWorkers, Consistency.ofStaleness(staleness))) {
+      WorkerContext context = new WorkerContext(worker, numWorkers, runAttempt, task.attemptNumber(),
+          task.stageAttemptNumber(), client.config().requestTimeout(), client.config().clockTimeout(), staleness);
       try {
-        WorkerContext context = new WorkerContext(worker, numWorkers, runAttempt, task.attemptNumber(),
-            task.stageAttemptNumber(), client.config().requestTimeout(), client.config().clockTimeout(),
-            staleness);
         fn.train(context, rows);
         context.awaitClocks();
       } catch (Exception | Error e) {
@@ -72,6 +73,9 @@ final class PartitionWorker<T> implements Serializable {
         throw e;
       }
       worker.finish();
+      if (counters != null) {
+        context.reportTo(counters);
+      }
     }
     return Collections.singletonList(partition).iterator();
   }

@@ -172,11 +172,23 @@ public final class PsContext implements AutoCloseable {
    * scheduling only; clocks go through the scheduler) after checking there are enough task slots;
    * ASP runs, and runs with dynamic allocation on, use plain mapPartitions. A failed stage is
    * resubmitted up to {@code spark.ps.train.maxAttempts} times: workers resume from their clocks
-   * and their replayed pushes are not applied twice.
+   * and their replayed pushes are not applied twice. In the Spark UI its jobs are described
+   * {@code spark-ps training run <run> (<consistency>, attempt n)} (the caller's description comes
+   * back afterwards) and its stages carry the {@link TaskCounters} accumulators per task.
    *
    * @return the run's statistics
    */
   public <T> RunStats train(JavaRDD<T> data, String run, Consistency consistency, TrainFunction<T> fn) {
+    return train(data, run, consistency, null, TaskCounters.register(sc), fn);
+  }
+
+  /**
+   * As {@link #train(JavaRDD, String, Consistency, TrainFunction)}; {@code label} (may be null)
+   * starts the training jobs' description, and the tasks add what they did to {@code
+   * counters} ({@link Training#labelled}, {@link Training#counting}).
+   */
+  <T> RunStats train(JavaRDD<T> data, String run, Consistency consistency, String label, TaskCounters counters,
+      TrainFunction<T> fn) {
     requireArgument(run != null && !run.isBlank(), "run name must not be blank: run=%s", run);
     int workers = data.getNumPartitions();
     boolean dynamic = sc.getConf().getBoolean("spark.dynamicAllocation.enabled", false);
@@ -207,8 +219,13 @@ public final class PsContext implements AutoCloseable {
       if (attempt > 0 && barrier) {
         awaitSlots(run, workers);
       }
-      PartitionWorker<T> body = new PartitionWorker<>(runtime.endpoint, run, workers, consistency, attempt, fn);
-      sc.setJobDescription("spark-ps training run " + run + " (" + consistency + ", attempt " + (attempt + 1) + ")");
+      PartitionWorker<T> body = new PartitionWorker<>(runtime.endpoint, run, workers, consistency, attempt, fn,
+          counters);
+      // The caller's own description (a user's, or an estimator's for its other jobs) comes back after.
+      String callersDescription = sc.getLocalProperty(JobLabels.DESCRIPTION);
+      // The label first: the Spark UI's job table cuts long descriptions at its column's width.
+      String job = "spark-ps training run " + run + " (" + consistency + ", attempt " + (attempt + 1) + ")";
+      sc.setJobDescription(label == null ? job : label + " | " + job);
       try {
         if (barrier) {
           data.rdd().barrier().mapPartitions(ScalaFunctions.partitions(body), false,
@@ -237,7 +254,7 @@ public final class PsContext implements AutoCloseable {
             attempt + 1 < maxAttempts ? "; resubmitting it, workers resume from their last good clock" : "");
         LOG.debug("Training run {} attempt {} failure", run, attempt + 1, e);
       } finally {
-        sc.setJobDescription(null);
+        sc.setLocalProperty(JobLabels.DESCRIPTION, callersDescription);
       }
     }
     IllegalStateException e = new IllegalStateException("training run " + run + " failed " + maxAttempts

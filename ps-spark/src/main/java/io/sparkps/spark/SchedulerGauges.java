@@ -82,7 +82,10 @@ final class SchedulerGauges implements AutoCloseable {
     gauge("serversLost", m::serversLost);
     gauge("tables", () -> scheduler.routing().tables().size());
     gauge("tableRows", () -> rows.values().stream().mapToLong(Long::longValue).sum());
-    gauge("tableBytes", this::totalBytes);
+    gauge("tableBytes", () -> totalBytes(spec -> true));
+    // Store memory by where it lives: HEAP tables in the servers' heaps, OFFHEAP and PERSISTED outside.
+    gauge("tableBytesHeap", () -> totalBytes(spec -> spec.storage() == TableSpec.Storage.HEAP));
+    gauge("tableBytesOffHeap", () -> totalBytes(spec -> spec.storage() != TableSpec.Storage.HEAP));
     gauge("runs", () -> scheduler.allRunStats().size());
     gauge("runsActive", () -> scheduler.allRunStats().stream().filter(s -> s.state() == RunClock.State.RUNNING)
         .count());
@@ -98,11 +101,11 @@ final class SchedulerGauges implements AutoCloseable {
     registry.register(PREFIX + "recoveryMs", new BucketHistogram(m::recoveryDurations, 1_000_000));
   }
 
-  private long totalBytes() {
+  private long totalBytes(java.util.function.Predicate<TableSpec> which) {
     long total = 0;
     for (TableRoute t : scheduler.routing().tables()) {
       Long n = rows.get(t.spec().name());
-      if (n != null) {
+      if (n != null && which.test(t.spec())) {
         total += TableFootprint.bytes(t.spec(), n);
       }
     }

@@ -31,13 +31,38 @@ public final class Training<T> {
   private final JavaRDD<T> data;
   private final String run;
   private final Consistency consistency;
+  private final String label;
+  private final TaskCounters counters;
 
   Training(PsContext ps, JavaRDD<T> data, String run, Consistency consistency) {
+    this(ps, data, run, consistency, null, null);
+  }
+
+  private Training(PsContext ps, JavaRDD<T> data, String run, Consistency consistency, String label,
+      TaskCounters counters) {
     this.ps = Objects.requireNonNull(ps, "ps");
     this.data = Objects.requireNonNull(data, "data");
     requireArgument(run != null && !run.isBlank(), "run name must not be blank: run=%s", run);
     this.run = run;
     this.consistency = Objects.requireNonNull(consistency, "consistency");
+    this.label = label;
+    this.counters = counters;
+  }
+
+  /**
+   * The same training whose Spark jobs' description starts with {@code label} (then {@code |
+   * spark-ps training run <run> (<consistency>, attempt n)}), e.g. the estimator and epoch.
+   */
+  public Training<T> labelled(String label) {
+    return new Training<>(ps, data, run, consistency, label, counters);
+  }
+
+  /**
+   * The same training whose tasks add what they did to {@code counters} (to read them afterwards);
+   * without it each {@link #run} registers fresh ones, visible in the Spark UI all the same.
+   */
+  public Training<T> counting(TaskCounters counters) {
+    return new Training<>(ps, data, run, consistency, label, Objects.requireNonNull(counters, "counters"));
   }
 
   /**
@@ -48,7 +73,8 @@ public final class Training<T> {
    */
   public RunStats run(TrainFunction<T> fn) {
     Objects.requireNonNull(fn, "fn");
-    return ps.train(data, run, consistency, fn);
+    return ps.train(data, run, consistency, label,
+        counters != null ? counters : TaskCounters.register(ps.sparkContext().sc()), fn);
   }
 
   /** The data trained over: partition i is worker i. */
@@ -67,6 +93,7 @@ public final class Training<T> {
 
   @Override
   public String toString() {
-    return "Training{run=" + run + ", " + consistency + ", partitions=" + data.getNumPartitions() + "}";
+    return "Training{run=" + run + ", " + consistency + ", partitions=" + data.getNumPartitions()
+        + (label == null ? "" : ", label=" + label) + "}";
   }
 }

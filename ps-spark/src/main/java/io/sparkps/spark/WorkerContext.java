@@ -30,6 +30,11 @@ public final class WorkerContext {
   private final ArrayDeque<CompletableFuture<Long>> clocksInFlight = new ArrayDeque<>();
   /** The pushes made through this context since the last clock, for {@link #awaitPushes}. */
   private final List<CompletableFuture<Void>> pushes = new ArrayList<>();
+  // What this task did, for its TaskCounters: plain fields (one thread), added to the accumulators once.
+  private long keysPulled;
+  private long keysPushed;
+  private long clockWaitNanos;
+  private long rowsTrained;
 
   WorkerContext(Worker worker, int numWorkers, int runAttempt, int taskAttempt, int stageAttempt,
       Duration requestTimeout, Duration clockTimeout, int staleness) {
@@ -77,10 +82,18 @@ public final class WorkerContext {
     return worker.currentClock();
   }
 
-  /** Waits for this worker's pushes, reports the clock and blocks until the consistency model allows. */
+  /**
+   * Waits for this worker's pushes, reports the clock and blocks until the consistency model allows.
+   * The time spent here counts as the task's clock wait ({@link TaskCounters#CLOCK_WAIT_MS}).
+   */
   public long clock() {
     pushes.clear();
-    return worker.clock();
+    long start = System.nanoTime();
+    try {
+      return worker.clock();
+    } finally {
+      clockWaitNanos += System.nanoTime() - start;
+    }
   }
 
   public CompletableFuture<Long> clockAsync() {
@@ -117,8 +130,14 @@ public final class WorkerContext {
     }
   }
 
+  /** Waits for a clock's answer; the time counts as clock wait, as in {@link #clock()}. */
   private void awaitClock(CompletableFuture<Long> f) {
-    Await.result(f, clockTimeout, "clock of worker " + id());
+    long start = System.nanoTime();
+    try {
+      Await.result(f, clockTimeout, "clock of worker " + id());
+    } finally {
+      clockWaitNanos += System.nanoTime() - start;
+    }
   }
 
   /**
@@ -135,12 +154,32 @@ public final class WorkerContext {
   /** Pushes through the table's updater, applied exactly once even if this task is retried. */
   public void push(TableHandle table, long[] keys, float[] values) {
     worker.push(table.table(), keys, values);
+    keysPushed += keys.length;
   }
 
   public CompletableFuture<Void> pushAsync(TableHandle table, long[] keys, float[] values) {
     CompletableFuture<Void> f = worker.pushAsync(table.table(), keys, values);
+    keysPushed += keys.length;
     pushes.add(f);
     return f;
+  }
+
+  /**
+   * Counts {@code keys} pulled by this task, for the Spark UI's {@link TaskCounters#KEYS_PULLED}
+   * (pulls go through table handles, which do not know the task). A field update: call it per pull.
+   */
+  public void countPulled(long keys) {
+    keysPulled += keys;
+  }
+
+  /** Counts {@code rows} trained by this task, for the Spark UI's {@link TaskCounters#ROWS_TRAINED}. */
+  public void countRows(long rows) {
+    rowsTrained += rows;
+  }
+
+  /** Adds what this task counted to {@code counters} (once, when the task is done). */
+  void reportTo(TaskCounters counters) {
+    counters.add(keysPulled, keysPushed, clockWaitNanos, rowsTrained);
   }
 
   /** The ps-core worker, for what is not mirrored here. */

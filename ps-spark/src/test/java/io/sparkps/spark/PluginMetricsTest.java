@@ -95,6 +95,8 @@ class PluginMetricsTest {
     assertEquals(rowsWritten * (2 * 4 + 8), value(gauges, prefix + "scheduler.table.metrics.w.bytes"),
         "two floats and a version per row");
     assertEquals(rowsWritten, value(gauges, prefix + "scheduler.tableRows"));
+    assertEquals(rowsWritten * (2 * 4 + 8), value(gauges, prefix + "scheduler.tableBytesHeap"), "a HEAP table");
+    assertEquals(0, value(gauges, prefix + "scheduler.tableBytesOffHeap"));
     assertEquals(1, value(gauges, prefix + "scheduler.runs"));
     assertEquals(0, value(gauges, prefix + "scheduler.runsActive"));
     assertEquals(CLOCKS, value(gauges, prefix + "scheduler.run.metrics-run.minClock"));

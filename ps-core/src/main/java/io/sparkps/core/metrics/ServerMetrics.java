@@ -18,6 +18,12 @@ import java.util.concurrent.atomic.LongAdder;
 public final class ServerMetrics {
 
   private static final ErrorCode[] CODES = ErrorCode.values();
+  /**
+   * Whether servers record: yes unless the JVM runs with {@code -Dsparkps.metrics.record=false},
+   * which exists to measure what recording costs (metrics on vs off on the transport benchmark,
+   * docs/monitoring.md). A static final, so the JIT folds the check away.
+   */
+  private static final boolean RECORD = !"false".equals(System.getProperty("sparkps.metrics.record"));
 
   private final LongAdder pulls = new LongAdder();
   private final LongAdder pushes = new LongAdder();
@@ -41,6 +47,9 @@ public final class ServerMetrics {
    * request (contains, size, scan, cas, ...); {@code dim} is its table's row width in floats.
    */
   public void request(Message request, int dim, long nanos) {
+    if (!RECORD) {
+      return;
+    }
     latency.record(nanos);
     if (request instanceof PullMessage m) {
       pulled(m.keys().length, dim);
@@ -68,6 +77,9 @@ public final class ServerMetrics {
 
   /** Counts a request answered with an error. */
   public void error(ErrorCode code) {
+    if (!RECORD) {
+      return;
+    }
     errors[code.ordinal()].increment();
   }
 

@@ -60,9 +60,11 @@ final class DownpourEpochFunction implements TrainFunction<SparseExample> {
         pulledWindow = layout.windowOf[s];
         w = weights.pull(layout.windowKeys[pulledWindow]);
         timer.lap(Phase.PULL);
+        worker.countPulled(w.length);  // the Spark UI's per-task counters
       }
       // The accumulated gradient of pushEvery batches at the same weights is the gradient of their union.
       LocalBatch part = layout.spans[s];
+      worker.countRows(part.size());
       float[] pw = project(w, layout.inWindow[s]);
       float[] grad = new float[part.keys.length];
       double loss = LogisticMath.accumulate(part, pw, grad);

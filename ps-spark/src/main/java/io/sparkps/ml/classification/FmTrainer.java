@@ -1,6 +1,7 @@
 package io.sparkps.ml.classification;
 
 import io.sparkps.core.client.Rows;
+import io.sparkps.core.clock.RunStats;
 import io.sparkps.core.config.TableSpec;
 import io.sparkps.core.config.Ticker;
 import io.sparkps.core.config.InitializerSpec;
@@ -20,8 +21,8 @@ import org.apache.spark.api.java.JavaRDD;
  */
 final class FmTrainer {
 
-  /** The trained factors, the training logloss of every epoch and where its time went. */
-  record Result(FmFactors factors, double[] history, List<EpochBreakdown> breakdown) {}
+  /** The trained factors, the training logloss of every epoch, where its time went and its other figures. */
+  record Result(FmFactors factors, double[] history, List<EpochBreakdown> breakdown, List<EpochStats> stats) {}
 
   private static final Ticker TICKER = Ticker.systemTicker();
 
@@ -33,7 +34,7 @@ final class FmTrainer {
    * table): with a small initStd that start is as good as zero.
    */
   static Result fit(PsContext ps, String name, JavaRDD<SparseExample> rows, long numFeatures, FmSettings settings,
-      double initStd, long seed) {
+      double initStd, long seed, FitMonitor monitor) {
     TableSpec spec = TableSpec.sparse(name + ".v", settings.dim()).withUpdater(settings.optimizer())
         .withInitializer(InitializerSpec.normal(0, initStd, seed));
     // Names this fit's prepared batches in the executors' caches (FmEpochFunction).
@@ -43,18 +44,23 @@ final class FmTrainer {
       DenseTableHandle losses = EpochLoss.create(ps, name + ".loss", settings.epochs());
       double[] history = new double[settings.epochs()];
       List<EpochBreakdown> breakdown = new ArrayList<>();
+      List<EpochStats> stats = new ArrayList<>();
       for (int e = 0; e < settings.epochs(); e++) {
         EpochTimes times = new EpochTimes();
-        ps.sparkContext().sc().register(times, "spark-ps epoch phases of " + name + " epoch " + e);
+        // Unnamed: the Spark UI would print its long[] as "[J@..." (the named counters are TaskCounters).
+        ps.sparkContext().sc().register(times);
         long start = TICKER.read();
-        ps.train(rows, name + "-epoch-" + e, settings.consistency(),
+        RunStats run = monitor.epoch(rows, name + "-epoch-" + e, settings.consistency(), e).run(
             new FmEpochFunction(factors, losses, settings, e, fitId, times));
-        breakdown.add(EpochBreakdown.of(times, (TICKER.read() - start) / 1e9, 0));
+        double seconds = (TICKER.read() - start) / 1e9;
+        breakdown.add(EpochBreakdown.of(times, seconds, 0));
         history[e] = EpochLoss.mean(losses, e);
+        stats.add(monitor.finished(seconds, run));
+        monitor.progress(e, history[e], Double.NaN, Double.NaN, stats.get(e));
       }
       Rows all = factors.pullAll();
       return new Result(FmFactors.of(numFeatures, settings.factorSize(), all.keys(), all.values()), history,
-          breakdown);
+          breakdown, stats);
     } finally {
       BatchCache.dropPrefix(fitId + "/");
       ps.dropTable(name + ".v");

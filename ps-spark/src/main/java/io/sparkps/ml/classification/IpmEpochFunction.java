@@ -59,6 +59,8 @@ final class IpmEpochFunction implements TrainFunction<SparseExample> {
     LocalBatch all = data.batch(0);
     float[] start = weights.pull(all.keys);
     timer.lap(Phase.PULL);
+    worker.countPulled(all.keys.length);  // the Spark UI's per-task counters
+    worker.countRows(all.size());
     Updater updater = Updaters.create(settings.optimizer());
     int width = 1 + updater.stateWidth(1);
     float[] rowsState = new float[all.keys.length * width];

@@ -88,6 +88,8 @@ abstract class MiniBatchEpochFunction implements TrainFunction<SparseExample> {
       LocalBatch mb = data.batch(b);
       float[] pulled = table.pull(mb.keys);
       timer.lap(Phase.PULL);
+      worker.countPulled(mb.keys.length);  // the Spark UI's per-task counters
+      worker.countRows(mb.size());
       float[] grad = new float[pulled.length];
       double loss = gradient(mb, pulled, grad);
       timer.lap(Phase.COMPUTE);

@@ -80,6 +80,14 @@ public final class PsFactorizationMachines
   public PsFactorizationMachinesModel fit(Dataset<?> dataset) {
     transformSchema(dataset.schema(), true);
     PsContext ps = PsContext.getOrCreate(dataset.sparkSession());
+    String name = uid() + "-fit-" + FITS.incrementAndGet();
+    // Every job of the fit (checking rows, training) in job group `name`, described.
+    try (FitMonitor monitor = new FitMonitor(ps, "PsFactorizationMachines", name, getMaxIter())) {
+      return fit(ps, dataset, name, monitor);
+    }
+  }
+
+  private PsFactorizationMachinesModel fit(PsContext ps, Dataset<?> dataset, String name, FitMonitor monitor) {
     long declared = SparkInterop.declaredVectorSize(dataset.schema(), getFeaturesCol());
     DatasetExamples examples = DatasetExamples.of(dataset, "training rows", "fit needs rows to train on",
         getLabelCol(), getFeaturesCol(), null);
@@ -92,10 +100,10 @@ public final class PsFactorizationMachines
       UpdaterSpec opt = PsLogisticRegression.optimizerSpec(getOptimizer(), getStepSize(), 0, getRegParam());
       FmSettings settings = new FmSettings(getMaxIter(), getBatchSize(), getFactorSize(), opt,
           ftrl ? 0 : getRegParam(), Consistency.ofStaleness(getStaleness()));
-      FmTrainer.Result result = FmTrainer.fit(ps, uid() + "-fit-" + FITS.incrementAndGet(), rows, numFeatures,
-          settings, getInitStd(), getSeed());
+      FmTrainer.Result result = FmTrainer.fit(ps, name, rows, numFeatures, settings, getInitStd(), getSeed(),
+          monitor);
       PsFactorizationMachinesModel model = new PsFactorizationMachinesModel(uid(), result.factors(),
-          new PsFactorizationMachinesSummary(result.history(), result.breakdown()));
+          new PsFactorizationMachinesSummary(result.history(), result.breakdown(), result.stats()));
       return copyValues(model, ParamMap.empty()).setParent(this);
     } finally {
       rows.unpersist(false);

@@ -106,6 +106,15 @@ public final class PsLogisticRegression
     }
     transformSchema(dataset.schema(), true);
     PsContext ps = PsContext.getOrCreate(dataset.sparkSession());
+    String name = uid() + "-fit-" + FITS.incrementAndGet();
+    // Every job of the fit (checking rows, training, scoring) in job group `name`, described.
+    try (FitMonitor monitor = new FitMonitor(ps, "PsLogisticRegression", name, getMaxIter())) {
+      return fit(ps, dataset, name, monitor, fitStart);
+    }
+  }
+
+  private PsLogisticRegressionModel fit(PsContext ps, Dataset<?> dataset, String name, FitMonitor monitor,
+      long fitStart) {
     long declared = SparkInterop.declaredVectorSize(dataset.schema(), getFeaturesCol());
     Dataset<?> trainSet = dataset;
     Dataset<?> validationSet = null;
@@ -119,7 +128,6 @@ public final class PsLogisticRegression
     JavaRDD<SparseExample> rows = TrainingPartitions.spread(ps, trainExamples.rows(), getNumPartitions())
         .persist(StorageLevel.MEMORY_AND_DISK());
     JavaRDD<SparseExample> validation = null;
-    String name = uid() + "-fit-" + FITS.incrementAndGet();
     try {
       // Converts, checks and caches the rows before any training run: bad data fails here, once.
       long numFeatures = trainExamples.check(rows, declared);
@@ -129,7 +137,7 @@ public final class PsLogisticRegression
         validation = v.rows().persist(StorageLevel.MEMORY_AND_DISK());
         v.check(validation, numFeatures);
       }
-      return train(ps, name, rows, validation, numFeatures, fitStart);
+      return train(ps, name, rows, validation, numFeatures, fitStart, monitor);
     } finally {
       rows.unpersist(false);
       if (validation != null) {
@@ -139,7 +147,7 @@ public final class PsLogisticRegression
   }
 
   private PsLogisticRegressionModel train(PsContext ps, String name, JavaRDD<SparseExample> rows,
-      JavaRDD<SparseExample> validation, long numFeatures, long fitStart) {
+      JavaRDD<SparseExample> validation, long numFeatures, long fitStart, FitMonitor monitor) {
     LrMethod m = LrMethod.parse(getMethod());
     double l1 = getRegParam() * getElasticNetParam();
     double l2 = getRegParam() * (1 - getElasticNetParam());
@@ -158,7 +166,7 @@ public final class PsLogisticRegression
             epochs.add(r);
             elapsed.add((TICKER.read() - fitStart) / 1e9 - validating[0]);
             stop.observe(r.trainLogLoss());
-          }, stop);
+          }, stop, monitor);
       var all = result.weights().pullAll();
       LrWeights w = LrWeights.of(numFeatures, all.keys(), all.values());
       PsLogisticRegressionModel model = new PsLogisticRegressionModel(uid(), w, summary(epochs, elapsed));
@@ -189,6 +197,7 @@ public final class PsLogisticRegression
     double[] seconds = new double[n];
     double[] vSeconds = new double[n];
     List<EpochBreakdown> breakdown = new ArrayList<>();
+    List<EpochStats> stats = new ArrayList<>();
     for (int e = 0; e < n; e++) {
       SparseLogisticRegression.EpochResult r = epochs.get(e);
       loss[e] = r.trainLogLoss();
@@ -197,8 +206,9 @@ public final class PsLogisticRegression
       seconds[e] = elapsed.get(e);
       vSeconds[e] = r.evalSeconds();
       breakdown.add(r.breakdown());
+      stats.add(r.stats());
     }
-    return new PsLogisticRegressionSummary(loss, vLoss, vAuc, seconds, vSeconds, breakdown);
+    return new PsLogisticRegressionSummary(loss, vLoss, vAuc, seconds, vSeconds, breakdown, stats);
   }
 
   static UpdaterSpec optimizerSpec(String name, double stepSize, double l1, double l2) {

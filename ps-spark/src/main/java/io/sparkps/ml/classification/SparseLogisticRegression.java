@@ -27,10 +27,17 @@ public final class SparseLogisticRegression {
    * measured when its mini-batch was trained (a batch replayed after a failure counts once);
    * {@code evalLogLoss}/{@code evalAuc} are NaN without a held-out set; {@code seconds} is the
    * epoch's training time, {@code evalSeconds} the held-out scoring after it; {@code breakdown}
-   * says where the epoch's time went.
+   * says where the epoch's time went, {@code stats} the rows, staleness and blocked time.
    */
   public record EpochResult(int epoch, double trainLogLoss, double evalLogLoss, double evalAuc,
-      double seconds, double evalSeconds, long maxBlockedMillis, EpochBreakdown breakdown) {
+      double seconds, double evalSeconds, long maxBlockedMillis, EpochBreakdown breakdown, EpochStats stats) {
+
+    /** A result without rows, staleness or blocked time (unmeasured). */
+    public EpochResult(int epoch, double trainLogLoss, double evalLogLoss, double evalAuc, double seconds,
+        double evalSeconds, long maxBlockedMillis, EpochBreakdown breakdown) {
+      this(epoch, trainLogLoss, evalLogLoss, evalAuc, seconds, evalSeconds, maxBlockedMillis, breakdown,
+          EpochStats.unmeasured());
+    }
 
     /** A result without a breakdown (all its phases NaN). */
     public EpochResult(int epoch, double trainLogLoss, double evalLogLoss, double evalAuc, double seconds,
@@ -69,11 +76,20 @@ public final class SparseLogisticRegression {
    * Trains with one of Paracel's methods ({@link LrMethod}); {@code settings.consistency()} gates the
    * workers (callers pass {@link LrMethod#consistency}); {@code fetchEvery}/{@code pushEvery} are
    * Downpour's windows; {@code seed} orders IPM's local passes; {@code stop} is asked after every
-   * epoch whether to end early.
+   * epoch whether to end early. Its Spark jobs are in job group {@code name} while it runs.
    */
   public static Result train(PsContext ps, String name, JavaRDD<SparseExample> train,
       JavaRDD<SparseExample> heldOut, LrSettings settings, LrMethod method, int fetchEvery, int pushEvery,
       long seed, EpochListener listener, java.util.function.BooleanSupplier stop) {
+    try (FitMonitor monitor = FitMonitor.of(ps, name, settings.epochs())) {
+      return train(ps, name, train, heldOut, settings, method, fetchEvery, pushEvery, seed, listener, stop, monitor);
+    }
+  }
+
+  /** As above; {@code monitor} labels the jobs and logs each epoch's progress line. */
+  static Result train(PsContext ps, String name, JavaRDD<SparseExample> train,
+      JavaRDD<SparseExample> heldOut, LrSettings settings, LrMethod method, int fetchEvery, int pushEvery,
+      long seed, EpochListener listener, java.util.function.BooleanSupplier stop, FitMonitor monitor) {
     SparseTableHandle weights = ps.sparseTable(TableSpec.sparse(name + ".w", 1)
         .withUpdater(method.serverUpdater(settings.optimizer())));
     DenseTableHandle losses = EpochLoss.create(ps, name + ".loss", settings.epochs());
@@ -83,16 +99,17 @@ public final class SparseLogisticRegression {
     try {
       for (int e = 0; e < settings.epochs(); e++) {
         EpochTimes times = new EpochTimes();
-        ps.sparkContext().sc().register(times, "spark-ps epoch phases of " + name + " epoch " + e);
+        // Unnamed: the Spark UI would print its long[] as "[J@..." (the named counters are TaskCounters).
+        ps.sparkContext().sc().register(times);
         long start = TICKER.read();
-        RunStats stats = ps.train(train, name + "-epoch-" + e, settings.consistency(),
+        RunStats stats = monitor.epoch(train, name + "-epoch-" + e, settings.consistency(), e).run(
             method.epoch(weights, losses, settings, e, fetchEvery, pushEvery, seed, fitId, times));
         double loss = EpochLoss.mean(losses, e);
         long trained = TICKER.read();
         double evalLoss = Double.NaN;
         double evalAuc = Double.NaN;
         if (heldOut != null) {
-          double[][] py = predict(weights, heldOut, fitId + "/held-out");
+          double[][] py = monitor.scoring(e, () -> predict(weights, heldOut, fitId + "/held-out"));
           evalLoss = Metrics.logLoss(py[0], py[1]);
           evalAuc = Metrics.auc(py[0], py[1]);
         }
@@ -102,9 +119,11 @@ public final class SparseLogisticRegression {
         }
         double seconds = (trained - start) / 1e9;
         double evalSeconds = (TICKER.read() - trained) / 1e9;
+        EpochStats epochStats = monitor.finished(seconds, stats);
         EpochResult r = new EpochResult(e, loss, evalLoss, evalAuc, seconds, evalSeconds, blocked,
-            EpochBreakdown.of(times, seconds, evalSeconds));
+            EpochBreakdown.of(times, seconds, evalSeconds), epochStats);
         history.add(r);
+        monitor.progress(e, loss, evalLoss, evalAuc, epochStats);
         listener.epoch(r);
         if (stop.getAsBoolean()) {
           break;

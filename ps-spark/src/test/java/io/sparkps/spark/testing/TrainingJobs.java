@@ -45,7 +45,7 @@ public final class TrainingJobs extends SparkListener implements AutoCloseable {
   public void onJobStart(SparkListenerJobStart start) {
     start.stageInfos().foreach(info -> stages.add(info.stageId()));
     String d = start.properties() == null ? null : start.properties().getProperty("spark.job.description");
-    if (d != null && d.startsWith(PREFIX)) {
+    if (d != null && d.contains(PREFIX)) {  // after an estimator's label, if any
       descriptions.add(d);
     }
   }
@@ -63,7 +63,7 @@ public final class TrainingJobs extends SparkListener implements AutoCloseable {
     sc.listenerBus().waitUntilEmpty();
     List<String> out = new ArrayList<>();
     for (String d : descriptions) {
-      if (d.startsWith(PREFIX + runPrefix)) {
+      if (d.contains(PREFIX + runPrefix)) {
         out.add(d);
       }
     }
