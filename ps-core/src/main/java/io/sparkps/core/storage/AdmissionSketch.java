@@ -14,9 +14,9 @@ import io.sparkps.core.partition.Hashing;
  * then stays at or below 1, so a key pushed once is admitted early with probability at most about
  * {@code P[Poisson(1) >= k - 1]^4} (16% for k = 2, 0.5% for k = 3, 4e-5 for k = 4); conservative
  * update does much better: measured on 1M distinct keys pushed once, 0.55-0.59% admitted at
- * k = 2 and none at k = 3, 4, 5 (64 KiB and 1 MiB sketches). The price: a key is admitted when its pushes fall within about
- * {@code width / 2} sightings of other not-yet-admitted keys on its shard; older sightings count
- * half per window. See docs/features.md.
+ * k = 2 and none at k = 3, 4, 5 (64 KiB and 1 MiB sketches). The price: a key is admitted when
+ * its pushes fall within about {@code width / 2} sightings of other not-yet-admitted keys on its
+ * shard; older sightings count half per window. See docs/features.md.
  *
  * <p>NOT thread-safe: confined to its store's thread.
  */
