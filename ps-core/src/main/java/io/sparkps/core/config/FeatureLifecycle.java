@@ -137,6 +137,11 @@ public final class FeatureLifecycle implements Serializable {
     return !equals(NONE);
   }
 
+  /** A deserialized value (a checkpoint's manifest) is validated like any other. */
+  private Object readResolve() {
+    return of(expireAfterClocks, expireAfterMillis, admitAfter, admissionSketchBytes);
+  }
+
   @Override
   public boolean equals(Object o) {
     return o instanceof FeatureLifecycle l && expireAfterClocks == l.expireAfterClocks
