@@ -19,8 +19,11 @@ import java.util.Objects;
  * <p>Feature lifecycle ({@link FeatureLifecycle}, docs/features.md). With expiry, every slot has a
  * write stamp in a parallel {@code long} page ({@link ExpiryClock}): a stale row reads as absent
  * at once (pull, contains, version, scans and so checkpoints skip it; a write recreates it fresh)
- * and its slot is reclaimed by a bounded sweep that each push or assign runs after its own work:
- * {@link #sweepBudget} slots from a cursor that wraps around, so no call ever walks all rows.
+ * and its slot is reclaimed by a bounded sweep from a cursor that wraps around: each key a push or
+ * assign writes earns {@link #SWEEP_PER_KEY} slots of sweeping, and once a shard has earned
+ * {@link #SWEEP_MIN} (or all its slots, when it has fewer) the write that earned them sweeps, at
+ * most {@link #SWEEP_MAX} slots. The sweep outpaces the rows writes can create, single-key writes
+ * pay a few slots each on average, and no call ever walks all rows.
  * Until the sweep reaches a stale row, {@link #size()} still counts it. With admission, a push
  * to a key without a row is counted in an {@link AdmissionSketch} and dropped until the key's
  * count reaches {@code admitAfter}; that push then creates the row and is applied. Assign,
@@ -38,9 +41,12 @@ public final class SparseShardStore extends AbstractShardStore {
 
   /** Keys per chunk of a batch pull or push: slots are resolved a chunk at a time into {@link #scratch}. */
   private static final int CHUNK = 256;
-  /** Slots a write's sweep examines: 4 per key written, within these bounds (see {@link #sweepBudget}). */
-  private static final int SWEEP_MIN = 1024;
-  private static final int SWEEP_MAX = 4096;
+  /** Slots of sweeping each written key earns (see the class doc). */
+  static final int SWEEP_PER_KEY = 4;
+  /** Slots earned before a write sweeps (fewer when the shard has fewer slots). */
+  static final int SWEEP_MIN = 1024;
+  /** Most slots one write sweeps. */
+  static final int SWEEP_MAX = 4096;
 
   private final SlotIndex index;
   /** The slots of one chunk; confined to the store's one thread like everything else here. */
@@ -66,6 +72,8 @@ public final class SparseShardStore extends AbstractShardStore {
   private long[][] stampPages;
   /** Where the next sweep starts. */
   private int sweepCursor;
+  /** Slots of sweeping earned by writes and not yet swept. */
+  private long sweepCredit;
   /** The stamp of the write in progress (rows it creates take it too). */
   private long opNow;
   // Counts of the operation in progress, reported to events when it ends.
@@ -116,6 +124,7 @@ public final class SparseShardStore extends AbstractShardStore {
     free = new int[0];
     freeCount = 0;
     sweepCursor = 0;
+    sweepCredit = 0;
   }
 
   @Override
@@ -372,9 +381,19 @@ public final class SparseShardStore extends AbstractShardStore {
     return evicted;
   }
 
-  /** Slots a write of {@code keys} keys sweeps: enough to outpace the rows it can create. */
-  static int sweepBudget(int keys) {
-    return (int) Math.min(SWEEP_MAX, Math.max(SWEEP_MIN, 4L * keys));
+  /**
+   * Adds what a write of {@code keys} keys earned and returns the slots it should sweep now: 0
+   * until the credit reaches {@link #SWEEP_MIN} (or the shard's slot count), then up to
+   * {@link #SWEEP_MAX}.
+   */
+  private int sweepDue(int keys) {
+    sweepCredit = Math.min(SWEEP_MAX, sweepCredit + (long) SWEEP_PER_KEY * keys);
+    if (highWater == 0 || sweepCredit < Math.min(SWEEP_MIN, highWater)) {
+      return 0;
+    }
+    int due = (int) sweepCredit;
+    sweepCredit = 0;
+    return due;
   }
 
   /** The shard's logical clock (expiry by clocks), for tests; 0 otherwise. */
@@ -408,7 +427,10 @@ public final class SparseShardStore extends AbstractShardStore {
   /** Ends a write of {@code keys} keys: sweeps (with expiry) and reports its counts. */
   private void endWrite(int keys) {
     if (expiry != null) {
-      opEvicted += sweep(sweepBudget(keys), opNow);
+      int due = sweepDue(keys);
+      if (due > 0) {
+        opEvicted += sweep(due, opNow);
+      }
     }
     report();
   }

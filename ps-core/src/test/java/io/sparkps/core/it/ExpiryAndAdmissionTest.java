@@ -63,15 +63,15 @@ class ExpiryAndAdmissionTest {
       assertEquals(1500, t.size());
       assertEquals(0, sum(cluster, ServerMetrics::rowsEvicted));
       // Clock 2: rows of a are 2 clocks idle on every shard this clock's pushes reach (a shard's
-      // clock moves with the pushes it receives), and 1000 new keys reach them all. Each shard's
-      // sweep (>= 1024 slots, more than any shard holds) removes exactly those rows; key 0 goes
-      // with them and its write then recreates it.
-      long[] c = keys(5000, 6000);
+      // clock moves with the pushes it receives), and 2000 new keys reach them all. Each shard's
+      // sweep (4 slots per key written, more than the shard's slots) removes exactly those rows;
+      // key 0 goes with them and its write then recreates it.
+      long[] c = keys(5000, 7000);
       w.push(t, c, filled(c.length, 1f));
       w.push(t, new long[] {0}, new float[] {7f});
       w.clock();
       assertEquals(1000, sum(cluster, ServerMetrics::rowsEvicted));
-      assertEquals(500 + 1000 + 1, t.size());
+      assertEquals(500 + 2000 + 1, t.size());
       assertEquals(INIT + 7f, t.pull(new long[] {0})[0], "a key returning after expiry starts fresh");
       float[] gone = t.pull(keys(1, 1000));
       for (float v : gone) {
@@ -88,7 +88,7 @@ class ExpiryAndAdmissionTest {
         PsClient rc = restored.client();
         SparseTable r = rc.sparseTable("f");
         assertEquals(spec, rc.routing().table("f").orElseThrow().spec(), "the options are restored too");
-        assertEquals(1501, r.size(), "evicted rows do not come back");
+        assertEquals(2501, r.size(), "evicted rows do not come back");
         assertEquals(INIT, r.pull(new long[] {999})[0]);
         assertEquals(INIT + 1f, r.pull(new long[] {1499})[0]);
       }

@@ -132,9 +132,9 @@ class SparseShardStoreLifecycleTest {
     assertFalse(s.contains(10));
     assertTrue(s.contains(9));
     assertTrue(s.contains(100));
-    push(s, new long[] {1000}, 1f);         // a write's sweep (>= 1024 slots) reclaims them
+    push(s, keys(1000, 1100), 1f);          // its sweep (400 slots earned, >= the 230 slots) reclaims them
     assertEquals(90, events.evicted);
-    assertEquals(10 + 30 + 1, s.size());
+    assertEquals(10 + 30 + 100, s.size());
     assertEquals(2.5f, pull(s, 5));
     assertEquals(1.5f, pull(s, 120));
   }
@@ -186,13 +186,19 @@ class SparseShardStoreLifecycleTest {
       assertEquals(1000, s.sweep(1000));
       assertEquals(10_000 - i * 1000, s.size());
     }
-    assertEquals(4096, SparseShardStore.sweepBudget(1_000_000));
-    assertEquals(1024, SparseShardStore.sweepBudget(1));
+    // Writes earn 4 slots a key: 255 single-key writes earn 1020, no sweep yet; the 256th
+    // sweeps the 1024 slots after the cursor, all stale (the new rows took freed slots before it).
     long before = events.evicted;
-    push(s, new long[] {-1}, 1f);  // a new key: its write sweeps 1024 slots
-    long swept = events.evicted - before;
-    assertTrue(swept > 0 && swept <= 1024, "swept " + swept);
-    assertEquals(7000 - swept + 1, s.size());
+    for (int i = 1; i <= 255; i++) {
+      push(s, new long[] {-i}, 1f);
+    }
+    assertEquals(before, events.evicted);
+    push(s, new long[] {-256}, 1f);
+    assertEquals(before + SparseShardStore.SWEEP_MIN, events.evicted);
+    assertEquals(7000 - 1024 + 256, s.size());
+    // A large write sweeps at most SWEEP_MAX slots.
+    push(s, keys(100_000, 110_000), 1f);
+    assertEquals(before + SparseShardStore.SWEEP_MIN + SparseShardStore.SWEEP_MAX, events.evicted);
     assertThrows(IllegalArgumentException.class, () -> s.sweep(0));
   }
 
