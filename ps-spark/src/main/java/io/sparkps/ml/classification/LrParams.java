@@ -66,7 +66,7 @@ final class LrParams implements Serializable {
         "downpour: push accumulated gradients every this many mini-batches", 1);
     // The weight table's feature lifecycle (docs/features.md).
     expireAfterClocks = new LongParam(owner, "expireAfterClocks", "remove a feature's weight when no update "
-        + "touched it during this many clocks (mini-batch rounds, counted across epochs); 0 = never (>= 0)",
+        + "touched it during this many clocks (the method's clocks, counted across epochs); 0 = never (>= 0)",
         ParamValidators.gtEq(0));
     admitAfter = new IntParam(owner, "admitAfter", "create a feature's weight on its k-th update, dropping the "
         + "updates before; 1 = at once ([1, " + FeatureLifecycle.MAX_ADMIT_AFTER + "])",
