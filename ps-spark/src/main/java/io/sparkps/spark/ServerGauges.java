@@ -37,6 +37,9 @@ final class ServerGauges {
     counter(registry, "keysPushed", metrics, ServerMetrics::keysPushed);
     counter(registry, "bytesPulled", metrics, ServerMetrics::bytesPulled);
     counter(registry, "bytesPushed", metrics, ServerMetrics::bytesPushed);
+    counter(registry, "rowsEvicted", metrics, ServerMetrics::rowsEvicted);
+    counter(registry, "keysAdmitted", metrics, ServerMetrics::keysAdmitted);
+    counter(registry, "keysDeferred", metrics, ServerMetrics::keysDeferred);
     counter(registry, "errors", metrics, ServerMetrics::errors);
     for (ErrorCode code : ErrorCode.values()) {
       counter(registry, "errors." + code.name(), metrics, m -> m.errors(code));

@@ -118,6 +118,9 @@ class PluginMetricsTest {
     assertTrue(value(gauges, local + "server.pulls") >= pushes, "a pull is a request per shard it touches");
     assertEquals(pushes * KEYS_PER_WORKER, value(gauges, local + "server.keysPulled"));
     assertEquals(0, value(gauges, local + "server.errors"));
+    assertEquals(0, value(gauges, local + "server.rowsEvicted"), "the table has no expiry");
+    assertEquals(0, value(gauges, local + "server.keysAdmitted"), "nor admission");
+    assertEquals(0, value(gauges, local + "server.keysDeferred"));
     assertEquals(0, value(gauges, local + "server.errors." + ErrorCode.WRONG_OWNER));
     assertEquals(0, value(gauges, local + "server.queuedRequests"));
     assertTrue(value(gauges, local + "server.shards") > 0);

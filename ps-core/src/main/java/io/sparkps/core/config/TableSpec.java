@@ -4,6 +4,7 @@ import static io.sparkps.core.check.Checks.requireArgument;
 
 import io.sparkps.core.update.UpdaterSpec;
 import java.io.Serializable;
+import java.time.Duration;
 import java.util.Objects;
 
 /**
@@ -15,7 +16,9 @@ import java.util.Objects;
  * {@code [0, rows)} and split into contiguous ranges over the servers; a vector of n floats is
  * {@code dense(name, n, 1)} (spread over servers) or {@code dense(name, 1, n)} (one row).
  * A sparse table maps any {@code long} key to a row of {@code dim} floats, placed on a
- * consistent-hash ring; rows come into being on their first write.
+ * consistent-hash ring; rows come into being on their first write. A sparse HEAP table may
+ * also expire idle rows and admit keys only after several pushes ({@link FeatureLifecycle},
+ * {@link #withExpireAfterClocks}, {@link #withAdmitAfter}, ...).
  */
 public final class TableSpec implements Serializable {
 
@@ -49,9 +52,16 @@ public final class TableSpec implements Serializable {
   private final UpdaterSpec updater;
   private final InitializerSpec initializer;
   private final Storage storage;
+  /** Null in specs serialized before it existed: read through {@link #lifecycle()}. */
+  private final FeatureLifecycle lifecycle;
 
   private TableSpec(String name, Kind kind, long rows, int dim, UpdaterSpec updater,
       InitializerSpec initializer, Storage storage) {
+    this(name, kind, rows, dim, updater, initializer, storage, FeatureLifecycle.NONE);
+  }
+
+  private TableSpec(String name, Kind kind, long rows, int dim, UpdaterSpec updater,
+      InitializerSpec initializer, Storage storage, FeatureLifecycle lifecycle) {
     this.name = name;
     this.kind = kind;
     this.rows = rows;
@@ -59,6 +69,7 @@ public final class TableSpec implements Serializable {
     this.updater = updater;
     this.initializer = initializer;
     this.storage = storage;
+    this.lifecycle = lifecycle;
   }
 
   /** A dense table of {@code rows x dim} floats, sum updater, zeros. */
@@ -85,19 +96,69 @@ public final class TableSpec implements Serializable {
     return base.withUpdater(updater).withInitializer(initializer).withStorage(storage);
   }
 
+  /** {@link #of(String, Kind, long, int, UpdaterSpec, InitializerSpec, Storage)} with lifecycle options. */
+  public static TableSpec of(String name, Kind kind, long rows, int dim, UpdaterSpec updater,
+      InitializerSpec initializer, Storage storage, FeatureLifecycle lifecycle) {
+    return of(name, kind, rows, dim, updater, initializer, storage).withLifecycle(lifecycle);
+  }
+
   public TableSpec withUpdater(UpdaterSpec updater) {
     Objects.requireNonNull(updater, "updater");
-    return new TableSpec(name, kind, rows, dim, updater, initializer, storage);
+    return new TableSpec(name, kind, rows, dim, updater, initializer, storage, lifecycle());
   }
 
   public TableSpec withInitializer(InitializerSpec initializer) {
     Objects.requireNonNull(initializer, "initializer");
-    return new TableSpec(name, kind, rows, dim, updater, initializer, storage);
+    return new TableSpec(name, kind, rows, dim, updater, initializer, storage, lifecycle());
   }
 
+  /** Expiry and admission need HEAP storage: other tiers are refused while they are set. */
   public TableSpec withStorage(Storage storage) {
     Objects.requireNonNull(storage, "storage");
-    return new TableSpec(name, kind, rows, dim, updater, initializer, storage);
+    checkLifecycle(storage, lifecycle());
+    return new TableSpec(name, kind, rows, dim, updater, initializer, storage, lifecycle());
+  }
+
+  /**
+   * Expiry and admission options (see {@link FeatureLifecycle}); only sparse HEAP tables accept
+   * anything but {@link FeatureLifecycle#NONE}.
+   */
+  public TableSpec withLifecycle(FeatureLifecycle lifecycle) {
+    Objects.requireNonNull(lifecycle, "lifecycle");
+    checkLifecycle(storage, lifecycle);
+    return new TableSpec(name, kind, rows, dim, updater, initializer, storage, lifecycle);
+  }
+
+  /** Removes rows not written during the last {@code clocks} clocks; see {@link FeatureLifecycle#withExpireAfterClocks}. */
+  public TableSpec withExpireAfterClocks(long clocks) {
+    return withLifecycle(lifecycle().withExpireAfterClocks(clocks));
+  }
+
+  /** Removes rows not written for {@code age}; see {@link FeatureLifecycle#withExpireAfterWrite}. */
+  public TableSpec withExpireAfterWrite(Duration age) {
+    return withLifecycle(lifecycle().withExpireAfterWrite(age));
+  }
+
+  /** Creates a key's row on its {@code count}-th push; see {@link FeatureLifecycle#withAdmitAfter}. */
+  public TableSpec withAdmitAfter(int count) {
+    return withLifecycle(lifecycle().withAdmitAfter(count));
+  }
+
+  /** Sizes each shard's admission sketch; see {@link FeatureLifecycle#withAdmissionSketchBytes}. */
+  public TableSpec withAdmissionSketchBytes(int bytes) {
+    return withLifecycle(lifecycle().withAdmissionSketchBytes(bytes));
+  }
+
+  private void checkLifecycle(Storage storage, FeatureLifecycle lifecycle) {
+    if (!lifecycle.isSet()) {
+      return;
+    }
+    requireArgument(kind == Kind.SPARSE,
+        "expiry and admission need a sparse table: table=%s is dense (its rows are fixed), lifecycle=%s",
+        name, lifecycle);
+    requireArgument(storage == Storage.HEAP,
+        "expiry and admission need HEAP storage: table=%s, storage=%s (OFFHEAP and PERSISTED stores do not "
+            + "support them), lifecycle=%s", name, storage, lifecycle);
   }
 
   private static void checkName(String name) {
@@ -144,22 +205,29 @@ public final class TableSpec implements Serializable {
     return storage;
   }
 
+  /** Expiry and admission options; {@link FeatureLifecycle#NONE} unless set. */
+  public FeatureLifecycle lifecycle() {
+    return lifecycle == null ? FeatureLifecycle.NONE : lifecycle;
+  }
+
   @Override
   public boolean equals(Object o) {
     return o instanceof TableSpec t && name.equals(t.name) && kind == t.kind && rows == t.rows
         && dim == t.dim && updater.equals(t.updater) && initializer.equals(t.initializer)
-        && storage == t.storage;
+        && storage == t.storage && lifecycle().equals(t.lifecycle());
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(name, kind, rows, dim, updater, initializer, storage);
+    // Unset options leave the hash as it was before they existed.
+    int h = Objects.hash(name, kind, rows, dim, updater, initializer, storage);
+    return lifecycle().isSet() ? 31 * h + lifecycle().hashCode() : h;
   }
 
   @Override
   public String toString() {
     return "TableSpec{name=" + name + ", kind=" + kind + (isDense() ? ", rows=" + rows : "")
         + ", dim=" + dim + ", updater=" + updater + ", initializer=" + initializer
-        + ", storage=" + storage + "}";
+        + ", storage=" + storage + (lifecycle().isSet() ? ", lifecycle=" + lifecycle() : "") + "}";
   }
 }

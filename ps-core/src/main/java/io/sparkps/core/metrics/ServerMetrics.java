@@ -34,6 +34,9 @@ public final class ServerMetrics {
   private final LongAdder bytesPushed = new LongAdder();
   private final LongAdder[] errors = new LongAdder[CODES.length];
   private final LatencyHistogram latency = new LatencyHistogram();
+  private final LongAdder rowsEvicted = new LongAdder();
+  private final LongAdder keysAdmitted = new LongAdder();
+  private final LongAdder keysDeferred = new LongAdder();
 
   public ServerMetrics() {
     for (int i = 0; i < errors.length; i++) {
@@ -81,6 +84,36 @@ public final class ServerMetrics {
       return;
     }
     errors[code.ordinal()].increment();
+  }
+
+  /** Rows of sparse tables removed because they expired (see {@code FeatureLifecycle}). */
+  public void rowsEvicted(long rows) {
+    rowsEvicted.add(rows);
+  }
+
+  /** Keys of sparse tables that reached their admission count and got a row. */
+  public void keysAdmitted(long keys) {
+    keysAdmitted.add(keys);
+  }
+
+  /** Pushed keys counted by an admission sketch and dropped because not yet admitted. */
+  public void keysDeferred(long keys) {
+    keysDeferred.add(keys);
+  }
+
+  /** Expired rows removed so far, over all tables. */
+  public long rowsEvicted() {
+    return rowsEvicted.sum();
+  }
+
+  /** Keys admitted so far, over all tables with admission. */
+  public long keysAdmitted() {
+    return keysAdmitted.sum();
+  }
+
+  /** Pushed keys dropped while awaiting admission so far. */
+  public long keysDeferred() {
+    return keysDeferred.sum();
   }
 
   /** Pull requests (by keys or by range) answered. */
@@ -151,6 +184,7 @@ public final class ServerMetrics {
   public String toString() {
     return "ServerMetrics[pulls=" + pulls() + ", pushes=" + pushes() + ", other=" + otherRequests() + ", keysPulled="
         + keysPulled() + ", keysPushed=" + keysPushed() + ", bytesPulled=" + bytesPulled() + ", bytesPushed="
-        + bytesPushed() + ", errors=" + errorsByCode() + ", latency=" + latency() + "]";
+        + bytesPushed() + ", rowsEvicted=" + rowsEvicted() + ", keysAdmitted=" + keysAdmitted() + ", keysDeferred="
+        + keysDeferred() + ", errors=" + errorsByCode() + ", latency=" + latency() + "]";
   }
 }

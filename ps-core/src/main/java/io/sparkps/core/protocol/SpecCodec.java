@@ -1,6 +1,7 @@
 package io.sparkps.core.protocol;
 
 import io.netty.buffer.ByteBuf;
+import io.sparkps.core.config.FeatureLifecycle;
 import io.sparkps.core.config.InitializerSpec;
 import io.sparkps.core.config.TableSpec;
 import io.sparkps.core.update.UpdaterSpec;
@@ -10,8 +11,17 @@ import io.sparkps.core.update.UpdaterSpec;
  * routing tables): {@link TableSpec} with its {@link UpdaterSpec} and {@link InitializerSpec}.
  * Every {@code read*} rebuilds the value through its factory, so invalid values throw
  * IllegalArgumentException. No method takes ownership of the {@code ByteBuf}. Stateless.
+ *
+ * <p>A table spec ends with its storage byte. When the spec has {@link FeatureLifecycle} options,
+ * that byte's high bit ({@link #LIFECYCLE_FOLLOWS}) is set and the options follow it (24 bytes);
+ * a spec without them encodes exactly as before the options existed, so older encodings (and the
+ * golden bytes) still read the same.
  */
 public final class SpecCodec {
+
+  /** Set in the storage byte when {@link FeatureLifecycle} options follow it. */
+  static final int LIFECYCLE_FOLLOWS = 0x80;
+  private static final int LIFECYCLE_LENGTH = 8 + 8 + 4 + 4;
 
   private SpecCodec() {}
 
@@ -53,7 +63,7 @@ public final class SpecCodec {
 
   public static int tableSpecLength(TableSpec s) {
     return Codec.stringLength(s.name()) + 1 + 8 + 4 + updaterSpecLength(s.updater())
-        + initializerSpecLength(s.initializer()) + 1;
+        + initializerSpecLength(s.initializer()) + 1 + (s.lifecycle().isSet() ? LIFECYCLE_LENGTH : 0);
   }
 
   public static void writeTableSpec(ByteBuf buf, TableSpec s) {
@@ -63,7 +73,16 @@ public final class SpecCodec {
     buf.writeIntLE(s.dim());
     writeUpdaterSpec(buf, s.updater());
     writeInitializerSpec(buf, s.initializer());
-    buf.writeByte(s.storage().ordinal());
+    FeatureLifecycle l = s.lifecycle();
+    if (!l.isSet()) {
+      buf.writeByte(s.storage().ordinal());
+      return;
+    }
+    buf.writeByte(s.storage().ordinal() | LIFECYCLE_FOLLOWS);
+    buf.writeLongLE(l.expireAfterClocks());
+    buf.writeLongLE(l.expireAfterMillis());
+    buf.writeIntLE(l.admitAfter());
+    buf.writeIntLE(l.admissionSketchBytes());
   }
 
   /** Rebuilt through {@link TableSpec#of}: invalid values throw IllegalArgumentException. */
@@ -74,7 +93,29 @@ public final class SpecCodec {
     int dim = buf.readIntLE();
     UpdaterSpec updater = readUpdaterSpec(buf);
     InitializerSpec initializer = readInitializerSpec(buf);
-    TableSpec.Storage storage = Codec.readEnum(buf, TableSpec.Storage.values(), "table storage");
-    return TableSpec.of(name, kind, rows, dim, updater, initializer, storage);
+    int storageByte = buf.readUnsignedByte();
+    TableSpec.Storage storage = storageOf(storageByte & ~LIFECYCLE_FOLLOWS);
+    if ((storageByte & LIFECYCLE_FOLLOWS) == 0) {
+      return TableSpec.of(name, kind, rows, dim, updater, initializer, storage);
+    }
+    if (buf.readableBytes() < LIFECYCLE_LENGTH) {
+      throw new MalformedMessageException("truncated table lifecycle: bytesLeft=" + buf.readableBytes()
+          + " (" + LIFECYCLE_LENGTH + ")");
+    }
+    long expireAfterClocks = buf.readLongLE();
+    long expireAfterMillis = buf.readLongLE();
+    int admitAfter = buf.readIntLE();
+    int sketchBytes = buf.readIntLE();
+    return TableSpec.of(name, kind, rows, dim, updater, initializer, storage,
+        FeatureLifecycle.of(expireAfterClocks, expireAfterMillis, admitAfter, sketchBytes));
+  }
+
+  private static TableSpec.Storage storageOf(int ordinal) {
+    TableSpec.Storage[] values = TableSpec.Storage.values();
+    if (ordinal >= values.length) {
+      throw new MalformedMessageException(
+          "unknown table storage: ordinal=" + ordinal + " ([0, " + (values.length - 1) + "])");
+    }
+    return values[ordinal];
   }
 }

@@ -71,7 +71,7 @@ public final class PsServer implements AutoCloseable {
     RunFences fences = new RunFences();
     this.lease = new ServerLease(ticker, config.heartbeatTimeout(), ticker.read());
     this.memory = new ShardMemory(config.maxShardBytes(Runtime.getRuntime().maxMemory()), rejections);
-    this.control = new ShardControl(config.storageDir(), lanes, shards, fences, memory);
+    this.control = new ShardControl(config.storageDir(), lanes, shards, fences, memory, ticker, metrics);
     this.data = new DataRequests(shards,
         new ShardOperations(new RequestSizes(config.maxFrameBytes(), rejections), fences), lease, metrics, ticker);
     // Peers that dialled this server: data requests only (control requests come only on this

@@ -3,6 +3,8 @@ package io.sparkps.core.server;
 import io.sparkps.core.checkpoint.CheckpointFiles;
 import io.sparkps.core.checkpoint.CheckpointLayout;
 import io.sparkps.core.checkpoint.ShardFile;
+import io.sparkps.core.config.Ticker;
+import io.sparkps.core.metrics.ServerMetrics;
 import io.sparkps.core.protocol.CheckpointShardsMessage;
 import io.sparkps.core.protocol.CountMessage;
 import io.sparkps.core.protocol.CreateShardMessage;
@@ -12,6 +14,7 @@ import io.sparkps.core.protocol.FenceRunMessage;
 import io.sparkps.core.protocol.Message;
 import io.sparkps.core.protocol.OkMessage;
 import io.sparkps.core.protocol.PsRemoteException;
+import io.sparkps.core.storage.FeatureEvents;
 import io.sparkps.core.storage.ShardStore;
 import io.sparkps.core.storage.StorageOptions;
 import io.sparkps.core.storage.tiers.ShardStores;
@@ -40,13 +43,35 @@ final class ShardControl {
   private final HostedShards shards;
   private final RunFences fences;
   private final ShardMemory memory;
+  /** Time for sparse tables that expire rows after a duration. */
+  private final Ticker ticker;
+  /** Where sparse stores report expired and admitted rows: the server's metrics. */
+  private final FeatureEvents featureEvents;
 
-  ShardControl(String storageDir, ShardExecutors lanes, HostedShards shards, RunFences fences, ShardMemory memory) {
+  ShardControl(String storageDir, ShardExecutors lanes, HostedShards shards, RunFences fences, ShardMemory memory,
+      Ticker ticker, ServerMetrics metrics) {
     this.storageDir = storageDir;
     this.lanes = lanes;
     this.shards = shards;
     this.fences = fences;
     this.memory = memory;
+    this.ticker = ticker;
+    this.featureEvents = new FeatureEvents() {
+      @Override
+      public void evicted(int rows) {
+        metrics.rowsEvicted(rows);
+      }
+
+      @Override
+      public void admitted(int keys) {
+        metrics.keysAdmitted(keys);
+      }
+
+      @Override
+      public void deferred(int keys) {
+        metrics.keysDeferred(keys);
+      }
+    };
   }
 
   /** Whether {@code message} is a control request, which only the scheduler may send. */
@@ -101,7 +126,7 @@ final class ShardControl {
     boolean created = false;
     try {
       ShardStore store = ShardStores.create(m.spec(), m.start(), m.end(),
-          StorageOptions.forShard(storageDir, m.tableId(), m.shard()));
+          StorageOptions.forShard(storageDir, m.tableId(), m.shard()), ticker, featureEvents);
       PushDedupe dedupe = new PushDedupe();
       if (m.restores()) {
         restore(store, dedupe, m);

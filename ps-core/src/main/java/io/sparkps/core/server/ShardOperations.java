@@ -147,6 +147,7 @@ final class ShardOperations {
           return m.returnValues() ? pull(store, keys) : new OkMessage();
         }
         dedupe.checkGap(id);
+        store.observeClock(id.runId(), id.clock());  // clock-based expiry follows the runs' clocks
         apply(store, m);  // a store rejects bad keys before changing anything
       } catch (RuntimeException e) {
         // Not applied: its worker's later pushes must wait for its replay. Except a push from

@@ -114,6 +114,12 @@ public interface ShardStore extends AutoCloseable {
   long compareAndSet(long key, long expectedVersion, float[] values, int valOff);
 
   /**
+   * A push tagged with run {@code runId}'s {@code clock} is about to be applied: a store whose
+   * rows expire after a number of clocks moves its shard's clock with it. The default ignores it.
+   */
+  default void observeClock(long runId, long clock) {}
+
+  /**
    * Removes all rows (sparse) / resets every row to the initializer with fresh optimizer state
    * and version 0 (dense).
    */

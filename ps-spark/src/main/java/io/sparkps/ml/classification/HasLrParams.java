@@ -87,6 +87,18 @@ public interface HasLrParams extends Params {
     return lrParams().pushEvery;
   }
 
+  default LongParam expireAfterClocks() {
+    return lrParams().expireAfterClocks;
+  }
+
+  default IntParam admitAfter() {
+    return lrParams().admitAfter;
+  }
+
+  default IntParam admissionSketchBytes() {
+    return lrParams().admissionSketchBytes;
+  }
+
   default int getMaxIter() { return (Integer) getOrDefault(lrParams().maxIter); }
   default double getRegParam() { return (Double) getOrDefault(lrParams().regParam); }
   default double getElasticNetParam() { return (Double) getOrDefault(lrParams().elasticNetParam); }
@@ -101,4 +113,7 @@ public interface HasLrParams extends Params {
   default int getNumPartitions() { return (Integer) getOrDefault(lrParams().numPartitions); }
   default int getFetchEvery() { return (Integer) getOrDefault(lrParams().fetchEvery); }
   default int getPushEvery() { return (Integer) getOrDefault(lrParams().pushEvery); }
+  default long getExpireAfterClocks() { return (Long) getOrDefault(lrParams().expireAfterClocks); }
+  default int getAdmitAfter() { return (Integer) getOrDefault(lrParams().admitAfter); }
+  default int getAdmissionSketchBytes() { return (Integer) getOrDefault(lrParams().admissionSketchBytes); }
 }

@@ -1,11 +1,13 @@
 package io.sparkps.ml.classification;
 
+import io.sparkps.core.config.FeatureLifecycle;
 import java.io.Serializable;
 import org.apache.spark.ml.param.BooleanParam;
 import org.apache.spark.ml.param.DoubleParam;
 import org.apache.spark.ml.param.IntParam;
 import org.apache.spark.ml.param.LongParam;
 import org.apache.spark.ml.param.Param;
+import org.apache.spark.ml.param.ParamValidators;
 import org.apache.spark.ml.param.Params;
 
 /**
@@ -35,6 +37,9 @@ final class LrParams implements Serializable {
   final IntParam numPartitions;
   final IntParam fetchEvery;
   final IntParam pushEvery;
+  final LongParam expireAfterClocks;
+  final IntParam admitAfter;
+  final IntParam admissionSketchBytes;
 
   /** Declares the Params on {@code owner}, whose uid must be assigned already, and sets their defaults. */
   LrParams(Params owner) {
@@ -59,6 +64,17 @@ final class LrParams implements Serializable {
     fetchEvery = PsParams.atLeast(owner, "fetchEvery", "downpour: pull the weights every this many mini-batches", 1);
     pushEvery = PsParams.atLeast(owner, "pushEvery",
         "downpour: push accumulated gradients every this many mini-batches", 1);
+    // The weight table's feature lifecycle (docs/features.md).
+    expireAfterClocks = new LongParam(owner, "expireAfterClocks", "remove a feature's weight when no update "
+        + "touched it during this many clocks (the method's clocks, counted across epochs); 0 = never (>= 0)",
+        ParamValidators.gtEq(0));
+    admitAfter = new IntParam(owner, "admitAfter", "create a feature's weight on its k-th update, dropping the "
+        + "updates before; 1 = at once ([1, " + FeatureLifecycle.MAX_ADMIT_AFTER + "])",
+        ParamValidators.inRange(1, FeatureLifecycle.MAX_ADMIT_AFTER));
+    admissionSketchBytes = new IntParam(owner, "admissionSketchBytes", "bytes per server shard of the sketch "
+        + "counting features not yet admitted ([" + FeatureLifecycle.MIN_SKETCH_BYTES + ", "
+        + FeatureLifecycle.MAX_SKETCH_BYTES + "])",
+        ParamValidators.inRange(FeatureLifecycle.MIN_SKETCH_BYTES, FeatureLifecycle.MAX_SKETCH_BYTES));
     owner.setDefault(maxIter, 5);
     owner.setDefault(regParam, 0.0);
     owner.setDefault(elasticNetParam, 0.0);
@@ -73,5 +89,8 @@ final class LrParams implements Serializable {
     owner.setDefault(numPartitions, 0);
     owner.setDefault(fetchEvery, 4);
     owner.setDefault(pushEvery, 4);
+    owner.setDefault(expireAfterClocks, 0L);
+    owner.setDefault(admitAfter, 1);
+    owner.setDefault(admissionSketchBytes, FeatureLifecycle.DEFAULT_SKETCH_BYTES);
   }
 }

@@ -1,5 +1,6 @@
 package io.sparkps.ml.classification;
 
+import io.sparkps.core.config.FeatureLifecycle;
 import io.sparkps.core.config.Ticker;
 import io.sparkps.core.update.UpdaterSpec;
 import io.sparkps.ml.SparkInterop;
@@ -84,6 +85,9 @@ public final class PsLogisticRegression
   public PsLogisticRegression setNumPartitions(int v) { return put(p.numPartitions, v); }
   public PsLogisticRegression setFetchEvery(int v) { return put(p.fetchEvery, v); }
   public PsLogisticRegression setPushEvery(int v) { return put(p.pushEvery, v); }
+  public PsLogisticRegression setExpireAfterClocks(long v) { return put(p.expireAfterClocks, v); }
+  public PsLogisticRegression setAdmitAfter(int v) { return put(p.admitAfter, v); }
+  public PsLogisticRegression setAdmissionSketchBytes(int v) { return put(p.admissionSketchBytes, v); }
 
   // ---- Estimator ----
 
@@ -161,7 +165,7 @@ public final class PsLogisticRegression
     try {
       TolStop stop = new TolStop(getTol());
       SparseLogisticRegression.Result result = SparseLogisticRegression.train(ps, name, rows, validation, settings,
-          m, getFetchEvery(), getPushEvery(), getSeed(), r -> {
+          m, getFetchEvery(), getPushEvery(), getSeed(), lifecycle(), r -> {
             validating[0] += r.evalSeconds();
             epochs.add(r);
             elapsed.add((TICKER.read() - fitStart) / 1e9 - validating[0]);
@@ -175,6 +179,13 @@ public final class PsLogisticRegression
       dropIfPresent(ps, name + ".w");
       dropIfPresent(ps, name + ".loss");
     }
+  }
+
+  /** The weight table's expiry and admission, from the Params. */
+  private FeatureLifecycle lifecycle() {
+    FeatureLifecycle l = FeatureLifecycle.NONE.withAdmitAfter(getAdmitAfter())
+        .withAdmissionSketchBytes(getAdmissionSketchBytes());
+    return getExpireAfterClocks() > 0 ? l.withExpireAfterClocks(getExpireAfterClocks()) : l;
   }
 
   private static void dropIfPresent(PsContext ps, String table) {

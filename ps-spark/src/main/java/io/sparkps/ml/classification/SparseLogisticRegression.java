@@ -1,6 +1,7 @@
 package io.sparkps.ml.classification;
 
 import io.sparkps.core.clock.RunStats;
+import io.sparkps.core.config.FeatureLifecycle;
 import io.sparkps.core.config.TableSpec;
 import io.sparkps.ml.SparseExample;
 import io.sparkps.ml.evaluation.Metrics;
@@ -81,17 +82,31 @@ public final class SparseLogisticRegression {
   public static Result train(PsContext ps, String name, JavaRDD<SparseExample> train,
       JavaRDD<SparseExample> heldOut, LrSettings settings, LrMethod method, int fetchEvery, int pushEvery,
       long seed, EpochListener listener, java.util.function.BooleanSupplier stop) {
+    return train(ps, name, train, heldOut, settings, method, fetchEvery, pushEvery, seed, FeatureLifecycle.NONE,
+        listener, stop);
+  }
+
+  /**
+   * Like {@link #train(PsContext, String, JavaRDD, JavaRDD, LrSettings, LrMethod, int, int, long,
+   * EpochListener, java.util.function.BooleanSupplier)}, with the weight table's expiry and admission
+   * ({@code lifecycle}, see docs/features.md).
+   */
+  public static Result train(PsContext ps, String name, JavaRDD<SparseExample> train,
+      JavaRDD<SparseExample> heldOut, LrSettings settings, LrMethod method, int fetchEvery, int pushEvery,
+      long seed, FeatureLifecycle lifecycle, EpochListener listener, java.util.function.BooleanSupplier stop) {
     try (FitMonitor monitor = FitMonitor.of(ps, name, settings.epochs())) {
-      return train(ps, name, train, heldOut, settings, method, fetchEvery, pushEvery, seed, listener, stop, monitor);
+      return train(ps, name, train, heldOut, settings, method, fetchEvery, pushEvery, seed, lifecycle, listener,
+          stop, monitor);
     }
   }
 
   /** As above; {@code monitor} labels the jobs and logs each epoch's progress line. */
   static Result train(PsContext ps, String name, JavaRDD<SparseExample> train,
       JavaRDD<SparseExample> heldOut, LrSettings settings, LrMethod method, int fetchEvery, int pushEvery,
-      long seed, EpochListener listener, java.util.function.BooleanSupplier stop, FitMonitor monitor) {
+      long seed, FeatureLifecycle lifecycle, EpochListener listener, java.util.function.BooleanSupplier stop,
+      FitMonitor monitor) {
     SparseTableHandle weights = ps.sparseTable(TableSpec.sparse(name + ".w", 1)
-        .withUpdater(method.serverUpdater(settings.optimizer())));
+        .withUpdater(method.serverUpdater(settings.optimizer())).withLifecycle(lifecycle));
     DenseTableHandle losses = EpochLoss.create(ps, name + ".loss", settings.epochs());
     // Names this call's prepared batches in the executors' caches: a later call may reuse the name.
     String fitId = name + "/" + UUID.randomUUID();

@@ -25,7 +25,8 @@ class ParamsReflectionTest {
       "probabilityCol", "rawPredictionCol", "threshold");
   private static final Set<String> LR = Set.of("weightCol", "validationIndicatorCol", "maxIter", "regParam",
       "elasticNetParam", "tol", "seed", "standardization", "method", "optimizer", "staleness", "batchSize",
-      "stepSize", "numPartitions", "fetchEvery", "pushEvery");
+      "stepSize", "numPartitions", "fetchEvery", "pushEvery", "expireAfterClocks", "admitAfter",
+      "admissionSketchBytes");
   private static final Set<String> FM = Set.of("maxIter", "stepSize", "batchSize", "factorSize", "initStd",
       "regParam", "optimizer", "staleness", "numPartitions", "seed");
 

@@ -226,6 +226,39 @@ class PsLogisticRegressionTest {
     return max;
   }
 
+  /**
+   * The weight table's feature lifecycle through the estimator's Params: a feature seen in one row
+   * (one update an epoch, three in all) stays below admitAfter = 5 and gets no weight, while the
+   * frequent features train as usual; the model carries the settings.
+   */
+  @Test
+  void aFitWithAdmissionAndExpiryOnTheWeightTableTrainsEndToEnd() {
+    int rare = TinyData.FEATURES - 1;
+    List<Row> rows = new java.util.ArrayList<>();
+    for (Row r : TinyData.sparse(spark, 6_000, 4).collectAsList()) {
+      org.apache.spark.ml.linalg.SparseVector v = (org.apache.spark.ml.linalg.SparseVector) r.get(1);
+      if (java.util.Arrays.stream(v.indices()).noneMatch(i -> i == rare)) {
+        rows.add(r);
+      }
+    }
+    rows.add(org.apache.spark.sql.RowFactory.create(1.0,
+        org.apache.spark.ml.linalg.Vectors.sparse(TinyData.FEATURES, new int[] {rare}, new double[] {1.0})));
+    Dataset<Row> data = spark.createDataFrame(rows, sparse.schema()).repartition(2);
+    PsLogisticRegression lr = new PsLogisticRegression().setMaxIter(3).setBatchSize(256).setStepSize(0.3)
+        .setAdmitAfter(5).setAdmissionSketchBytes(1 << 16).setExpireAfterClocks(10_000);
+    PsLogisticRegressionModel model = lr.fit(data);
+    assertEquals(0.0, model.weights().weight(rare), "seen 3 times, admitted at 5: no weight");
+    assertTrue(model.weights().nonZeros() > 900, "frequent features are admitted: " + model.weights().nonZeros());
+    double auc = new BinaryClassificationEvaluator().evaluate(model.transform(data));
+    assertTrue(auc > 0.75, "training AUC " + auc);
+    assertEquals(5, model.getAdmitAfter());
+    assertEquals(10_000, model.getExpireAfterClocks());
+    PsLogisticRegression plain = new PsLogisticRegression().setMaxIter(3).setBatchSize(256).setStepSize(0.3);
+    assertTrue(plain.fit(data).weights().weight(rare) != 0.0, "without admission the rare feature trains");
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> lr.setAdmitAfter(0));
+    assertTrue(e.getMessage().contains("admitAfter"), e.getMessage());
+  }
+
   @Test
   void badParamsFailAtSetOrFitNamingTheParamAndRange() {
     PsLogisticRegression lr = new PsLogisticRegression();

@@ -1,7 +1,9 @@
 package io.sparkps.core.storage.tiers;
 
 import io.sparkps.core.config.TableSpec;
+import io.sparkps.core.config.Ticker;
 import io.sparkps.core.storage.DenseShardStore;
+import io.sparkps.core.storage.FeatureEvents;
 import io.sparkps.core.storage.Initializer;
 import io.sparkps.core.storage.ShardStore;
 import io.sparkps.core.storage.SparseShardStore;
@@ -43,9 +45,13 @@ public final class ShardStores {
    * Heap bytes {@link #create} would allocate up front for this shard: a HEAP dense shard's rows
    * (weights, optimizer state, versions; Long.MAX_VALUE if that overflows a long). Sparse shards
    * grow with their rows, and OFFHEAP / PERSISTED shards keep rows outside the heap (sized by
-   * Chronicle for their range): 0 for those. Throws as {@link #create} does for an invalid spec.
+   * Chronicle for their range): 0 for those, except a HEAP sparse shard's admission sketch, which
+   * has a fixed size. Throws as {@link #create} does for an invalid spec.
    */
   public static long heapBytes(TableSpec spec, long start, long end) {
+    if (!spec.isDense() && spec.storage() == TableSpec.Storage.HEAP) {
+      return SparseShardStore.fixedBytes(spec.lifecycle());
+    }
     if (!spec.isDense() || spec.storage() != TableSpec.Storage.HEAP || end <= start) {
       return 0;
     }
@@ -62,7 +68,18 @@ public final class ShardStores {
    * different table; {@link IllegalStateException} if that file is already open.
    */
   public static ShardStore create(TableSpec spec, long start, long end, StorageOptions options) {
+    return create(spec, start, end, options, Ticker.systemTicker(), FeatureEvents.NONE);
+  }
+
+  /**
+   * {@link #create(TableSpec, long, long, StorageOptions)} for a server: a sparse HEAP table's
+   * time-based expiry reads {@code ticker}, and its evictions and admissions go to {@code events}.
+   */
+  public static ShardStore create(TableSpec spec, long start, long end, StorageOptions options, Ticker ticker,
+      FeatureEvents events) {
     Objects.requireNonNull(options, "options");
+    Objects.requireNonNull(ticker, "ticker");
+    Objects.requireNonNull(events, "events");
     if (spec.isDense() && (start < 0 || end < start || end > spec.rows())) {
       throw new IllegalArgumentException("dense shard range invalid: table=" + spec.name()
           + ", start=" + start + ", end=" + end + " (0 <= start <= end <= " + spec.rows() + ")");
@@ -74,9 +91,14 @@ public final class ShardStores {
       case HEAP:
         return spec.isDense()
             ? new DenseShardStore(start, end, spec.dim(), updater, init)
-            : new SparseShardStore(spec.dim(), updater, init);
+            : new SparseShardStore(spec.dim(), updater, init, 0, spec.lifecycle(), ticker, events);
       case OFFHEAP:
       case PERSISTED:
+        // TableSpec refuses lifecycle options on these tiers; this guards specs that bypassed it.
+        if (spec.lifecycle().isSet()) {
+          throw new IllegalArgumentException("expiry and admission need HEAP storage: table=" + spec.name()
+              + ", storage=" + spec.storage());
+        }
         return new ChronicleShardStore(spec.name(), spec.isDense(), start, end, spec.dim(), updater,
             init, options.expectedEntries(), file);
       default:
