@@ -85,7 +85,9 @@ public record E2eReport(List<Curve> curves, List<Growth> growth, List<Target> ta
       growth.add(growth(ps));
     }
     growth.sort(Comparator.comparingLong(Growth::d));
-    return new E2eReport(List.copyOf(curves), List.copyOf(growth), targets(curves), List.copyOf(setups));
+    List<Target> targets = new ArrayList<>(targets(curves));
+    targets.addAll(TrainingSpeedTargets.of(curves, growth));
+    return new E2eReport(List.copyOf(curves), List.copyOf(growth), List.copyOf(targets), List.copyOf(setups));
   }
 
   private static Curve curve(List<E2ePoint> ps, List<Curve> earlier) {

@@ -82,14 +82,41 @@ class E2eReportTest {
   @Test
   void targetsAreJudgedFromTheMeasuredFigures() {
     List<E2eReport.Target> t = E2eReport.of(sample(), List.of()).targets();
-    assertEquals(4, t.size(), t.toString());
+    assertEquals(8, t.size(), t.toString());
     assertTrue(t.get(0).met(), t.get(0).toString());   // 0.03 of MLlib's time
     assertFalse(t.get(1).met(), t.get(1).toString());  // dgd+adam ends at 0.5870 > 0.5760 + 0.01
     assertTrue(t.get(2).met(), t.get(2).toString());   // 0.5811 <= 0.5840
     assertTrue(t.get(3).met(), t.get(3).toString());   // MLlib failed
+    // Training speed: steady epochs agd 11 - 6 = 5 s, dgd 33 - 22 = 11 s against a 0.8 s plain pass.
+    assertFalse(t.get(4).met(), t.get(4).toString());
+    assertTrue(t.get(4).measured().contains("agd+ftrl 5.00 s (6.3x)"), t.get(4).measured());
+    assertFalse(t.get(5).met(), t.get(5).toString());  // fastest 0.03 > 1/60
+    assertFalse(t.get(6).met(), t.get(6).toString());  // dgd+adam 22 / 200 = 0.11 > 1/20
+    assertFalse(t.get(7).met(), t.get(7).toString());  // growth epochs 1.5 and 1.6 s > 0.5 s
+    assertTrue(t.get(7).measured().contains("2^20 1.50 s, 2^22 1.60 s"), t.get(7).measured());
     String md = E2eReport.of(sample(), List.of()).markdown();
     assertTrue(md.contains("| spark-ps | agd+ftrl | 6.00 | 0.030 | 0.5757 |"), md);
     assertTrue(md.contains("**no**"), md);
+  }
+
+  @Test
+  void trainingSpeedTargetsAreMetWhenTheFiguresAre() {
+    List<E2ePoint> fast = List.of(
+        ok("medium", 1L << 24, "plain-java", "adagrad-1-pass", 1, 1, 0.8, 0.5760),
+        ok("medium", 1L << 24, "mllib", "lbfgs", 30, 30, 600, 0.5840),
+        ok("medium", 1L << 24, "spark-ps", "agd+ftrl", 1, 1, 2.0, 0.5830),
+        ok("medium", 1L << 24, "spark-ps", "agd+ftrl", 2, 2, 3.5, 0.5757),
+        ok("medium", 1L << 24, "spark-ps", "dgd+adam", 1, 1, 20, 0.5839),
+        ok("medium", 1L << 24, "spark-ps", "dgd+adam", 2, 2, 40, 0.5800),
+        growth(1L << 20, "spark-ps", 1, 1, 1.0), growth(1L << 20, "spark-ps", 2, 2, 1.4));
+    List<E2eReport.Target> t = E2eReport.of(fast, List.of()).targets().stream()
+        .filter(x -> x.name().contains("steady-state") || x.name().contains("1/60") || x.name().contains("1/20")
+            || x.name().contains("at every D")).toList();
+    assertEquals(4, t.size(), t.toString());
+    assertTrue(t.get(0).met(), t.get(0).toString());   // agd's last epoch 1.5 s <= 2 x 0.8 s
+    assertTrue(t.get(1).met(), t.get(1).toString());   // agd 2.0 / 600 <= 1/60
+    assertTrue(t.get(2).met(), t.get(2).toString());   // dgd 20 / 600 <= 1/20
+    assertTrue(t.get(3).met(), t.get(3).toString());   // 0.4 s <= 0.5 s
   }
 
   @Test
