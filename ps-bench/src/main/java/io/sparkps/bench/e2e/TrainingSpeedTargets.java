@@ -51,13 +51,13 @@ final class TrainingSpeedTargets {
     if (plain == null || epochs.isEmpty() || !(plain.totalSeconds() > 0)) {
       return;
     }
-    StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "plain pass %.2f s; ", plain.totalSeconds()));
-    epochs.forEach((config, s) -> b.append(String.format(Locale.ROOT, "%s %.2f s (%.1fx); ", config, s,
+    List<String> parts = new ArrayList<>(List.of(String.format(Locale.ROOT, "plain pass %.2f s", plain.totalSeconds())));
+    epochs.forEach((config, s) -> parts.add(String.format(Locale.ROOT, "%s %.2f s (%.1fx)", config, s,
         s / plain.totalSeconds())));
     double fastest = epochs.values().stream().min(Comparator.naturalOrder()).orElseThrow();
     out.add(new Target(String.format(Locale.ROOT,
         "medium: the fastest method's steady-state epoch <= %.0fx the single-threaded plain pass", EPOCH_OVER_PLAIN_PASS),
-        b.toString().trim(), fastest <= EPOCH_OVER_PLAIN_PASS * plain.totalSeconds()));
+        String.join("; ", parts), fastest <= EPOCH_OVER_PLAIN_PASS * plain.totalSeconds()));
   }
 
   /** Per spark-ps config at this size: its last epoch's seconds, when it ran at least two. */
