@@ -51,6 +51,10 @@ public final class SparseShardStore extends AbstractShardStore {
   private final SlotIndex index;
   /** The slots of one chunk; confined to the store's one thread like everything else here. */
   private final int[] scratch = new int[CHUNK];
+  /** Rows at most this wide are gathered before going into a reply buffer (see {@link #gatherInto}). */
+  private static final int GATHER_MAX_DIM = 8;
+  /** {@link #gatherInto}'s staging rows, made on first use; the store is used by one lane at a time. */
+  private float[] gathered;
   private final int pageShift;
   private final int pageMask;
   /** Null without expiry. */
@@ -165,6 +169,10 @@ public final class SparseShardStore extends AbstractShardStore {
     for (int start = 0; start < len; start += CHUNK) {
       int n = Math.min(CHUNK, len - start);
       resolve(keys, off + start, n);
+      if (dim <= GATHER_MAX_DIM) {
+        gatherInto(keys, off + start, n, out);
+        continue;
+      }
       for (int i = 0; i < n; i++) {
         int slot = slots[i];
         if (slot < 0) {
@@ -178,6 +186,31 @@ public final class SparseShardStore extends AbstractShardStore {
         }
       }
     }
+  }
+
+  /**
+   * The rows of the {@code n} resolved keys copied into {@link #gathered}, then put into
+   * {@code out} at once: for narrow rows a bulk {@code FloatBuffer.put} per row costs more than
+   * the row (7% of a profiled logistic-regression fit, one float per row).
+   */
+  private void gatherInto(long[] keys, int off, int n, FloatBuffer out) {
+    float[] rows = gathered;
+    if (rows == null) {
+      rows = new float[CHUNK * dim];
+      gathered = rows;
+    }
+    int[] slots = scratch;
+    for (int i = 0; i < n; i++) {
+      int slot = slots[i];
+      if (slot < 0) {
+        init.fill(keys[off + i], rows, i * dim, dim);
+      } else if (dim == 1) {
+        rows[i] = pages[slot >>> pageShift][(slot & pageMask) * width];
+      } else {
+        System.arraycopy(pages[slot >>> pageShift], (slot & pageMask) * width, rows, i * dim, dim);
+      }
+    }
+    out.put(rows, 0, n * dim);
   }
 
   @Override
