@@ -47,12 +47,12 @@ public final class SparseShardStore extends AbstractShardStore {
   static final int SWEEP_MIN = 1024;
   /** Most slots one write sweeps. */
   static final int SWEEP_MAX = 4096;
+  /** Rows at most this wide are gathered before going into a reply buffer (see {@link #gatherInto}). */
+  private static final int GATHER_MAX_DIM = 8;
 
   private final SlotIndex index;
   /** The slots of one chunk; confined to the store's one thread like everything else here. */
   private final int[] scratch = new int[CHUNK];
-  /** Rows at most this wide are gathered before going into a reply buffer (see {@link #gatherInto}). */
-  private static final int GATHER_MAX_DIM = 8;
   /** {@link #gatherInto}'s staging rows, made on first use; the store is used by one lane at a time. */
   private float[] gathered;
   private final int pageShift;
