@@ -9,6 +9,7 @@ import io.sparkps.core.config.TableSpec;
 import io.sparkps.core.partition.RoutingTable;
 import io.sparkps.core.protocol.ErrorCode;
 import io.sparkps.core.protocol.PsRemoteException;
+import io.sparkps.core.checkpoint.CheckpointPolicy;
 import io.sparkps.core.checkpoint.Manifest;
 import io.sparkps.core.scheduler.PsScheduler;
 import io.sparkps.core.transport.Await;
@@ -335,6 +336,27 @@ public final class PsContext implements AutoCloseable {
   /** The checkpoint a lost server's shards are restored from: the newest taken or restored. */
   public Optional<Manifest> latestCheckpoint() {
     return runtime.scheduler.latestCheckpoint();
+  }
+
+  /**
+   * Where checkpoints go: the configured policy ({@code spark.ps.checkpoint.dir} or the
+   * SparkContext's checkpoint directory), or else on-demand checkpoints under {@code fallbackDir}
+   * (set here, for the rest of the application). Used by components that checkpoint by themselves
+   * (the streaming trainer).
+   */
+  public CheckpointPolicy checkpointPolicyOr(String fallbackDir) {
+    Checkpoints.ensureConfigured(sc, runtime.scheduler);
+    synchronized (runtime) {
+      if (runtime.scheduler.checkpointPolicy().isEmpty()) {
+        runtime.scheduler.configureCheckpoints(CheckpointPolicy.onDemand(fallbackDir));
+      }
+      return runtime.scheduler.checkpointPolicy().orElseThrow();
+    }
+  }
+
+  /** Lost servers' shards restored (or restarted empty) so far in this application. */
+  public long shardRecoveries() {
+    return runtime.scheduler.metrics().recoveries();
   }
 
   /** Waits for a scheduler operation (checkpoint, restore) as every blocking call does: see {@link Await}. */

@@ -63,6 +63,11 @@ final class DatasetExamples {
     return rows;
   }
 
+  /** What the conversion found so far (after a job over {@link #rows()}); without a job, nothing. */
+  Findings.Report findings() {
+    return findings.value();
+  }
+
   /**
    * Runs {@code persisted} (the persisted form of {@link #rows()}, repartitioned or not), which
    * converts and caches the rows, and returns their feature vectors' size. Fails with an {@link

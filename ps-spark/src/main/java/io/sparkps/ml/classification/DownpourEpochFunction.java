@@ -71,7 +71,7 @@ final class DownpourEpochFunction implements TrainFunction<SparseExample> {
       part.regularise(pw, grad, settings.l1(), settings.l2());
       timer.lap(Phase.COMPUTE);
       worker.pushAsync(weights, part.keys, grad);
-      EpochLoss.push(worker, losses, epoch, loss, part.totalWeight());
+      EpochLoss.push(worker, losses, epoch, loss, part.totalWeight(), part.size());
       MiniBatchEpochFunction.endClock(worker, timer);
     }
     timer.report(times);

@@ -7,7 +7,8 @@ import io.sparkps.spark.WorkerContext;
 
 /**
  * The training loss of each epoch, summed on the servers in a small dense table: row e holds
- * (sum of weighted losses, sum of weights) of epoch e. Workers add every mini-batch's loss with
+ * (sum of weighted losses, sum of weights, rows) of epoch e (the streaming trainer uses the same
+ * layout with a row per micro-batch). Workers add every mini-batch's loss with
  * that batch's clock, like its gradient, so a batch replayed after a task retry or a server
  * recovery counts exactly once and the epoch's mean covers every training row. Stateless.
  */
@@ -24,12 +25,12 @@ final class EpochLoss {
     if (ps.routing().table(name).isPresent()) {
       ps.dropTable(name);
     }
-    return ps.denseTable(TableSpec.dense(name, epochs, 2));
+    return ps.denseTable(TableSpec.dense(name, epochs, 3));
   }
 
-  /** Adds one batch's summed loss and summed instance weight to epoch {@code epoch}, with the worker's clock. */
-  static void push(WorkerContext worker, DenseTableHandle losses, int epoch, double loss, double weight) {
-    worker.pushAsync(losses, new long[] {epoch}, new float[] {(float) loss, (float) weight});
+  /** Adds one batch's summed loss, summed instance weight and rows to epoch {@code epoch}, with the worker's clock. */
+  static void push(WorkerContext worker, DenseTableHandle losses, int epoch, double loss, double weight, int rows) {
+    worker.pushAsync(losses, new long[] {epoch}, new float[] {(float) loss, (float) weight, rows});
   }
 
   /** Epoch {@code epoch}'s mean training loss over its rows' weights; NaN if it had none. */

@@ -99,7 +99,7 @@ final class IpmEpochFunction implements TrainFunction<SparseExample> {
     }
     timer.lap(Phase.COMPUTE);
     worker.pushAsync(weights, all.keys, delta);
-    EpochLoss.push(worker, losses, epoch, loss, count);
+    EpochLoss.push(worker, losses, epoch, loss, count, all.size());
     worker.awaitPushes();
     timer.lap(Phase.PUSH);
     worker.clock();

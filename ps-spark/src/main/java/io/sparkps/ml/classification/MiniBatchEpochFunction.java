@@ -94,7 +94,7 @@ abstract class MiniBatchEpochFunction implements TrainFunction<SparseExample> {
       double loss = gradient(mb, pulled, grad);
       timer.lap(Phase.COMPUTE);
       worker.pushAsync(table, mb.keys, grad);
-      EpochLoss.push(worker, losses, epoch, loss, mb.totalWeight());
+      EpochLoss.push(worker, losses, epoch, loss, mb.totalWeight(), mb.size());
       endClock(worker, timer);
     }
     timer.report(times);

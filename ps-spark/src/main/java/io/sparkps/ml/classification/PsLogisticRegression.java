@@ -5,6 +5,8 @@ import io.sparkps.core.config.Ticker;
 import io.sparkps.core.update.UpdaterSpec;
 import io.sparkps.ml.SparkInterop;
 import io.sparkps.ml.SparseExample;
+import io.sparkps.ml.streaming.OnlineEstimator;
+import io.sparkps.ml.streaming.OnlineLearner;
 import io.sparkps.spark.PsContext;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,7 +45,7 @@ import org.apache.spark.storage.StorageLevel;
  */
 public final class PsLogisticRegression
     extends ProbabilisticBinaryEstimator<PsLogisticRegression, PsLogisticRegressionModel>
-    implements HasLrParams {
+    implements HasLrParams, OnlineEstimator<PsLogisticRegressionModel> {
 
   private static final long serialVersionUID = 1L;
   private static final AtomicLong FITS = new AtomicLong();
@@ -181,8 +183,22 @@ public final class PsLogisticRegression
     }
   }
 
+  /**
+   * This estimator trained online from a stream, with its current parameters: pass it to {@code
+   * PsStreamingTrainer.builder}. Each micro-batch is one epoch of {@code method} over its rows;
+   * {@code maxIter}, {@code tol} and {@code validationIndicatorCol} do not apply.
+   */
+  @Override
+  public OnlineLearner<PsLogisticRegressionModel> onlineLearner(String modelName) {
+    if (getStandardization()) {
+      throw new IllegalArgumentException("standardization=true is not supported: it would densify sparse "
+          + "features (allowed: false)");
+    }
+    return new LrOnlineLearner(this, modelName);
+  }
+
   /** The weight table's expiry and admission, from the Params. */
-  private FeatureLifecycle lifecycle() {
+  FeatureLifecycle lifecycle() {
     FeatureLifecycle l = FeatureLifecycle.NONE.withAdmitAfter(getAdmitAfter())
         .withAdmissionSketchBytes(getAdmissionSketchBytes());
     return getExpireAfterClocks() > 0 ? l.withExpireAfterClocks(getExpireAfterClocks()) : l;
@@ -194,7 +210,7 @@ public final class PsLogisticRegression
     }
   }
 
-  private DatasetExamples examples(Dataset<?> data, String what, String whenEmpty) {
+  DatasetExamples examples(Dataset<?> data, String what, String whenEmpty) {
     return DatasetExamples.of(data, what, whenEmpty, getLabelCol(), getFeaturesCol(),
         isDefined(p.weightCol) ? (String) getOrDefault(p.weightCol) : null);
   }
