@@ -1,0 +1,75 @@
+package io.sparkps.ml.streaming;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.apache.spark.ml.linalg.SQLDataTypes;
+import org.apache.spark.ml.linalg.Vectors;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * Rows for streaming tests: sparse rows under a hidden logistic model; each row also carries its
+ * id as a feature of its own (below {@link #ID_FEATURES}, first in the vector), written as one
+ * parquet file per micro-batch.
+ */
+final class StreamRows {
+
+  /** Feature indices [0, ID_FEATURES) carry the row id; the model's features come after. */
+  static final int ID_FEATURES = 100_000;
+  static final int FEATURES = ID_FEATURES + 1_000;
+  static final StructType SCHEMA = new StructType(new StructField[] {
+      DataTypes.createStructField("label", DataTypes.DoubleType, false),
+      DataTypes.createStructField("features", SQLDataTypes.VectorType(), false)});
+
+  private StreamRows() {}
+
+  /** {@code rows} rows with ids from {@code firstId}; features 8 of 1,000 plus the id feature. */
+  static List<Row> rows(int firstId, int rows, long seed) {
+    Random rnd = new Random(seed);
+    List<Row> out = new ArrayList<>();
+    for (int i = 0; i < rows; i++) {
+      int[] f = rnd.ints(0, 1_000).distinct().limit(8).sorted().toArray();
+      int[] idx = new int[f.length + 1];
+      double[] val = new double[idx.length];
+      idx[0] = firstId + i;
+      val[0] = 1.0;
+      double z = -0.2;
+      for (int k = 0; k < f.length; k++) {
+        idx[k + 1] = ID_FEATURES + f[k];
+        val[k + 1] = 1.0;
+        z += new Random(f[k] * 7919L).nextGaussian();
+      }
+      double label = rnd.nextDouble() < 1 / (1 + Math.exp(-z)) ? 1.0 : 0.0;
+      out.add(RowFactory.create(label, Vectors.sparse(FEATURES, idx, val)));
+    }
+    return out;
+  }
+
+  /** Writes micro-batch file {@code n} (one parquet file) of {@code rows} rows into {@code dir}. */
+  static void writeFile(SparkSession spark, Path dir, int n, int rows) {
+    Dataset<Row> df = spark.createDataFrame(rows(n * rows, rows, 1000 + n), SCHEMA).coalesce(1);
+    // Written beside, then moved in: the file source must never see a half-written file.
+    Path staging = dir.resolveSibling(dir.getFileName() + "-staging").resolve("f" + n);
+    df.write().mode(SaveMode.Overwrite).parquet(staging.toString());
+    try (var files = java.nio.file.Files.list(staging)) {
+      for (Path p : files.filter(p -> p.getFileName().toString().endsWith(".parquet")).toList()) {
+        java.nio.file.Files.createDirectories(dir);
+        java.nio.file.Files.move(p, dir.resolve(String.format("batch-%04d.parquet", n)));
+      }
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  static Dataset<Row> heldOut(SparkSession spark, int rows) {
+    return spark.createDataFrame(rows(ID_FEATURES - rows, rows, 7), SCHEMA);
+  }
+}
