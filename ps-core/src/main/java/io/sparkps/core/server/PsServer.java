@@ -40,6 +40,8 @@ public final class PsServer implements AutoCloseable {
   private final PsTransportContext transport;
   private final ShardExecutors lanes;
   private final HostedShards shards = new HostedShards(this::serverId);
+  /** Rows past their write-time expiry on shards no write reaches any more. */
+  private final IdleSweeps idleSweeps = new IdleSweeps(shards);
   private final SchedulerHeartbeats heartbeats;
   private final AtomicBoolean closed = new AtomicBoolean();
   private final CompletableFuture<Void> stopped = new CompletableFuture<>();
@@ -47,6 +49,8 @@ public final class PsServer implements AutoCloseable {
   private final Connection scheduler;
   private final int serverId;
   private final Ticker ticker = Ticker.systemTicker();
+  /** How often shards of tables with write-time expiry are swept without writes (see {@link IdleSweeps}). */
+  private static final java.time.Duration IDLE_SWEEP_INTERVAL = java.time.Duration.ofSeconds(1);
   /** Renewed from registration on; data requests are refused once it expires (see ServerLease). */
   private final ServerLease lease;
   /** The scheduler's requests (create, drop, checkpoint shards; fence runs). */
@@ -146,6 +150,7 @@ public final class PsServer implements AutoCloseable {
 
   private void startHeartbeats() {
     heartbeats.start(scheduler, serverId, lease, closed::get, () -> stopInBackground(StopReason.SCHEDULER_LOST));
+    idleSweeps.start(IDLE_SWEEP_INTERVAL);
   }
 
   /** close() waits for the shard lanes, so it must not run on an I/O or heartbeat thread. */
@@ -304,6 +309,7 @@ public final class PsServer implements AutoCloseable {
     RuntimeException failure = null;
     try {
       failure = step(failure, heartbeats::close);
+      failure = step(failure, idleSweeps::close);
       failure = step(failure, listener::close);
       failure = step(failure, scheduler::close);
       failure = step(failure, lanes::close);

@@ -47,6 +47,11 @@ public abstract class AbstractShardStore implements ShardStore {
     return scanRecords(cursor, maxRows, (key, version, src, off) -> sink.row(key, src, off));
   }
 
+  /** Whether the store is still open (a dropped shard's is not); read on the store's lane. */
+  public final boolean isOpen() {
+    return !closed;
+  }
+
   /** Throws {@link IllegalStateException} once the store is closed. */
   protected final void open() {
     if (closed) {
