@@ -18,7 +18,10 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.TimeoutException;
@@ -89,6 +92,7 @@ public final class PsStreamingTrainer<M> {
   private int generation;
   private CheckpointPolicy policy;
   private final Deque<MicroBatchStats> stats = new ArrayDeque<>();
+  private String sinkId;
   /** Feature vectors' size; read by snapshots without the lock. */
   private volatile long numFeatures = -1;
 
@@ -114,6 +118,8 @@ public final class PsStreamingTrainer<M> {
   /**
    * Starts a streaming query training on {@code stream} (the estimator's label, features and weight
    * columns) at Spark's default trigger, with the trainer's checkpoint location as the query's.
+   * Each micro-batch's figures appear in the query's progress: {@code
+   * query.lastProgress().sink().metrics()} ({@link #progressMetrics}).
    */
   public StreamingQuery start(Dataset<Row> stream) {
     return start(stream, null);
@@ -121,7 +127,8 @@ public final class PsStreamingTrainer<M> {
 
   /** As {@link #start(Dataset)}, with a trigger ({@code Trigger.ProcessingTime("10 seconds")}, ...). */
   public StreamingQuery start(Dataset<Row> stream, Trigger trigger) {
-    var writer = stream.writeStream().option("checkpointLocation", checkpointLocation).foreachBatch(batchFunction())
+    var writer = stream.writeStream().format(TrainingSinkProvider.class.getName())
+        .option(TrainingSinkProvider.TRAINER_OPTION, sinkId()).option("checkpointLocation", checkpointLocation)
         .queryName(modelName);
     if (trigger != null) {
       writer = writer.trigger(trigger);
@@ -134,9 +141,56 @@ public final class PsStreamingTrainer<M> {
     }
   }
 
+  /** This trainer's id in {@link TrainingSinkProvider}'s registry, registered on first use. */
+  private synchronized String sinkId() {
+    if (sinkId == null) {
+      sinkId = TrainingSinkProvider.register(this);
+    }
+    return sinkId;
+  }
+
+  /**
+   * The newest micro-batch's figures as the query's progress shows them ({@code
+   * lastProgress().sink().metrics()}): {@code batchId}, {@code rows}, {@code invalidRows}, {@code
+   * rowsPerSecond}, {@code appliedSeconds} and its {@code appliedSecondsP50}/{@code P99} over the
+   * last 100 micro-batches trained from the stream, {@code commitSeconds}, {@code fullCheckpoint},
+   * {@code progressiveLogLoss}, {@code maxStaleness}, {@code rowsTrained} (all micro-batches).
+   * Empty before the first micro-batch.
+   */
+  public synchronized Map<String, String> progressMetrics() {
+    if (stats.isEmpty()) {
+      return Map.of();
+    }
+    MicroBatchStats s = stats.peekLast();
+    double[] applied = stats.stream().filter(b -> !b.replayed()).mapToDouble(MicroBatchStats::appliedSeconds)
+        .skip(Math.max(0, stats.size() - 100)).sorted().toArray();
+    Map<String, String> m = new LinkedHashMap<>();
+    m.put("batchId", Long.toString(s.batchId()));
+    m.put("rows", Long.toString(s.rows()));
+    m.put("invalidRows", Long.toString(s.invalidRows()));
+    m.put("rowsPerSecond", String.format(Locale.ROOT, "%.1f", s.rowsPerSecond()));
+    m.put("appliedSeconds", String.format(Locale.ROOT, "%.3f", s.appliedSeconds()));
+    if (applied.length > 0) {
+      m.put("appliedSecondsP50", String.format(Locale.ROOT, "%.3f", quantile(applied, 0.5)));
+      m.put("appliedSecondsP99", String.format(Locale.ROOT, "%.3f", quantile(applied, 0.99)));
+    }
+    m.put("commitSeconds", String.format(Locale.ROOT, "%.3f", s.commitSeconds()));
+    m.put("fullCheckpoint", Boolean.toString(s.fullCheckpoint()));
+    m.put("progressiveLogLoss", String.format(Locale.ROOT, "%.5f", s.logLoss()));
+    m.put("maxStaleness", Long.toString(s.maxStaleness()));
+    m.put("rowsTrained", Long.toString(totalRows));
+    return m;
+  }
+
+  /** The {@code q} quantile of sorted {@code v} (nearest rank). */
+  private static double quantile(double[] v, double q) {
+    return v[Math.min(v.length - 1, (int) Math.ceil(q * v.length) - 1)];
+  }
+
   /**
    * The function to pass to {@code writeStream().foreachBatch(...)} when building the query by
-   * hand; the query's {@code checkpointLocation} must be this trainer's.
+   * hand (the query's {@code checkpointLocation} must be this trainer's); the query's progress then
+   * lacks the trainer's figures ({@link #progress()} has them).
    */
   public VoidFunction2<Dataset<Row>, Long> batchFunction() {
     return (batch, id) -> train(batch, id);

@@ -76,6 +76,16 @@ class PsStreamingTrainerTest {
         assertTrue(s.logLoss() > 0 && s.logLoss() < 1, s.toString());
       }
       assertEquals(List.of(false, true, false), first.stream().map(MicroBatchStats::fullCheckpoint).toList());
+      // The query's own progress carries the newest micro-batch's figures (what listeners see).
+      java.util.Map<String, String> reported = java.util.Arrays.stream(query.recentProgress())
+          .map(p -> p.sink().metrics()).filter(m -> "2".equals(m.get("batchId"))).findFirst()
+          .orElseThrow(() -> new AssertionError("no progress reports micro-batch 2: "
+              + java.util.Arrays.toString(query.recentProgress())));
+      assertEquals(Long.toString(ROWS_PER_FILE), reported.get("rows"));
+      assertEquals(Long.toString(3 * ROWS_PER_FILE), reported.get("rowsTrained"));
+      assertEquals(first.get(2).appliedSeconds(), Double.parseDouble(reported.get("appliedSeconds")), 0.0005);
+      assertTrue(Double.parseDouble(reported.get("appliedSecondsP99"))
+          >= Double.parseDouble(reported.get("appliedSecondsP50")), reported.toString());
 
       Dataset<Row> heldOut = StreamRows.heldOut(spark, 2_000).cache();
       try (LiveModel<PsLogisticRegressionModel> live = trainer.liveModel(Duration.ofHours(1))) {
