@@ -54,18 +54,31 @@ final class ExampleFiles {
     files.rename(tmp, path);
   }
 
+  /** How many rows the file at {@code path} holds (its header only). */
+  static int rows(CheckpointFiles files, String path) throws IOException {
+    try (DataInputStream in = new DataInputStream(files.open(path))) {
+      header(in, path);
+      return in.readInt();
+    } catch (EOFException e) {
+      throw new IOException("stream log file " + path + " ends early (truncated)", e);
+    }
+  }
+
+  private static void header(DataInputStream in, String path) throws IOException {
+    if (in.readInt() != MAGIC) {
+      throw new IOException("not a spark-ps stream log file: " + path);
+    }
+    int format = in.readInt();
+    if (format != FORMAT) {
+      throw new IOException("stream log file " + path + " has format " + format + "; this version reads " + FORMAT);
+    }
+  }
+
   /** The rows {@link #write} wrote to {@code path}; a file that is not one fails with the path named. */
   static List<SparseExample> read(CheckpointFiles files, String path) throws IOException {
     try (InputStream raw = files.open(path);
         DataInputStream in = new DataInputStream(new BufferedInputStream(raw, BUFFER))) {
-      if (in.readInt() != MAGIC) {
-        throw new IOException("not a spark-ps stream log file: " + path);
-      }
-      int format = in.readInt();
-      if (format != FORMAT) {
-        throw new IOException("stream log file " + path + " has format " + format + "; this version reads "
-            + FORMAT);
-      }
+      header(in, path);
       int n = in.readInt();
       if (n < 0) {
         throw new IOException("stream log file " + path + " is corrupt: row count " + n);

@@ -230,7 +230,17 @@ public final class PsStreamingTrainer<M> {
     }
     long applied = TICKER.read();
     float[] t = totals.pullRange(slot, slot + 1);
-    long trained = (long) t[2];
+    long logged = parts == 0 ? 0 : log.loggedRows(batchId, parts);
+    // Servers lost during the run had their shards (the totals' too) rolled back to the last
+    // checkpoint: the micro-batch's count on the servers no longer says what was trained, its log
+    // does, and the model is rebuilt from the log below.
+    boolean lost = ps.shardRecoveries() != seenRecoveries;
+    long trained = lost ? logged : (long) t[2];
+    if (!lost && trained != logged) {
+      throw new IllegalStateException("micro-batch " + batchId + " of model " + modelName + ": the servers counted "
+          + trained + " rows trained but the workers logged " + logged + " under " + log.rowsDir(batchId)
+          + "; not committing it (a bug: please report it with the driver and executor logs)");
+    }
     if (rows.invalidRows() > 0) {
       LOG.warn("Micro-batch {} of model {}: {} invalid rows skipped; the first: {}", batchId, modelName,
           rows.invalidRows(), rows.firstProblem());
@@ -239,6 +249,9 @@ public final class PsStreamingTrainer<M> {
     totalRows += trained;
     log.commit(new StreamLog.Commit(batchId, parts, trained, rows.invalidRows(), numFeatures, totalRows));
     committed = batchId;
+    if (lost) {
+      openOrRebuild();
+    }
     boolean full = fullCheckpointEvery > 0 && batchId - Math.max(lastFull, -1) >= fullCheckpointEvery;
     if (full) {
       fullCheckpoint(batchId);

@@ -67,6 +67,21 @@ final class StreamLog {
     return files.resolve(rowsDir, "part-" + worker);
   }
 
+  /** The rows the {@code parts} workers of micro-batch {@code batch} logged (read from the files' headers). */
+  long loggedRows(long batch, int parts) {
+    String dir = rowsDir(batch);
+    long n = 0;
+    for (int p = 0; p < parts; p++) {
+      String path = partPath(files, dir, p);
+      try {
+        n += ExampleFiles.rows(files, path);
+      } catch (IOException e) {
+        throw new UncheckedIOException("reading " + path + " of the stream log: " + e.getMessage(), e);
+      }
+    }
+    return n;
+  }
+
   /** The committed micro-batches in increasing order. */
   List<Commit> commits() {
     List<Commit> out = new ArrayList<>();
