@@ -8,6 +8,7 @@ import io.sparkps.spark.DenseTableHandle;
 import io.sparkps.spark.PsContext;
 import io.sparkps.spark.SparseTableHandle;
 import io.sparkps.spark.TrainFunction;
+import io.sparkps.spark.testing.CountedLr;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -29,9 +30,18 @@ final class CountingEstimator implements OnlineEstimator<float[]> {
   static volatile int failSlot = -1;
 
   private final int maxId;
+  private final CountedLr.Fault fault;
+  private final int faultSlot;
 
   CountingEstimator(int maxId) {
+    this(maxId, null, -1);
+  }
+
+  /** Counts ids below {@code maxId}; {@code fault} (may be null) runs before each mini-batch of micro-batch slot {@code faultSlot}. */
+  CountingEstimator(int maxId, CountedLr.Fault fault, int faultSlot) {
     this.maxId = maxId;
+    this.fault = fault;
+    this.faultSlot = faultSlot;
   }
 
   @Override
@@ -79,12 +89,16 @@ final class CountingEstimator implements OnlineEstimator<float[]> {
       @Override
       public TrainFunction<SparseExample> batchFunction(PsContext ps, DenseTableHandle totals, int slot) {
         SparseTableHandle table = ps.sparseTable(counts);
+        CountedLr.Fault inject = slot == faultSlot ? fault : null;
         return (worker, it) -> {
           List<SparseExample> all = new ArrayList<>();
           it.forEachRemaining(all::add);
           for (int b = 0; b * MINI_BATCH < all.size(); b++) {
             if (b < worker.currentClock()) {
               continue;
+            }
+            if (inject != null) {
+              inject.before(worker, b);
             }
             List<SparseExample> mb = all.subList(b * MINI_BATCH, Math.min(all.size(), (b + 1) * MINI_BATCH));
             long[] keys = mb.stream().mapToLong(r -> r.indices()[0]).sorted().toArray();
