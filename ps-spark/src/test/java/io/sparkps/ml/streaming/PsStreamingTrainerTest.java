@@ -57,9 +57,7 @@ class PsStreamingTrainerTest {
     SparkSession spark = session();
     try {
       Path in = tmp.resolve("in");
-      for (int f = 0; f < 3; f++) {
-        StreamRows.writeFile(spark, in, f, ROWS_PER_FILE);
-      }
+      StreamRows.writeFiles(spark, in, 0, 3, ROWS_PER_FILE);
       PsLogisticRegression lr = new PsLogisticRegression().setOptimizer("ftrl").setStepSize(0.3).setBatchSize(50)
           .setNumPartitions(2);
       PsStreamingTrainer<PsLogisticRegressionModel> trainer = PsStreamingTrainer.builder(lr).modelName("clicks")
@@ -90,9 +88,7 @@ class PsStreamingTrainerTest {
       Dataset<Row> heldOut = StreamRows.heldOut(spark, 2_000).cache();
       try (LiveModel<PsLogisticRegressionModel> live = trainer.liveModel(Duration.ofHours(1))) {
         double[] before = probabilities(live.current(), heldOut);
-        for (int f = 3; f < 6; f++) {
-          StreamRows.writeFile(spark, in, f, ROWS_PER_FILE);
-        }
+        StreamRows.writeFiles(spark, in, 3, 6, ROWS_PER_FILE);
         query.processAllAvailable();
         assertEquals(6 * ROWS_PER_FILE, trainer.rowsTrained());
         // The live model keeps its snapshot until refreshed, and then sees the new weights.
@@ -137,9 +133,7 @@ class PsStreamingTrainerTest {
     CountingEstimator counting = new CountingEstimator(files * ROWS_PER_FILE);
     SparkSession spark = session();
     try {
-      for (int f = 0; f < 5; f++) {
-        StreamRows.writeFile(spark, in, f, ROWS_PER_FILE);
-      }
+      StreamRows.writeFiles(spark, in, 0, 5, ROWS_PER_FILE);
       PsStreamingTrainer<float[]> trainer = PsStreamingTrainer.builder(counting).modelName("counted")
           .checkpointLocation(location).fullCheckpointEvery(2).build(spark);
       // Micro-batch 2 fails half-applied: worker 0's clock-3 pushes are on the servers, its clock is not.
@@ -166,9 +160,7 @@ class PsStreamingTrainerTest {
     // A new application on the same checkpoint location: its servers start empty.
     spark = session();
     try {
-      for (int f = 5; f < files; f++) {
-        StreamRows.writeFile(spark, in, f, ROWS_PER_FILE);
-      }
+      StreamRows.writeFiles(spark, in, 5, files, ROWS_PER_FILE);
       PsStreamingTrainer<float[]> trainer = PsStreamingTrainer.builder(counting).modelName("counted")
           .checkpointLocation(location).fullCheckpointEvery(2).build(spark);
       // Full checkpoints after micro-batches 1 and 3; micro-batch 4 is trained again from its logged rows.

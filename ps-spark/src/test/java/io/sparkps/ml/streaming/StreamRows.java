@@ -53,16 +53,28 @@ final class StreamRows {
     return out;
   }
 
-  /** Writes micro-batch file {@code n} (one parquet file) of {@code rows} rows into {@code dir}. */
-  static void writeFile(SparkSession spark, Path dir, int n, int rows) {
-    Dataset<Row> df = spark.createDataFrame(rows(n * rows, rows, 1000 + n), SCHEMA).coalesce(1);
+  /**
+   * Writes micro-batch files {@code from} to {@code to - 1} of {@code rows} rows each into {@code
+   * dir}, in one Spark job (a partition per file), named and timed in file order (the file source
+   * takes files by modification time).
+   */
+  static void writeFiles(SparkSession spark, Path dir, int from, int to, int rows) {
+    List<Integer> files = java.util.stream.IntStream.range(from, to).boxed().toList();
+    var data = new org.apache.spark.api.java.JavaSparkContext(spark.sparkContext())
+        .parallelize(files, files.size()).flatMap(n -> StreamRows.rows(n * rows, rows, 1000 + n).iterator());
     // Written beside, then moved in: the file source must never see a half-written file.
-    Path staging = dir.resolveSibling(dir.getFileName() + "-staging").resolve("f" + n);
-    df.write().mode(SaveMode.Overwrite).parquet(staging.toString());
-    try (var files = java.nio.file.Files.list(staging)) {
-      for (Path p : files.filter(p -> p.getFileName().toString().endsWith(".parquet")).toList()) {
-        java.nio.file.Files.createDirectories(dir);
-        java.nio.file.Files.move(p, dir.resolve(String.format("batch-%04d.parquet", n)));
+    Path staging = dir.resolveSibling(dir.getFileName() + "-staging").resolve("f" + from);
+    spark.createDataFrame(data, SCHEMA).write().mode(SaveMode.Overwrite).parquet(staging.toString());
+    try (var written = java.nio.file.Files.list(staging)) {
+      List<Path> parts = written.filter(p -> p.getFileName().toString().endsWith(".parquet")).sorted().toList();
+      if (parts.size() != files.size()) {
+        throw new IllegalStateException("expected " + files.size() + " parquet files, Spark wrote " + parts);
+      }
+      java.nio.file.Files.createDirectories(dir);
+      long now = System.currentTimeMillis();
+      for (int i = 0; i < parts.size(); i++) {
+        java.nio.file.Files.setLastModifiedTime(parts.get(i), java.nio.file.attribute.FileTime.fromMillis(now + i));
+        java.nio.file.Files.move(parts.get(i), dir.resolve(String.format("batch-%04d.parquet", from + i)));
       }
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);

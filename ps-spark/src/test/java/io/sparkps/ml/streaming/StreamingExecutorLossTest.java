@@ -45,9 +45,7 @@ class StreamingExecutorLossTest {
       try {
         PsContext ps = PsContext.getOrCreate(spark);
         Path in = tmp.resolve("in");
-        for (int f = 0; f < FILES; f++) {
-          StreamRows.writeFile(spark, in, f, ROWS_PER_FILE);
-        }
+        StreamRows.writeFiles(spark, in, 0, FILES, ROWS_PER_FILE);
         Files.createDirectories(tmp.resolve("fault"));
         CountingEstimator counting = new CountingEstimator(FILES * ROWS_PER_FILE, new ExecutorFault(
             ExecutorFault.Kind.KILL, spark.sparkContext().applicationId(), 3, tmp.resolve("fault")), FAULT_BATCH);
