@@ -354,6 +354,20 @@ public final class PsContext implements AutoCloseable {
     }
   }
 
+  /**
+   * Keeps checkpoint directory {@code dir} from being pruned by newer checkpoints until {@link
+   * #unpinCheckpoint} (for a checkpoint a component will restore later; see {@code
+   * PsScheduler.pinCheckpoint}).
+   */
+  public void pinCheckpoint(String dir) {
+    runtime.scheduler.pinCheckpoint(dir);
+  }
+
+  /** Lets a checkpoint pinned with {@link #pinCheckpoint} be pruned again. */
+  public void unpinCheckpoint(String dir) {
+    runtime.scheduler.unpinCheckpoint(dir);
+  }
+
   /** Lost servers' shards restored (or restarted empty) so far in this application. */
   public long shardRecoveries() {
     return runtime.scheduler.metrics().recoveries();

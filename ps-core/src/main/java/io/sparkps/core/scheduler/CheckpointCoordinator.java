@@ -80,6 +80,15 @@ final class CheckpointCoordinator {
         ? " every " + policy.everyClocks() + " clocks and at the end of each run" : " on demand");
   }
 
+  /** Keeps checkpoint directory {@code dir} from being pruned (see {@link PsScheduler#pinCheckpoint}). */
+  void pin(String dir) {
+    core.checkpointer().pin(dir);
+  }
+
+  void unpin(String dir) {
+    core.checkpointer().unpin(dir);
+  }
+
   Optional<CheckpointPolicy> policy() {
     return core.checkpointer().policy();
   }

@@ -7,6 +7,8 @@ import io.sparkps.core.checkpoint.Manifest;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,6 +30,8 @@ final class Checkpointer {
   private volatile CheckpointFiles files;
   private volatile Latest latest;
   private long nextId = -1;
+  /** Checkpoint directories someone still refers to (a stream's full checkpoints): never pruned. */
+  private final Set<String> pinned = ConcurrentHashMap.newKeySet();
 
   synchronized void configure(CheckpointPolicy policy) {
     this.policy = policy;
@@ -41,6 +45,16 @@ final class Checkpointer {
 
   Optional<Latest> latest() {
     return Optional.ofNullable(latest);
+  }
+
+  /** Keeps checkpoint {@code dir} from being pruned until {@link #unpin}. */
+  void pin(String dir) {
+    pinned.add(dir);
+  }
+
+  /** Lets checkpoint {@code dir} be pruned again like any other. */
+  void unpin(String dir) {
+    pinned.remove(dir);
   }
 
   void restored(String dir, Manifest manifest) {
@@ -93,8 +107,8 @@ final class Checkpointer {
       for (int i = ids.length - 1; i >= 0; i--) {
         String dir = CheckpointLayout.checkpointDir(a.files(), root, ids[i]);
         boolean complete = a.files().exists(CheckpointLayout.manifestFile(a.files(), dir));
-        if (ids[i] > a.id()) {
-          continue;  // another writer's newer checkpoint: not ours to judge
+        if (ids[i] > a.id() || pinned.contains(dir)) {
+          continue;  // another writer's newer checkpoint, or one still referred to: not ours to judge
         }
         if (complete && kept < a.policy().keep()) {
           kept++;

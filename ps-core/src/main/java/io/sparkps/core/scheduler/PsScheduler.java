@@ -202,6 +202,21 @@ public final class PsScheduler implements AutoCloseable {
     return checkpoints.policy();
   }
 
+  /**
+   * Keeps checkpoint directory {@code dir} (a {@code ckpt-NNNNNNNN} directory under the policy's)
+   * from being pruned when newer checkpoints exceed the policy's {@code keep}, until {@link
+   * #unpinCheckpoint}: for a component that will restore it later (a stream's full checkpoint).
+   * Pinned checkpoints do not count against {@code keep}. In memory: a new scheduler pins nothing.
+   */
+  public void pinCheckpoint(String dir) {
+    checkpoints.pin(java.util.Objects.requireNonNull(dir, "dir"));
+  }
+
+  /** Lets a checkpoint pinned with {@link #pinCheckpoint} be pruned again. */
+  public void unpinCheckpoint(String dir) {
+    checkpoints.unpin(java.util.Objects.requireNonNull(dir, "dir"));
+  }
+
   /** The checkpoint recovery rolls lost shards back to: the newest taken or restored. */
   public Optional<Manifest> latestCheckpoint() {
     return checkpoints.latest();

@@ -250,6 +250,16 @@ class CheckpointTest {
       a.scheduler.configureCheckpoints(new CheckpointPolicy(dir.toString(), 0, 2));
       a.scheduler.checkpoint().get(60, TimeUnit.SECONDS);
       assertArrayEquals(new long[] {4, 5}, CheckpointLayout.ids(files, dir.toString()));
+
+      // A pinned checkpoint outlives newer ones beyond keep, and does not count against it.
+      String pinned = CheckpointLayout.checkpointDir(files, dir.toString(), 4);
+      a.scheduler.pinCheckpoint(pinned);
+      a.scheduler.checkpoint().get(60, TimeUnit.SECONDS);
+      a.scheduler.checkpoint().get(60, TimeUnit.SECONDS);
+      assertArrayEquals(new long[] {4, 6, 7}, CheckpointLayout.ids(files, dir.toString()));
+      a.scheduler.unpinCheckpoint(pinned);
+      a.scheduler.checkpoint().get(60, TimeUnit.SECONDS);
+      assertArrayEquals(new long[] {7, 8}, CheckpointLayout.ids(files, dir.toString()));
     }
   }
 

@@ -7,11 +7,9 @@ import java.util.Iterator;
 import java.util.Locale;
 import java.util.NoSuchElementException;
 import org.apache.spark.api.java.JavaRDD;
-import org.apache.spark.ml.linalg.SparseVector;
-import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
+import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.functions;
 import org.apache.spark.util.AccumulatorV2;
 
@@ -48,8 +46,9 @@ final class DatasetExamples {
   static DatasetExamples of(Dataset<?> data, String what, String whenEmpty, String labelCol, String featuresCol,
       String weightCol) {
     Column weight = weightCol == null ? functions.lit(1.0) : functions.col(weightCol);
-    JavaRDD<Row> input = data.select(functions.col(labelCol).cast("double"), functions.col(featuresCol),
-        weight.cast("double")).toJavaRDD();
+    // Internal rows: the vector is read from its struct without building a spark.ml Vector per row.
+    JavaRDD<InternalRow> input = data.select(functions.col(labelCol).cast("double"), functions.col(featuresCol),
+        weight.cast("double")).queryExecution().toRdd().toJavaRDD();
     Findings findings = new Findings();
     data.sparkSession().sparkContext().register(findings, "spark-ps checks of the " + what);
     String weightName = weightCol == null ? "weight" : "column " + weightCol;
@@ -104,16 +103,17 @@ final class DatasetExamples {
 
   /** Converts one partition's rows, skipping and recording the bad ones. */
   private static final class Converting implements Iterator<SparseExample> {
-    private final Iterator<Row> input;
+    private final Iterator<InternalRow> input;
     private final int partition;
     private final Findings findings;
     private final String labelName;
     private final String featuresName;
     private final String weightName;
+    private final VectorDecoder vectors;
     private long row = -1;
     private SparseExample next;
 
-    Converting(Iterator<Row> input, int partition, Findings findings, String labelName, String featuresName,
+    Converting(Iterator<InternalRow> input, int partition, Findings findings, String labelName, String featuresName,
         String weightName) {
       this.input = input;
       this.partition = partition;
@@ -121,20 +121,21 @@ final class DatasetExamples {
       this.labelName = labelName;
       this.featuresName = featuresName;
       this.weightName = weightName;
+      this.vectors = new VectorDecoder(featuresName);
     }
 
     @Override
     public boolean hasNext() {
       while (next == null && input.hasNext()) {
-        Row r = input.next();
+        InternalRow r = input.next();  // reused by Spark: read now, keep nothing of it
         row++;
         String problem = problem(r);
-        if (problem == null) {
-          Vector x = (Vector) r.get(1);
-          findings.size(partition, row, x.size());
-          next = SparseExample.of(r.getDouble(0), x, r.getDouble(2));
+        SparseExample e = problem == null ? vectors.decode(r.getStruct(1, 4), r.getDouble(0), r.getDouble(2)) : null;
+        if (e != null) {
+          findings.size(partition, row, vectors.size());
+          next = e;
         } else {
-          findings.invalid(partition, row, problem);
+          findings.invalid(partition, row, problem != null ? problem : vectors.problem());
         }
       }
       return next != null;
@@ -150,7 +151,8 @@ final class DatasetExamples {
       return e;
     }
 
-    private String problem(Row r) {
+    /** What is wrong with the row's label, weight or nulls (its features: {@link VectorDecoder}). */
+    private String problem(InternalRow r) {
       if (r.isNullAt(0)) {
         return labelName + " is null: every row needs a label (filter those rows, e.g. with na().drop())";
       }
@@ -162,26 +164,7 @@ final class DatasetExamples {
         return weightName + " is null: every row needs a weight (fill or filter those rows)";
       }
       String p = ExampleChecks.label(labelName, r.getDouble(0));
-      if (p == null) {
-        p = ExampleChecks.weight(weightName, r.getDouble(2));
-      }
-      if (p != null) {
-        return p;
-      }
-      Vector x = (Vector) r.get(1);
-      if (x instanceof SparseVector sv) {
-        int[] idx = sv.indices();
-        double[] val = sv.values();
-        for (int i = 0; i < idx.length && p == null; i++) {
-          p = ExampleChecks.feature(featuresName, idx[i], val[i], sv.size());
-        }
-      } else {
-        double[] val = x.toArray();
-        for (int i = 0; i < val.length && p == null; i++) {
-          p = ExampleChecks.feature(featuresName, i, val[i], val.length);
-        }
-      }
-      return p;
+      return p != null ? p : ExampleChecks.weight(weightName, r.getDouble(2));
     }
   }
 

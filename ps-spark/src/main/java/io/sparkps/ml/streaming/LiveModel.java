@@ -3,6 +3,7 @@ package io.sparkps.ml.streaming;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -12,8 +13,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A model that follows training: a snapshot of the servers' weights taken when it is created and
- * again every {@code refresh} on a background thread. Scoring uses {@link #current()}, which never
- * waits for a refresh or for training; a failed refresh keeps the previous snapshot and is logged.
+ * again every {@code refresh} on a background thread (none while the trainer has seen no rows).
+ * Scoring uses {@link #current()}, which never waits for a refresh or for training; a failed
+ * refresh keeps the previous snapshot and is logged.
  * Score a stream with it inside {@code foreachBatch}: {@code live.current().transform(batch)}.
  * Thread-safe; close it to stop refreshing.
  *
@@ -25,19 +27,19 @@ public final class LiveModel<M> implements AutoCloseable {
 
   private record Snapshot<M>(M model, Instant takenAt) {}
 
-  private final Supplier<M> source;
+  private final Supplier<Optional<M>> source;
   private final String name;
   private final ScheduledExecutorService refresher;
   private volatile Snapshot<M> latest;
 
-  LiveModel(Supplier<M> source, Duration refresh, String name) {
+  LiveModel(Supplier<Optional<M>> source, Duration refresh, String name) {
     Objects.requireNonNull(refresh, "refresh");
     if (refresh.isNegative() || refresh.isZero()) {
       throw new IllegalArgumentException("refresh interval must be positive: refresh=" + refresh);
     }
     this.source = source;
     this.name = name;
-    this.latest = new Snapshot<>(source.get(), Instant.now());
+    this.latest = source.get().map(m -> new Snapshot<>(m, Instant.now())).orElse(null);
     this.refresher = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "spark-ps-live-model-" + name);
       t.setDaemon(true);
@@ -47,30 +49,49 @@ public final class LiveModel<M> implements AutoCloseable {
     refresher.scheduleWithFixedDelay(this::refreshInBackground, ms, ms, TimeUnit.MILLISECONDS);
   }
 
-  /** The newest snapshot. */
+  /**
+   * The newest snapshot.
+   *
+   * @throws IllegalStateException before the first snapshot (the trainer had seen no rows yet)
+   */
   public M current() {
-    return latest.model();
+    return snapshot().model();
+  }
+
+  /** Whether a snapshot exists ({@link #current()} would return one). */
+  public boolean ready() {
+    return latest != null;
   }
 
   /** When the newest snapshot was taken. */
   public Instant takenAt() {
-    return latest.takenAt();
+    return snapshot().takenAt();
   }
 
-  /** Takes a snapshot now (on the caller's thread) and makes it current. */
+  /** Takes a snapshot now (on the caller's thread) and makes it current; throws as {@link #current()} if none can be taken yet. */
   public M refresh() {
-    M m = source.get();
-    latest = new Snapshot<>(m, Instant.now());
-    return m;
+    Optional<M> m = source.get();
+    m.ifPresent(model -> latest = new Snapshot<>(model, Instant.now()));
+    return current();
+  }
+
+  private Snapshot<M> snapshot() {
+    Snapshot<M> s = latest;
+    if (s == null) {
+      throw new IllegalStateException("live model " + name + " has no snapshot yet: its trainer has not trained a "
+          + "micro-batch with rows (or the refreshes since failed: see the log); check ready() first");
+    }
+    return s;
   }
 
   /** The timer's refresh: a failure (servers being recovered, say) keeps the previous snapshot, logged once. */
   private void refreshInBackground() {
     try {
-      refresh();
+      source.get().ifPresent(model -> latest = new Snapshot<>(model, Instant.now()));
     } catch (RuntimeException e) {
-      LOG.warn("Refreshing the live model {} failed, keeping the snapshot of {}: {}", name, latest.takenAt(),
-          e.toString());
+      Snapshot<M> kept = latest;
+      LOG.warn("Refreshing the live model {} failed, keeping {}: {}", name,
+          kept == null ? "no snapshot" : "the snapshot of " + kept.takenAt(), e.toString());
     }
   }
 

@@ -92,6 +92,8 @@ public final class PsStreamingTrainer<M> {
   private int generation;
   private CheckpointPolicy policy;
   private final Deque<MicroBatchStats> stats = new ArrayDeque<>();
+  /** The full checkpoints this trainer keeps from pruning, oldest first (at most two). */
+  private final Deque<String> pinned = new ArrayDeque<>();
   private String sinkId;
   /** Feature vectors' size; read by snapshots without the lock. */
   private volatile long numFeatures = -1;
@@ -266,23 +268,27 @@ public final class PsStreamingTrainer<M> {
 
   /** The model as the servers hold it now (a regular model: save, load, transform). */
   public M snapshot() {
+    return snapshotIfTrained().orElseThrow(() -> new IllegalStateException("model " + modelName + " has seen no "
+        + "rows yet: a snapshot needs the feature vectors' size; wait for the first micro-batch "
+        + "(trainer.committedBatch() >= 0)"));
+  }
+
+  /** As {@link #snapshot()}, or empty before the first micro-batch with rows. */
+  public Optional<M> snapshotIfTrained() {
     synchronized (this) {
       openOrRebuild();
     }
     long n = numFeatures;
-    if (n < 0) {
-      throw new IllegalStateException("model " + modelName + " has seen no rows yet: a snapshot needs the feature "
-          + "vectors' size; wait for the first micro-batch (trainer.progress())");
-    }
-    return learner.snapshot(ps, n);
+    return n < 0 ? Optional.empty() : Optional.of(learner.snapshot(ps, n));
   }
 
   /**
    * A model refreshed from the servers every {@code refresh} on a background thread, for scoring
-   * while training goes on ({@link LiveModel#current}); close it when done.
+   * while training goes on ({@link LiveModel#current}); close it when done. It may be made before
+   * the first micro-batch: it has a model from the first refresh after one.
    */
   public LiveModel<M> liveModel(Duration refresh) {
-    return new LiveModel<>(this::snapshot, refresh, modelName);
+    return new LiveModel<>(this::snapshotIfTrained, refresh, modelName);
   }
 
   /** The micro-batches handled so far by this trainer (the newest 1000), oldest first. */
@@ -328,7 +334,9 @@ public final class PsStreamingTrainer<M> {
         committed = last == null ? -1 : last.batch();
         totalRows = last == null ? 0 : last.totalRows();
         numFeatures = last == null ? -1 : last.numFeatures();
-        lastFull = log.newestFull(this::usable).map(StreamLog.Full::batch).orElse(-1L);
+        Optional<StreamLog.Full> full = log.newestFull(this::usable);
+        lastFull = full.map(StreamLog.Full::batch).orElse(-1L);
+        full.ifPresent(f -> pin(f.dir()));
         LOG.info("Streaming model {} continues with its tables in this application at micro-batch {}", modelName,
             committed);
       } else {
@@ -356,6 +364,7 @@ public final class PsStreamingTrainer<M> {
     long base = -1;
     if (full.isPresent()) {
       Manifest m = ps.restore(full.get().dir());
+      pin(full.get().dir());
       base = full.get().batch();
       for (TableSpec t : tables) {
         if (m.table(t.name()).isEmpty()) {
@@ -423,16 +432,32 @@ public final class PsStreamingTrainer<M> {
         t[1] > 0 ? t[0] / t[1] : Double.NaN, run == null ? 0 : run.maxSkew(), true));
   }
 
-  /** A full checkpoint of the model after micro-batch {@code batchId}; the log before the previous one goes. */
+  /**
+   * A full checkpoint of the model after micro-batch {@code batchId}; the log before the previous
+   * one goes. The newest two are pinned: other checkpoints of the application (another model's,
+   * {@code ps.checkpoint()}) must not prune what a recovery restores from.
+   */
   private void fullCheckpoint(long batchId) {
     String[] names = tables.stream().map(TableSpec::name).toArray(String[]::new);
     Manifest m = ps.checkpoint(names);
     String dir = CheckpointLayout.checkpointDir(log.files(), policy.dir(), m.id());
+    pin(dir);
     log.full(batchId, dir);
     long previous = lastFull;
     lastFull = batchId;
     if (previous >= 0) {
       log.truncate(previous);
+    }
+  }
+
+  /** Pins full checkpoint {@code dir}, unpinning all but the newest two. */
+  private void pin(String dir) {
+    if (!pinned.contains(dir)) {
+      ps.pinCheckpoint(dir);
+      pinned.addLast(dir);
+    }
+    while (pinned.size() > 2) {
+      ps.unpinCheckpoint(pinned.removeFirst());
     }
   }
 

@@ -62,8 +62,16 @@ class PsStreamingTrainerTest {
           .setNumPartitions(2);
       PsStreamingTrainer<PsLogisticRegressionModel> trainer = PsStreamingTrainer.builder(lr).modelName("clicks")
           .checkpointLocation(tmp.resolve("ckpt").toString()).fullCheckpointEvery(2).build(spark);
+      // A live model made before any micro-batch has nothing to score with yet, and says so.
+      LiveModel<PsLogisticRegressionModel> early = trainer.liveModel(Duration.ofHours(1));
+      assertFalse(early.ready());
+      IllegalStateException none = assertThrows(IllegalStateException.class, early::current);
+      assertTrue(none.getMessage().contains("no snapshot yet"), none.getMessage());
       StreamingQuery query = trainer.start(stream(spark, in));
       query.processAllAvailable();
+      early.refresh();
+      assertTrue(early.ready());
+      early.close();
 
       assertEquals(3 * ROWS_PER_FILE, trainer.rowsTrained());
       List<MicroBatchStats> first = trainer.progress();
