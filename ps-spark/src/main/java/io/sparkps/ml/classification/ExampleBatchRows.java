@@ -4,7 +4,6 @@ import io.sparkps.ml.SparseExample;
 import io.sparkps.ml.streaming.BatchRows;
 import io.sparkps.spark.PsContext;
 import org.apache.spark.api.java.JavaRDD;
-import org.apache.spark.sql.Dataset;
 
 /**
  * A micro-batch's rows for the online learners: {@link DatasetExamples}' conversion (bad rows
@@ -21,10 +20,8 @@ final class ExampleBatchRows implements BatchRows {
     this.rows = rows;
   }
 
-  /** {@code batch}'s rows (label, features and, when {@code weightCol} is not null, weight) on {@code numPartitions} workers (0: its own, capped at the slots). */
-  static ExampleBatchRows of(PsContext ps, Dataset<?> batch, String labelCol, String featuresCol, String weightCol,
-      int numPartitions) {
-    DatasetExamples examples = DatasetExamples.of(batch, "micro-batch rows", "", labelCol, featuresCol, weightCol);
+  /** {@code examples} (a micro-batch's) on {@code numPartitions} workers (0: its own partitions, capped at the slots). */
+  static ExampleBatchRows of(PsContext ps, DatasetExamples examples, int numPartitions) {
     return new ExampleBatchRows(examples, TrainingPartitions.spread(ps, examples.rows(), numPartitions));
   }
 

@@ -50,8 +50,9 @@ final class FmOnlineLearner implements OnlineLearner<PsFactorizationMachinesMode
 
   @Override
   public BatchRows rows(PsContext ps, Dataset<?> batch) {
-    return ExampleBatchRows.of(ps, batch, estimator.getLabelCol(), estimator.getFeaturesCol(), null,
-        estimator.getNumPartitions());
+    DatasetExamples examples = DatasetExamples.of(batch, "micro-batch rows", "", estimator.getLabelCol(),
+        estimator.getFeaturesCol(), null);
+    return ExampleBatchRows.of(ps, examples, estimator.getNumPartitions());
   }
 
   /** The epoch function with the micro-batch's slot as its epoch: its (loss, weight, rows) go to that row of totals. */
