@@ -44,7 +44,8 @@ public final class StreamingExample {
       "Online training from a file stream on spark-ps. Options (defaults in brackets):",
       "  --n ROWS [100000]   --d FEATURES [2^18]   --k FEATURES_PER_ROW [30]   --seed [42]",
       "  --files F [5] training files, one micro-batch each   --model lr|fm [lr]",
-      "  --batch B [512]   --lr [0.1] learning rate   --full-every N [2] micro-batches per full checkpoint",
+      "  --partitions P [cores] workers per micro-batch   --batch B [512]   --lr [0.1] learning rate",
+      "  --full-every N [2] micro-batches per full checkpoint",
       "  --dir DIR [a new temp dir] where the files, the stream checkpoint and the model's log go",
       "  --master URL [local[*] when not set by spark-submit]");
 
@@ -96,11 +97,13 @@ public final class StreamingExample {
     String model = args.string("model", "lr");
     int batch = args.intValue("batch", 512);
     double lr = args.doubleValue("lr", 0.1);
+    // A file is one partition: without numPartitions, a micro-batch of one file would train on one worker.
+    int partitions = args.intValue("partitions", spark.sparkContext().defaultParallelism());
     OnlineEstimator<? extends Transformer> estimator = switch (model) {
       case "lr" -> new PsLogisticRegression().setOptimizer("ftrl").setRegParam(1).setElasticNetParam(1)
-          .setStepSize(lr).setBatchSize(batch);
+          .setStepSize(lr).setBatchSize(batch).setNumPartitions(partitions);
       case "fm" -> new PsFactorizationMachines().setFactorSize(4).setInitStd(0.05).setStepSize(lr)
-          .setBatchSize(batch);
+          .setBatchSize(batch).setNumPartitions(partitions);
       default -> throw new IllegalArgumentException("unknown model: model=" + model + " (lr, fm)");
     };
     return train(spark, estimator, args.intValue("full-every", 2), dir, trainDir, heldOutDir, schema,
