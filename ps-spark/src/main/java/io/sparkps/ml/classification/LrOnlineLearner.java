@@ -51,33 +51,7 @@ final class LrOnlineLearner implements OnlineLearner<PsLogisticRegressionModel> 
 
   @Override
   public BatchRows rows(PsContext ps, Dataset<?> batch) {
-    DatasetExamples examples = estimator.examples(batch, "micro-batch rows", "");
-    org.apache.spark.api.java.JavaRDD<SparseExample> rows = TrainingPartitions.spread(ps, examples.rows(),
-        estimator.getNumPartitions());
-    return new BatchRows() {
-      @Override
-      public org.apache.spark.api.java.JavaRDD<SparseExample> rows() {
-        return rows;
-      }
-
-      @Override
-      public long invalidRows() {
-        return examples.findings().invalidRows();
-      }
-
-      @Override
-      public String firstProblem() {
-        DatasetExamples.Findings.Report r = examples.findings();
-        return r.first() == null ? "" : "partition " + r.first().partition() + ", row " + r.first().row() + ": "
-            + r.firstProblem();
-      }
-
-      @Override
-      public long numFeatures() {
-        DatasetExamples.Findings.Report r = examples.findings();
-        return r.largest() == null ? -1 : r.largest().size();
-      }
-    };
+    return ExampleBatchRows.of(ps, estimator.examples(batch, "micro-batch rows", ""), estimator.getNumPartitions());
   }
 
   @Override

@@ -4,6 +4,8 @@ import io.sparkps.core.clock.Consistency;
 import io.sparkps.core.update.UpdaterSpec;
 import io.sparkps.ml.SparkInterop;
 import io.sparkps.ml.SparseExample;
+import io.sparkps.ml.streaming.OnlineEstimator;
+import io.sparkps.ml.streaming.OnlineLearner;
 import io.sparkps.spark.PsContext;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.spark.api.java.JavaRDD;
@@ -35,10 +37,13 @@ import org.apache.spark.storage.StorageLevel;
  * PsFactorizationMachines fm = new PsFactorizationMachines().setFactorSize(8).setMaxIter(10);
  * PsFactorizationMachinesModel model = fm.fit(train);
  * }</pre>
+ *
+ * <p>It also trains online, one epoch per micro-batch of a stream, through {@code
+ * PsStreamingTrainer.builder(fm)} (docs/streaming.md).
  */
 public final class PsFactorizationMachines
     extends ProbabilisticBinaryEstimator<PsFactorizationMachines, PsFactorizationMachinesModel>
-    implements HasFmParams {
+    implements HasFmParams, OnlineEstimator<PsFactorizationMachinesModel> {
 
   private static final long serialVersionUID = 1L;
   private static final AtomicLong FITS = new AtomicLong();
@@ -108,6 +113,16 @@ public final class PsFactorizationMachines
     } finally {
       rows.unpersist(false);
     }
+  }
+
+  /**
+   * This estimator trained online from a stream, with its current parameters: pass it to {@code
+   * PsStreamingTrainer.builder}. Each micro-batch is one epoch of mini-batch training over its
+   * rows; {@code maxIter} does not apply.
+   */
+  @Override
+  public OnlineLearner<PsFactorizationMachinesModel> onlineLearner(String modelName) {
+    return new FmOnlineLearner(this, modelName);
   }
 
   public static MLReader<PsFactorizationMachines> read() {

@@ -111,7 +111,7 @@ class EpochLossTest {
       LrSettings one = new LrSettings(1, BATCH, UpdaterSpec.adagrad(0.1), 0, Consistency.bsp());
       double again = SparseLogisticRegression.train(ps, "carried", rows(ps), null, one, r -> { })
           .epochs().get(0).trainLogLoss();
-      float[] sums = ps.denseTable(TableSpec.dense("carried.loss", 1, 2)).pullRange(0, 1);
+      float[] sums = ps.denseTable(TableSpec.dense("carried.loss", 1, 3)).pullRange(0, 1);
       assertEquals(2 * ROWS_PER_PARTITION, sums[1], 0.0, "this application's rows only");
       assertTrue(again < firstAppFirstEpoch, "the restored weights were trained on: " + again + " after "
           + firstAppFirstEpoch);

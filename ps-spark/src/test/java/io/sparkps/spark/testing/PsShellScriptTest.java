@@ -132,6 +132,29 @@ class PsShellScriptTest {
   }
 
   /**
+   * The {@code ```scala} blocks of docs/streaming.md, as {@link
+   * #theScalaSnippetsOfTheDocsRunInTheShellAsWritten} runs the other docs' blocks: four parquet
+   * files of 9,000 training rows each streamed into the model, a snapshot that learned, and a
+   * live model scoring a stream of the held-out rows as the snapshot does.
+   */
+  @Test
+  void theStreamingSnippetsTrainFromAStreamAndScoreWithTheLiveModel() throws Exception {
+    String out = passingPart("streaming");
+    assertEquals(0, passingRun().exitCode, passingRun().output);
+    Matcher m = Pattern.compile("ps-stream rows=([0-9]+) batches=([0-9]+) snapshot logloss=([0-9.]+) "
+        + "auc=([0-9.]+)").matcher(out);
+    assertTrue(m.find(), out);
+    assertEquals(36_000, Long.parseLong(m.group(1)), "every training row trained once");
+    assertEquals(4, Integer.parseInt(m.group(2)), "one micro-batch per file");
+    assertTrue(Double.parseDouble(m.group(3)) < 0.65, "held-out logloss " + m.group(3));
+    assertTrue(Double.parseDouble(m.group(4)) > 0.65, "held-out AUC " + m.group(4));
+    Matcher live = Pattern.compile("ps-stream live rows=([0-9]+) logloss=([0-9.]+)").matcher(out);
+    assertTrue(live.find(), out);
+    assertEquals(4_000, Long.parseLong(live.group(1)), "the scoring stream scored every held-out row");
+    assertEquals(m.group(3), live.group(2), "nothing trains after the stream: the live model scores as the snapshot");
+  }
+
+  /**
    * The output of one part of {@link #passingRun}, from its marker to the next marker, after
    * checking that the part ran and printed no compile error or uncaught exception.
    */
@@ -166,6 +189,7 @@ class PsShellScriptTest {
         docs.addAll(scalaBlocks(ProjectLayout.root().resolve(doc)));
       }
       parts.put("docs", docs);
+      parts.put("streaming", scalaBlocks(ProjectLayout.root().resolve("docs/streaming.md")));
       parts.put("end", List.of());
       List<Path> scripts = new ArrayList<>();
       for (Map.Entry<String, List<Path>> part : parts.entrySet()) {
