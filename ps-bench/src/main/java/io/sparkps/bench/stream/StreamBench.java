@@ -14,11 +14,14 @@ import io.sparkps.ml.streaming.PsStreamingTrainer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.text.ParseException;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import jdk.jfr.Configuration;
+import jdk.jfr.Recording;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -33,16 +36,18 @@ import org.apache.spark.sql.SparkSession;
  *
  * <pre>{@code java @scripts/jvm.options -Xmx8g -cp <ps-bench classpath> io.sparkps.bench.stream.StreamBench
  *   --out=DIR [--size=medium] [--rows-per-file=50000] [--config=agd+ftrl] [--full-every=10]
- *   [--partitions=2] [--master=local[*]] [--dir=ps-bench/target/stream-work]}</pre>
+ *   [--files-per-trigger=1] [--partitions=2] [--master=local[*]] [--dir=ps-bench/target/stream-work]
+ *   [--jfr=FILE]}</pre>
  *
  * <p>Single-threaded apart from Spark's own threads. {@code --dir} (files, stream checkpoint,
- * model checkpoints) is emptied first and removed at the end.
+ * model checkpoints) is emptied first and removed at the end. {@code --jfr} records a JFR profile
+ * ({@code profile} settings) of the measured streaming pass alone into FILE.
  */
 public final class StreamBench {
 
   private static final Ticker TICKER = Ticker.systemTicker();
   private static final Set<String> FLAGS = Set.of("out", "size", "rows-per-file", "config", "full-every",
-      "partitions", "master", "dir");
+      "partitions", "master", "dir", "jfr", "files-per-trigger");
   private static final String MODEL = "stream-bench";
 
   private final Size size;
@@ -54,6 +59,8 @@ public final class StreamBench {
   private final int fullEvery;
   private final int partitions;
   private final String master;
+  private final String jfr;
+  private final int filesPerTrigger;
 
   private StreamBench(Flags flags) {
     this.size = Size.parse(flags.string("size", "medium"));
@@ -70,6 +77,8 @@ public final class StreamBench {
     this.fullEvery = flags.intValue("full-every", 10);
     this.partitions = flags.intValue("partitions", 2);
     this.master = flags.string("master", "local[*]");
+    this.jfr = flags.string("jfr", "");
+    this.filesPerTrigger = flags.intValue("files-per-trigger", 1);
   }
 
   public static void main(String[] args) throws Exception {
@@ -80,8 +89,8 @@ public final class StreamBench {
     Files.createDirectories(out);
     deleteRecursively(dir);
     Files.createDirectories(dir);
-    StreamFigures.Builder fig = new StreamFigures.Builder(size, rowsPerFile, method + "+" + optimizer, fullEvery,
-        partitions);
+    StreamFigures.Builder fig = new StreamFigures.Builder(size, rowsPerFile, filesPerTrigger,
+        method + "+" + optimizer, fullEvery, partitions);
     try {
       firstApplication(fig);
       secondApplication(fig);
@@ -112,8 +121,15 @@ public final class StreamBench {
       fig.files(files);
 
       PsStreamingTrainer<PsLogisticRegressionModel> trainer = trainer(spark);
-      StreamPass.Result pass = new StreamPass(spark, trainer).run(StreamData.train(data).toString(),
-          StreamData.SCHEMA);
+      StreamPass.Result pass;
+      try (Recording recording = profile()) {
+        pass = new StreamPass(spark, trainer).run(StreamData.train(data).toString(), StreamData.SCHEMA,
+            filesPerTrigger);
+        if (!jfr.isEmpty()) {
+          recording.dump(Path.of(jfr));
+          progress("JFR profile of the streaming pass: %s", jfr);
+        }
+      }
       fig.pass(pass);
       progress("stream: %d micro-batches, %,d rows in %.2f s (first arrival to last commit) = %,.0f rows/s; "
           + "query start to end %.2f s", pass.batches().size(), pass.rows(), pass.wallSeconds(),
@@ -191,11 +207,20 @@ public final class StreamBench {
     PsStreamingTrainer<PsLogisticRegressionModel> trainer = PsStreamingTrainer.builder(estimator())
         .modelName("warmup").checkpointLocation(data.resolve("checkpoint").toString()).fullCheckpointEvery(2)
         .build(spark);
-    new StreamPass(spark, trainer).run(StreamData.train(data).toString(), StreamData.SCHEMA);
+    new StreamPass(spark, trainer).run(StreamData.train(data).toString(), StreamData.SCHEMA, 1);
     Metrics.evaluate(trainer.snapshot().transform(StreamData.readHeldOut(spark, data)));
     all.unpersist();
     progress("warm-up (20,000 rows, D = 2^12: a fit and a stream of 4 micro-batches, untimed) took %.1f s",
         seconds(start));
+  }
+
+  /** A JFR recording (CPU samples, locks, I/O) running from here, with --jfr; else one never started. */
+  private Recording profile() throws IOException, ParseException {
+    Recording r = new Recording(Configuration.getConfiguration("profile"));
+    if (!jfr.isEmpty()) {
+      r.start();
+    }
+    return r;
   }
 
   private PsStreamingTrainer<PsLogisticRegressionModel> trainer(SparkSession spark) {

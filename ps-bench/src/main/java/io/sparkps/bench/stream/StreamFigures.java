@@ -12,8 +12,8 @@ import java.util.Objects;
  * Everything one streaming benchmark run measured, and the figures derived from it (rates,
  * percentiles, the targets of issue 18). Immutable; built piece by piece by {@link Builder}.
  */
-record StreamFigures(Size size, int rowsPerFile, String config, int fullEvery, int partitions, int files,
-    StreamPass.Result pass, Metrics.Evaluation stream, double snapshotSeconds, Metrics.Evaluation batch,
+record StreamFigures(Size size, int rowsPerFile, int filesPerTrigger, String config, int fullEvery, int partitions,
+    int files, StreamPass.Result pass, Metrics.Evaluation stream, double snapshotSeconds, Metrics.Evaluation batch,
     double batchSeconds, long plainRows, double plainSeconds, Metrics.Evaluation plain, double recoverySeconds,
     long recoveredBatch, List<MicroBatchStats> replayed, Metrics.Evaluation recovered) {
 
@@ -83,6 +83,25 @@ record StreamFigures(Size size, int rowsPerFile, String config, int fullEvery, i
         .orElse(Double.NaN);
   }
 
+  /** Mean number of map (true) or result stages per micro-batch. */
+  double stagesPerBatch(boolean map) {
+    return (double) StageTimes.count(pass.stages(), map) / batches().size();
+  }
+
+  /** Mean wall time (ms) of a map (true) or result stage. */
+  double stageMillis(boolean map) {
+    return StageTimes.meanMillis(pass.stages(), map);
+  }
+
+  /**
+   * What appliedSeconds holds beyond its stages, ms per micro-batch: the driver between them
+   * (planning the micro-batch's jobs, RPCs to the scheduler and servers, the row log's directory).
+   */
+  double driverMillis() {
+    double inStages = pass.stages().stream().mapToLong(StageTimes.Stage::millis).sum() / (double) batches().size();
+    return appliedMean() * 1000 - inStages;
+  }
+
   /** Spark's durations of micro-batch {@code batchId}, empty when the listener missed it. */
   Map<String, Long> spark(long batchId) {
     return pass.spark().getOrDefault(batchId, Map.of());
@@ -115,6 +134,7 @@ record StreamFigures(Size size, int rowsPerFile, String config, int fullEvery, i
   static final class Builder {
     private final Size size;
     private final int rowsPerFile;
+    private final int filesPerTrigger;
     private final String config;
     private final int fullEvery;
     private final int partitions;
@@ -132,9 +152,10 @@ record StreamFigures(Size size, int rowsPerFile, String config, int fullEvery, i
     private List<MicroBatchStats> replayed = List.of();
     private Metrics.Evaluation recovered;
 
-    Builder(Size size, int rowsPerFile, String config, int fullEvery, int partitions) {
+    Builder(Size size, int rowsPerFile, int filesPerTrigger, String config, int fullEvery, int partitions) {
       this.size = size;
       this.rowsPerFile = rowsPerFile;
+      this.filesPerTrigger = filesPerTrigger;
       this.config = config;
       this.fullEvery = fullEvery;
       this.partitions = partitions;
@@ -176,7 +197,7 @@ record StreamFigures(Size size, int rowsPerFile, String config, int fullEvery, i
         throw new IllegalStateException("the streaming benchmark did not measure every part (pass, held-out, batch, "
             + "plain pass, recovery)");
       }
-      return new StreamFigures(size, rowsPerFile, config, fullEvery, partitions, files, pass, stream,
+      return new StreamFigures(size, rowsPerFile, filesPerTrigger, config, fullEvery, partitions, files, pass, stream,
           snapshotSeconds, batch, batchSeconds, plainRows, plainSeconds, plain, recoverySeconds, recoveredBatch,
           replayed, recovered);
     }

@@ -22,7 +22,7 @@ import org.apache.spark.sql.types.StructType;
 
 /**
  * One pass of a {@link PsStreamingTrainer} over the parquet files of a directory, read as a file
- * stream one file per micro-batch and run with {@code Trigger.AvailableNow()} until every file is
+ * stream a fixed number of files per micro-batch and run with {@code Trigger.AvailableNow()} until every file is
  * trained. The query is the one {@code trainer.start} builds (the trainer's checkpoint location,
  * {@code foreachBatch(trainer.batchFunction())}) plus a clock around each call of the batch
  * function, so the pass's wall time runs from the first micro-batch's arrival to the last commit,
@@ -42,9 +42,10 @@ final class StreamPass {
    * @param querySeconds {@code start()} to the query's end (start-up and the last empty trigger included)
    * @param batches the trainer's progress() entries of this pass, oldest first
    * @param spark Spark's durationMs per micro-batch id (triggerExecution, addBatch, latestOffset, ...)
+   * @param stages the Spark stages that ran during the pass
    */
   record Result(double wallSeconds, double querySeconds, List<MicroBatchStats> batches,
-      Map<Long, Map<String, Long>> spark) {
+      Map<Long, Map<String, Long>> spark, List<StageTimes.Stage> stages) {
 
     long rows() {
       return batches.stream().mapToLong(MicroBatchStats::rows).sum();
@@ -63,9 +64,11 @@ final class StreamPass {
     this.trainer = trainer;
   }
 
-  /** Trains on every file under {@code dir} (schema {@code schema}), one file per micro-batch. */
-  Result run(String dir, StructType schema) throws StreamingQueryException, TimeoutException, InterruptedException {
-    Dataset<Row> stream = spark.readStream().schema(schema).option("maxFilesPerTrigger", 1).parquet(dir);
+  /** Trains on every file under {@code dir} (schema {@code schema}), {@code filesPerTrigger} files per micro-batch. */
+  Result run(String dir, StructType schema, int filesPerTrigger)
+      throws StreamingQueryException, TimeoutException, InterruptedException {
+    Dataset<Row> stream = spark.readStream().schema(schema).option("maxFilesPerTrigger", filesPerTrigger)
+        .parquet(dir);
     VoidFunction2<Dataset<Row>, Long> train = trainer.batchFunction();
     VoidFunction2<Dataset<Row>, Long> timed = (batch, id) -> {
       long now = TICKER.read();
@@ -78,6 +81,8 @@ final class StreamPass {
     CountDownLatch ended = new CountDownLatch(1);
     StreamingQueryListener listener = new Listener(durations, ended);
     spark.streams().addListener(listener);
+    StageTimes stages = new StageTimes();
+    spark.sparkContext().addSparkListener(stages);
     int before = trainer.progress().size();
     long start = TICKER.read();
     try {
@@ -90,14 +95,17 @@ final class StreamPass {
         throw new IllegalStateException("the streaming query ended but its listener heard nothing of it within "
             + LISTENER_WAIT_SECONDS + " s");
       }
+      // Stage events travel on another queue of the bus: wait until every queue has delivered its events.
+      spark.sparkContext().listenerBus().waitUntilEmpty(TimeUnit.SECONDS.toMillis(LISTENER_WAIT_SECONDS));
       List<MicroBatchStats> all = trainer.progress();
       if (first < 0) {
         throw new IllegalStateException("the stream over " + dir + " delivered no micro-batch");
       }
       return new Result((last - first) / 1e9, querySeconds, List.copyOf(all.subList(before, all.size())),
-          Map.copyOf(durations));
+          Map.copyOf(durations), stages.stages());
     } finally {
       spark.streams().removeListener(listener);
+      spark.sparkContext().removeSparkListener(stages);
     }
   }
 

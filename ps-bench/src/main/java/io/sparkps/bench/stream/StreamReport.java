@@ -37,9 +37,10 @@ final class StreamReport {
 
   static String markdown(StreamFigures f) {
     StringBuilder s = new StringBuilder();
-    s.append(fmt("#### %s: N = %,d, D = %s; %,d training rows in %d parquet files of %,d rows; %s, %d partitions, "
-        + "full checkpoint every %d micro-batches%n%n", f.size().name(), f.size().n(), f.size().dLabel(), f.pass().rows(),
-        f.files(), f.rowsPerFile(), f.config(), f.partitions(), f.fullEvery()));
+    s.append(fmt("#### %s: N = %,d, D = %s; %,d training rows in %d parquet files of %,d rows, %d file%s per "
+        + "micro-batch; %s, %d partitions, full checkpoint every %d micro-batches%n%n", f.size().name(), f.size().n(),
+        f.size().dLabel(), f.pass().rows(), f.files(), f.rowsPerFile(), f.filesPerTrigger(),
+        f.filesPerTrigger() == 1 ? "" : "s", f.config(), f.partitions(), f.fullEvery()));
     s.append("| measure | value |\n|---|---|\n");
     s.append(row("micro-batches, rows trained", fmt("%d, %,d", f.batches().size(), f.pass().rows())));
     s.append(row("sustained rows/s (first micro-batch's arrival to last commit)",
@@ -52,6 +53,10 @@ final class StreamReport {
             f.sustainedRowsPerSecond() / f.plainRowsPerSecond())));
     s.append(row("appliedSeconds p50 / p99 / mean", fmt("%.3f / %.3f / %.3f s", f.appliedP50(), f.appliedP99(),
         f.appliedMean())));
+    s.append(row("inside appliedSeconds, per micro-batch: map stages (parquet scan, conversion, repartition write) / "
+        + "result stages (row log, training) / the rest (driver)", fmt("%.1f x %.0f ms / %.1f x %.0f ms / %.0f ms",
+            f.stagesPerBatch(true), f.stageMillis(true), f.stagesPerBatch(false), f.stageMillis(false),
+            f.driverMillis())));
     s.append(row("commitSeconds mean (all / without full checkpoint)", fmt("%.3f / %.3f s", f.commitMean(),
         f.commitMeanPlain())));
     s.append(row("commitSeconds of the full-checkpoint micro-batches", Arrays.stream(f.commitFull())
@@ -74,7 +79,8 @@ final class StreamReport {
         fmt("%,.0f rows/s (%.3f of the target; %.3f of the plain pass)", f.sustainedRowsPerSecond(),
             f.sustainedRowsPerSecond() / StreamFigures.TARGET_ROWS_PER_SECOND,
             f.sustainedRowsPerSecond() / f.plainRowsPerSecond()), f.rateMet()));
-    s.append(target(fmt("held-out logloss within %.3f of one epoch of batch training", StreamFigures.TARGET_LOGLOSS_GAP),
+    s.append(target(fmt("held-out logloss within %.3f of one epoch of batch training",
+        StreamFigures.TARGET_LOGLOSS_GAP),
         fmt("%.4f vs %.4f (%+.4f)", f.stream().logLoss(), f.batch().logLoss(), f.stream().logLoss()
             - f.batch().logLoss()), f.loglossMet()));
     s.append(target(fmt("appliedSeconds p99 <= %.0f s", StreamFigures.TARGET_APPLIED_P99),
@@ -99,6 +105,7 @@ final class StreamReport {
     l.add("config," + f.config());
     l.add("partitions," + f.partitions());
     l.add("rows_per_file," + f.rowsPerFile());
+    l.add("files_per_trigger," + f.filesPerTrigger());
     l.add("full_checkpoint_every," + f.fullEvery());
     l.add("micro_batches," + f.batches().size());
     l.add("rows," + f.pass().rows());
@@ -111,6 +118,11 @@ final class StreamReport {
     l.add("applied_p50_s," + num(f.appliedP50()));
     l.add("applied_p99_s," + num(f.appliedP99()));
     l.add("applied_mean_s," + num(f.appliedMean()));
+    l.add("map_stages_per_batch," + num(f.stagesPerBatch(true)));
+    l.add("map_stage_mean_ms," + num(f.stageMillis(true)));
+    l.add("result_stages_per_batch," + num(f.stagesPerBatch(false)));
+    l.add("result_stage_mean_ms," + num(f.stageMillis(false)));
+    l.add("applied_outside_stages_mean_ms," + num(f.driverMillis()));
     l.add("commit_mean_s," + num(f.commitMean()));
     l.add("commit_mean_without_full_s," + num(f.commitMeanPlain()));
     l.add("commit_full_mean_s," + num(Arrays.stream(f.commitFull()).average().orElse(Double.NaN)));
