@@ -36,18 +36,20 @@ import org.apache.spark.sql.SparkSession;
  *
  * <pre>{@code java @scripts/jvm.options -Xmx8g -cp <ps-bench classpath> io.sparkps.bench.stream.StreamBench
  *   --out=DIR [--size=medium] [--rows-per-file=50000] [--config=agd+ftrl] [--full-every=10]
- *   [--files-per-trigger=1] [--partitions=2] [--master=local[*]] [--dir=ps-bench/target/stream-work]
- *   [--jfr=FILE]}</pre>
+ *   [--files-per-trigger=1] [--repartition=false] [--partitions=2] [--master=local[*]]
+ *   [--dir=ps-bench/target/stream-work] [--jfr=FILE]}</pre>
  *
  * <p>Single-threaded apart from Spark's own threads. {@code --dir} (files, stream checkpoint,
  * model checkpoints) is emptied first and removed at the end. {@code --jfr} records a JFR profile
- * ({@code profile} settings) of the measured streaming pass alone into FILE.
+ * ({@code profile} settings) of the measured streaming pass alone into FILE. {@code --repartition=true}
+ * shuffles each micro-batch into {@code --partitions} partitions before the trainer sees it (the
+ * file source reads a 50,000-row file as one non-empty partition).
  */
 public final class StreamBench {
 
   private static final Ticker TICKER = Ticker.systemTicker();
   private static final Set<String> FLAGS = Set.of("out", "size", "rows-per-file", "config", "full-every",
-      "partitions", "master", "dir", "jfr", "files-per-trigger");
+      "partitions", "master", "dir", "jfr", "files-per-trigger", "repartition");
   private static final String MODEL = "stream-bench";
 
   private final Size size;
@@ -61,6 +63,7 @@ public final class StreamBench {
   private final String master;
   private final String jfr;
   private final int filesPerTrigger;
+  private final boolean repartition;
 
   private StreamBench(Flags flags) {
     this.size = Size.parse(flags.string("size", "medium"));
@@ -79,6 +82,7 @@ public final class StreamBench {
     this.master = flags.string("master", "local[*]");
     this.jfr = flags.string("jfr", "");
     this.filesPerTrigger = flags.intValue("files-per-trigger", 1);
+    this.repartition = Boolean.parseBoolean(flags.string("repartition", "false"));
   }
 
   public static void main(String[] args) throws Exception {
@@ -90,7 +94,7 @@ public final class StreamBench {
     deleteRecursively(dir);
     Files.createDirectories(dir);
     StreamFigures.Builder fig = new StreamFigures.Builder(size, rowsPerFile, filesPerTrigger,
-        method + "+" + optimizer, fullEvery, partitions);
+        method + "+" + optimizer + (repartition ? " (micro-batches repartitioned)" : ""), fullEvery, partitions);
     try {
       firstApplication(fig);
       secondApplication(fig);
@@ -124,7 +128,7 @@ public final class StreamBench {
       StreamPass.Result pass;
       try (Recording recording = profile()) {
         pass = new StreamPass(spark, trainer).run(StreamData.train(data).toString(), StreamData.SCHEMA,
-            filesPerTrigger);
+            filesPerTrigger, repartition ? partitions : 0);
         if (!jfr.isEmpty()) {
           recording.dump(Path.of(jfr));
           progress("JFR profile of the streaming pass: %s", jfr);
@@ -207,7 +211,8 @@ public final class StreamBench {
     PsStreamingTrainer<PsLogisticRegressionModel> trainer = PsStreamingTrainer.builder(estimator())
         .modelName("warmup").checkpointLocation(data.resolve("checkpoint").toString()).fullCheckpointEvery(2)
         .build(spark);
-    new StreamPass(spark, trainer).run(StreamData.train(data).toString(), StreamData.SCHEMA, 1);
+    new StreamPass(spark, trainer).run(StreamData.train(data).toString(), StreamData.SCHEMA, 1,
+        repartition ? partitions : 0);
     Metrics.evaluate(trainer.snapshot().transform(StreamData.readHeldOut(spark, data)));
     all.unpersist();
     progress("warm-up (20,000 rows, D = 2^12: a fit and a stream of 4 micro-batches, untimed) took %.1f s",

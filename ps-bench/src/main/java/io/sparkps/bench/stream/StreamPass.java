@@ -64,11 +64,16 @@ final class StreamPass {
     this.trainer = trainer;
   }
 
-  /** Trains on every file under {@code dir} (schema {@code schema}), {@code filesPerTrigger} files per micro-batch. */
-  Result run(String dir, StructType schema, int filesPerTrigger)
+  /**
+   * Trains on every file under {@code dir} (schema {@code schema}), {@code filesPerTrigger} files
+   * per micro-batch; with {@code repartition > 0} each micro-batch's rows are first shuffled into
+   * that many partitions (a query stage before foreachBatch), else the trainer gets them as the
+   * file source reads them.
+   */
+  Result run(String dir, StructType schema, int filesPerTrigger, int repartition)
       throws StreamingQueryException, TimeoutException, InterruptedException {
-    Dataset<Row> stream = spark.readStream().schema(schema).option("maxFilesPerTrigger", filesPerTrigger)
-        .parquet(dir);
+    Dataset<Row> read = spark.readStream().schema(schema).option("maxFilesPerTrigger", filesPerTrigger).parquet(dir);
+    Dataset<Row> stream = repartition > 0 ? read.repartition(repartition) : read;
     VoidFunction2<Dataset<Row>, Long> train = trainer.batchFunction();
     VoidFunction2<Dataset<Row>, Long> timed = (batch, id) -> {
       long now = TICKER.read();

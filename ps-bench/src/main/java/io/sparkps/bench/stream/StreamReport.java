@@ -57,6 +57,10 @@ final class StreamReport {
         + "result stages (row log, training) / the rest (driver)", fmt("%.1f x %.0f ms / %.1f x %.0f ms / %.0f ms",
             f.stagesPerBatch(true), f.stageMillis(true), f.stagesPerBatch(false), f.stageMillis(false),
             f.driverMillis())));
+    s.append(row("rows read by the busiest task of a stage, share of the stage's rows: map / result stages",
+        fmt("%.2f / %.2f (%d tasks share a stage's rows evenly at %.2f)", StageTimes.meanBusiestShare(
+            f.pass().stages(), true), StageTimes.meanBusiestShare(f.pass().stages(), false), f.partitions(),
+            1.0 / f.partitions())));
     s.append(row("commitSeconds mean (all / without full checkpoint)", fmt("%.3f / %.3f s", f.commitMean(),
         f.commitMeanPlain())));
     s.append(row("commitSeconds of the full-checkpoint micro-batches", Arrays.stream(f.commitFull())
@@ -85,13 +89,15 @@ final class StreamReport {
             - f.batch().logLoss()), f.loglossMet()));
     s.append(target(fmt("appliedSeconds p99 <= %.0f s", StreamFigures.TARGET_APPLIED_P99),
         fmt("%.3f s", f.appliedP99()), f.latencyMet()));
-    s.append("\n| micro-batch | rows | applied (s) | commit (s) | full checkpoint | progressive logloss "
-        + "| Spark trigger (ms) | addBatch (ms) |\n|---|---|---|---|---|---|---|---|\n");
+    s.append("\n| micro-batch | rows | applied (s) | map stages (ms) | result stages (ms) | commit (s) "
+        + "| full checkpoint | progressive logloss | Spark trigger (ms) | addBatch (ms) |\n"
+        + "|---|---|---|---|---|---|---|---|---|---|\n");
     for (MicroBatchStats b : f.batches()) {
       Map<String, Long> sp = f.spark(b.batchId());
-      s.append(fmt("| %d | %,d | %.3f | %.3f | %s | %.4f | %s | %s |%n", b.batchId(), b.rows(), b.appliedSeconds(),
-          b.commitSeconds(), b.fullCheckpoint() ? "yes" : "", b.logLoss(), ms(sp, "triggerExecution"),
-          ms(sp, "addBatch")));
+      s.append(fmt("| %d | %,d | %.3f | %d | %d | %.3f | %s | %.4f | %s | %s |%n", b.batchId(), b.rows(),
+          b.appliedSeconds(), StageTimes.batchMillis(f.pass().stages(), b.batchId(), true),
+          StageTimes.batchMillis(f.pass().stages(), b.batchId(), false), b.commitSeconds(),
+          b.fullCheckpoint() ? "yes" : "", b.logLoss(), ms(sp, "triggerExecution"), ms(sp, "addBatch")));
     }
     return s.toString();
   }
@@ -123,6 +129,8 @@ final class StreamReport {
     l.add("result_stages_per_batch," + num(f.stagesPerBatch(false)));
     l.add("result_stage_mean_ms," + num(f.stageMillis(false)));
     l.add("applied_outside_stages_mean_ms," + num(f.driverMillis()));
+    l.add("map_busiest_task_share," + num(StageTimes.meanBusiestShare(f.pass().stages(), true)));
+    l.add("result_busiest_task_share," + num(StageTimes.meanBusiestShare(f.pass().stages(), false)));
     l.add("commit_mean_s," + num(f.commitMean()));
     l.add("commit_mean_without_full_s," + num(f.commitMeanPlain()));
     l.add("commit_full_mean_s," + num(Arrays.stream(f.commitFull()).average().orElse(Double.NaN)));
@@ -149,14 +157,16 @@ final class StreamReport {
     List<String> l = new ArrayList<>();
     l.add("phase,batch,rows,applied_s,commit_s,full_checkpoint,progressive_logloss,replayed,spark_trigger_ms,"
         + "spark_add_batch_ms,spark_latest_offset_ms,spark_query_planning_ms,spark_wal_commit_ms,"
-        + "spark_commit_offsets_ms");
+        + "spark_commit_offsets_ms,map_stages_ms,result_stages_ms");
     for (MicroBatchStats b : f.batches()) {
       Map<String, Long> sp = f.spark(b.batchId());
       l.add(String.join(",", "stream", batchLine(b), ms(sp, "triggerExecution"), ms(sp, "addBatch"),
-          ms(sp, "latestOffset"), ms(sp, "queryPlanning"), ms(sp, "walCommit"), ms(sp, "commitOffsets")));
+          ms(sp, "latestOffset"), ms(sp, "queryPlanning"), ms(sp, "walCommit"), ms(sp, "commitOffsets"),
+          Long.toString(StageTimes.batchMillis(f.pass().stages(), b.batchId(), true)),
+          Long.toString(StageTimes.batchMillis(f.pass().stages(), b.batchId(), false))));
     }
     for (MicroBatchStats b : f.replayed()) {
-      l.add(String.join(",", "recovery", batchLine(b), "", "", "", "", "", ""));
+      l.add(String.join(",", "recovery", batchLine(b), "", "", "", "", "", "", "", ""));
     }
     return l;
   }

@@ -40,8 +40,8 @@ class StreamFiguresTest {
     }
     StreamPass.Result pass = new StreamPass.Result(2.0, 3.0, batches,
         Map.of(0L, Map.of("triggerExecution", 300L, "addBatch", 200L)),
-        List.of(new StageTimes.Stage(true, 60, 1), new StageTimes.Stage(false, 140, 2),
-            new StageTimes.Stage(true, 40, 1), new StageTimes.Stage(false, 160, 2)));
+        List.of(new StageTimes.Stage(0, true, 60, 1, 1.0), new StageTimes.Stage(0, false, 140, 2, 0.5),
+            new StageTimes.Stage(1, true, 40, 1, 1.0), new StageTimes.Stage(1, false, 160, 2, 1.0)));
     StreamFigures.Builder b = new StreamFigures.Builder(Size.SMALL, 100_000, 1, "agd+ftrl", 4, 2);
     b.files(4);
     b.pass(pass);
@@ -63,6 +63,7 @@ class StreamFiguresTest {
     assertEquals(0.5, f.stagesPerBatch(true), 1e-12);
     assertEquals(50, f.stageMillis(true), 1e-12);
     assertEquals(150, f.stageMillis(false), 1e-12);
+    assertEquals(0.75, StageTimes.meanBusiestShare(pass.stages(), false), 1e-12);
     assertEquals(250 - 400 / 4.0, f.driverMillis(), 1e-9, "mean applied 250 ms less 100 ms of stages per micro-batch");
     assertFalse(f.rateMet(), "200,000 < 300,000 rows/s");
     assertTrue(f.loglossMet(), "0.003 above batch training");
@@ -77,6 +78,8 @@ class StreamFiguresTest {
     List<String> csv = Files.readAllLines(out.resolve(StreamReport.BATCHES_CSV));
     assertEquals(1 + 4 + 1, csv.size(), csv.toString());
     assertTrue(csv.get(1).startsWith("stream,0,100000,0.100000,0.100000,false,0.600000,false,300,200,"), csv.get(1));
+    assertTrue(csv.get(1).endsWith(",60,140") && csv.get(2).endsWith(",40,160") && csv.get(3).endsWith(",0,0"),
+        "each micro-batch's own stages: " + csv);
     assertTrue(csv.get(5).startsWith("recovery,3,100000,0.200000,0.00000,false,0.600000,true,"), csv.get(5));
     assertTrue(Files.readAllLines(out.resolve(StreamReport.SUMMARY_CSV)).contains("target_rows_per_s_met,false"));
   }
