@@ -157,4 +157,20 @@ class BenchScriptTest {
     assertFailed(bench(Map.of("STUB_FAIL", "mvn"), "jmh"),
         "step [1/4] build ps-bench, benchmarks.jar and the end-to-end classpath failed: mvn exited with status 1");
   }
+
+  @Test
+  void aStreamRunThatFailsOrLeavesNoResultsFailsNamingTheStep() throws Exception {
+    String step =
+        "scripts/bench: step [2/2] stream: PsStreamingTrainer over parquet files, baselines, restart failed: ";
+    // The step runs on the classpath file the real build writes; without one it fails for that instead.
+    boolean built = Files.exists(root.resolve("ps-bench/target/classpath.txt"));
+    Run crashed = bench(Map.of("STUB_FAIL", "StreamBench", "STUB_STATUS", "2"), "stream", "--size=tiny");
+    assertFailed(crashed,
+        step + (built ? "StreamBench exited with status 2" : "ps-bench/target/classpath.txt missing"));
+    if (built) {
+      assertTrue(crashed.out().contains("stub java: StreamBench"), crashed.out());
+      assertFailed(bench(Map.of(), "stream"), step + "result file missing: "
+          + dir.resolve("results/stream/stream-summary.csv"));
+    }
+  }
 }

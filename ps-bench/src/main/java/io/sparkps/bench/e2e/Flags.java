@@ -7,11 +7,11 @@ import java.util.Map;
 import java.util.Set;
 
 /** {@code --name=value} command-line flags, checked against the names a main accepts. Not thread-safe. */
-final class Flags {
+public final class Flags {
 
   private final Map<String, String> values = new HashMap<>();
 
-  Flags(String[] args, Set<String> allowed) {
+  public Flags(String[] args, Set<String> allowed) {
     for (String a : args) {
       int eq = a.indexOf('=');
       if (!a.startsWith("--") || eq < 0) {
@@ -25,11 +25,11 @@ final class Flags {
     }
   }
 
-  String string(String name, String dflt) {
+  public String string(String name, String dflt) {
     return values.getOrDefault(name, dflt);
   }
 
-  String required(String name) {
+  public String required(String name) {
     String v = values.get(name);
     if (v == null) {
       throw new IllegalArgumentException("missing option: --" + name);
@@ -37,17 +37,17 @@ final class Flags {
     return v;
   }
 
-  int intValue(String name, int dflt) {
+  public int intValue(String name, int dflt) {
     String v = values.get(name);
     return v == null ? dflt : Integer.parseInt(v);
   }
 
-  double doubleValue(String name, double dflt) {
+  public double doubleValue(String name, double dflt) {
     String v = values.get(name);
     return v == null ? dflt : Double.parseDouble(v);
   }
 
-  List<String> list(String name, String dflt) {
+  public List<String> list(String name, String dflt) {
     String v = values.getOrDefault(name, dflt);
     return v.isEmpty() ? List.of() : Arrays.asList(v.split(","));
   }
