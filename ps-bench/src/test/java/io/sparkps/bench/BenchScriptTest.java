@@ -33,7 +33,7 @@ class BenchScriptTest {
       for a in "$@"; do
         case "$a" in
           io.sparkps.*) main=${a##*.}; break ;;
-          -jar) main=jmh; break ;;
+          -jar|org.openjdk.jmh.Main) main=jmh; break ;;
         esac
       done
       echo "stub java: $main"

@@ -14,9 +14,6 @@ final class LocalBatch {
   /** The bias lives in the weight table under this key (feature indices are >= 0). */
   static final long BIAS_KEY = -1;
 
-  /** Key lists longer than this are looked up through a hash table ({@link KeySlots}) while building. */
-  private static final int HASHED_ABOVE = 1 << 16;
-
   final long[] keys;
   final int[][] slots;
   final float[][] values;
@@ -66,32 +63,6 @@ final class LocalBatch {
       for (int i = 0; i < s.length; i++) {
         s[i] = position[s[i]];
       }
-    }
-    return new LocalBatch(keys, slots, values, labels, weights);
-  }
-
-  /** The earlier form of {@link #of}: sort every occurrence, then a binary search per occurrence. Benchmark baseline. */
-  static LocalBatch ofBySearch(SparseExample[] rows, int from, int to) {
-    long[] keys = keysOf(rows, from, to);
-    // A mini-batch's keys fit in cache and a binary search is quick; a whole partition's (IPM,
-    // scoring) do not, and a hash lookup costs one miss where the search costs twenty.
-    KeySlots lookup = keys.length > HASHED_ABOVE ? new KeySlots(keys) : null;
-    int n = to - from;
-    int[][] slots = new int[n][];
-    float[][] values = new float[n][];
-    double[] labels = new double[n];
-    double[] weights = new double[n];
-    for (int r = 0; r < n; r++) {
-      SparseExample row = rows[from + r];
-      long[] idx = row.indices();
-      int[] s = new int[idx.length];
-      for (int i = 0; i < idx.length; i++) {
-        s[i] = lookup != null ? lookup.slot(idx[i]) : Arrays.binarySearch(keys, idx[i]);
-      }
-      slots[r] = s;
-      values[r] = row.values();
-      labels[r] = row.label();
-      weights[r] = row.weight();
     }
     return new LocalBatch(keys, slots, values, labels, weights);
   }
@@ -240,43 +211,6 @@ final class LocalBatch {
         position[idOf(sorted[i])] = i;
       }
       return position;
-    }
-  }
-
-  /** Sorted distinct keys to their positions, open addressing with linear probing. Build-time only. */
-  private static final class KeySlots {
-    private final long[] table;
-    private final int[] slots;
-    private final int mask;
-
-    KeySlots(long[] keys) {
-      int cap = Integer.highestOneBit(Math.max(4, keys.length) * 2) * 2;
-      table = new long[cap];
-      slots = new int[cap];
-      mask = cap - 1;
-      Arrays.fill(slots, -1);
-      for (int i = 0; i < keys.length; i++) {
-        int h = hash(keys[i]);
-        while (slots[h] >= 0) {
-          h = (h + 1) & mask;
-        }
-        table[h] = keys[i];
-        slots[h] = i;
-      }
-    }
-
-    int slot(long key) {
-      for (int h = hash(key); slots[h] >= 0; h = (h + 1) & mask) {
-        if (table[h] == key) {
-          return slots[h];
-        }
-      }
-      throw new IllegalStateException("key " + key + " is not among the batch's keys");
-    }
-
-    private int hash(long key) {
-      long x = key * 0x9E3779B97F4A7C15L;
-      return (int) (x ^ (x >>> 32)) & mask;
     }
   }
 }

@@ -13,7 +13,7 @@ class LocalBatchTest {
 
   @Test
   void slotsPointAtTheRowsKeysInSmallAndHashedBatches() {
-    for (int rows : new int[] {50, 20_000}) {  // 20,000 rows x 10 features: past the hashed lookup's threshold
+    for (int rows : new int[] {50, 20_000}) {  // 20,000 rows x 10 features: the key table grows past its first size
       Random rnd = new Random(rows);
       SparseExample[] data = new SparseExample[rows];
       TreeSet<Long> all = new TreeSet<>();
