@@ -240,12 +240,18 @@ public final class StreamBench {
         .setFetchEvery(2).setPushEvery(1).setNumPartitions(partitions);
   }
 
-  /** As e2e's sessions: the spark-ps plugin, loopback, no UI. */
+  /**
+   * As e2e's sessions: the spark-ps plugin, loopback, no UI. A file opens at the cost of 1 MiB
+   * rather than Spark's 4 MiB: the split size is the bytes per core with that cost added, and a
+   * micro-batch of one 5 MB file would otherwise put most of its row groups in one split (one core
+   * trains; docs/streaming.md, "balance").
+   */
   private SparkSession session(String name) {
     return SparkSession.builder().appName(name).master(master)
         .config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1")
         .config("spark.ui.enabled", "false")
         .config("spark.sql.shuffle.partitions", Integer.toString(partitions))
+        .config("spark.sql.files.openCostInBytes", Integer.toString(1 << 20))
         .config("spark.plugins", "io.sparkps.spark.PsPlugin").getOrCreate();
   }
 

@@ -25,16 +25,22 @@ final class StreamData {
       .add("label", DataTypes.DoubleType, false)
       .add("features", SQLDataTypes.VectorType(), false);
 
+  /** Parquet row group size of the training files: a 50,000-row file holds several. */
+  static final int ROW_GROUP_BYTES = 1 << 20;
+
   private StreamData() {}
 
   /**
    * Writes {@code all}'s training rows under {@code dir/train} in files of {@code rowsPerFile} rows
    * (per partition: a partition's rows not divisible by it leave one shorter file) and its
-   * held-out rows under {@code dir/heldout}; returns the number of training files.
+   * held-out rows under {@code dir/heldout}; returns the number of training files. Row groups of
+   * {@link #ROW_GROUP_BYTES}, so a file holds several (as a day's click files do) and Spark's
+   * splits of one file all get rows: with one row group, one split reads the whole file and the
+   * micro-batch trains on one core (docs/streaming.md).
    */
   static int write(Dataset<Row> all, Path dir, int rowsPerFile) throws IOException {
     SyntheticDataFrames.training(all).select("label", "features").write().option("maxRecordsPerFile", rowsPerFile)
-        .parquet(train(dir).toString());
+        .option("parquet.block.size", ROW_GROUP_BYTES).parquet(train(dir).toString());
     SyntheticDataFrames.heldOut(all).select("label", "features").write().parquet(heldOut(dir).toString());
     try (Stream<Path> files = Files.list(train(dir))) {
       return (int) files.filter(p -> p.getFileName().toString().endsWith(".parquet")).count();
