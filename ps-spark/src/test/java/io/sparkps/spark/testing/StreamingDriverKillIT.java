@@ -6,11 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -18,7 +16,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -84,14 +81,15 @@ class StreamingDriverKillIT {
   @Timeout(value = 2 * TIMEOUT_SECONDS + 60, unit = TimeUnit.SECONDS)
   void driverKilledMidStreamRecoversEveryRowExactlyOnce() throws Exception {
     long start = System.nanoTime();
-    Path input = writeInput();
-    long inputMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+    // The first application writes the input before it streams it (a Spark session of its own
+    // in this JVM cost about 11 s).
+    Path input = dir.resolve("input");
     Path checkpoints = dir.resolve("checkpoints");
 
     long killedAt;
     long launchedAt = System.nanoTime();
     List<String> firstLog;
-    try (DriverProcess first = launch("first", input, checkpoints, false)) {
+    try (DriverProcess first = launch("first", input, checkpoints, "write")) {
       first.await(KILL_LINE, TIMEOUT_SECONDS);
       first.kill();
       killedAt = System.nanoTime();
@@ -105,7 +103,7 @@ class StreamingDriverKillIT {
     List<String> secondLog;
     Matcher recovered;
     Matcher m;
-    try (DriverProcess second = launch("second", input, checkpoints, true)) {
+    try (DriverProcess second = launch("second", input, checkpoints, "finish")) {
       recovered = second.await(RECOVERED, TIMEOUT_SECONDS);
       m = second.await(RESULT, TIMEOUT_SECONDS);
       assertEquals(0, second.awaitExit(60), "the restarted application failed; log tail:\n" + second.tail());
@@ -158,49 +156,16 @@ class StreamingDriverKillIT {
         && l.endsWith(" skipped"));
     System.out.printf(Locale.ROOT, "streaming driver kill test: recovered at micro-batch %d in %d ms "
             + "(%d logged micro-batches trained again%s); kill -9 -> restarted application done: %d ms; "
-            + "held-out logloss faulty %.4f clean %.4f constant %.4f; input written in %d ms, "
-            + "launch -> kill %d ms, test method %d ms; driver logs: %s / %s%n",
+            + "held-out logloss faulty %.4f clean %.4f constant %.4f; "
+            + "launch (input written, then streamed) -> kill %d ms, test method %d ms; driver logs: %s / %s%n",
         recoveredAt, recoveryMs, replayedCount, skipped ? ", a micro-batch handed over again skipped" : "",
-        restartedMs, faulty, clean, constant, inputMs, TimeUnit.NANOSECONDS.toMillis(killedAt - launchedAt),
+        restartedMs, faulty, clean, constant, TimeUnit.NANOSECONDS.toMillis(killedAt - launchedAt),
         TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start),
         LogCounts.of(firstLog), LogCounts.of(secondLog));
   }
 
-  /**
-   * The stream's input: {@link StreamRows#FILES} parquet files, written in the test JVM by a local
-   * Spark session, with increasing modification times so the file source reads them in order.
-   */
-  private Path writeInput() throws IOException {
-    Path input = Files.createDirectories(dir.resolve("input"));
-    Path staging = dir.resolve("staging");
-    SparkSession spark = SparkSession.builder().master("local[1]").appName("streaming-kill-input")
-        .config("spark.ui.enabled", "false").config("spark.driver.host", "127.0.0.1")
-        .config("spark.driver.bindAddress", "127.0.0.1").getOrCreate();
-    try {
-      long base = System.currentTimeMillis() - 3_600_000;
-      for (int f = 0; f < StreamRows.FILES; f++) {
-        Path out = staging.resolve("file-" + f);
-        spark.createDataFrame(StreamRows.file(f), StreamRows.SCHEMA).coalesce(1).write().parquet(out.toString());
-        Path target = input.resolve(String.format(Locale.ROOT, "rows-%02d.parquet", f));
-        Files.move(onlyPart(out), target);
-        Files.setLastModifiedTime(target, FileTime.fromMillis(base + 1000L * f));
-      }
-    } finally {
-      spark.stop();
-    }
-    return input;
-  }
-
-  private static Path onlyPart(Path written) throws IOException {
-    try (DirectoryStream<Path> parts = Files.newDirectoryStream(written, "part-*.parquet")) {
-      List<Path> found = new ArrayList<>();
-      parts.forEach(found::add);
-      assertEquals(1, found.size(), "one part file in " + written + ": " + found);
-      return found.get(0);
-    }
-  }
-
-  private DriverProcess launch(String name, Path input, Path checkpoints, boolean finish) throws IOException {
+  /** {@code mode}: "write" (write the input, then stream) or "finish" (stream the rest, then a clean run and the result). */
+  private DriverProcess launch(String name, Path input, Path checkpoints, String mode) throws IOException {
     List<String> command = new ArrayList<>();
     command.add(ProjectLayout.javaExecutable());
     command.addAll(ProjectLayout.jvmFlags());
@@ -217,9 +182,7 @@ class StreamingDriverKillIT {
         "--conf", "spark.scheduler.maxRegisteredResourcesWaitingTime=60s",
         "--conf", "spark.sql.shuffle.partitions=2",
         "--class", StreamingJob.class.getName(), appJar.toString(), input.toString(), checkpoints.toString()));
-    if (finish) {
-      command.add("finish");
-    }
+    command.add(mode);
     ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile());
     builder.environment().put("SPARK_HOME", ProjectLayout.sparkHome().toString());
     builder.environment().put("SPARK_SCALA_VERSION", "2.13");

@@ -3,6 +3,13 @@ package io.sparkps.spark.testing;
 import io.sparkps.ml.SparseExample;
 import io.sparkps.ml.streaming.MicroBatchStats;
 import io.sparkps.ml.streaming.PsStreamingTrainer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeoutException;
@@ -38,6 +45,9 @@ public final class StreamingJob {
     boolean finish = args.length > 2 && args[2].equals("finish");
     SparkSession spark = SparkSession.builder().appName("spark-ps streaming job").getOrCreate();
     try {
+      if (args.length > 2 && args[2].equals("write")) {
+        writeInput(spark, Path.of(input));
+      }
       PsStreamingTrainer<CountedLr.Tables> faulty = train(spark, input, root, "faulty");
       if (!finish) {
         return;
@@ -52,6 +62,38 @@ public final class StreamingJob {
           f.heldOutLogLoss(heldOut), c.heldOutLogLoss(heldOut), CountedLr.constantLogLoss(heldOut));
     } finally {
       spark.stop();
+    }
+  }
+
+  /**
+   * The stream's input: {@link StreamRows#FILES} parquet files, with increasing modification times
+   * so the file source reads them in order; each written beside the directory and moved in whole.
+   */
+  static void writeInput(SparkSession spark, Path input) {
+    try {
+      Files.createDirectories(input);
+      Path staging = input.resolveSibling("staging");
+      long base = System.currentTimeMillis() - 3_600_000;
+      for (int f = 0; f < StreamRows.FILES; f++) {
+        Path out = staging.resolve("file-" + f);
+        spark.createDataFrame(StreamRows.file(f), StreamRows.SCHEMA).coalesce(1).write().parquet(out.toString());
+        Path target = input.resolve(String.format(Locale.ROOT, "rows-%02d.parquet", f));
+        Files.move(onlyPart(out), target);
+        Files.setLastModifiedTime(target, FileTime.fromMillis(base + 1000L * f));
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("writing the stream's input under " + input + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static Path onlyPart(Path written) throws IOException {
+    try (DirectoryStream<Path> parts = Files.newDirectoryStream(written, "part-*.parquet")) {
+      List<Path> found = new ArrayList<>();
+      parts.forEach(found::add);
+      if (found.size() != 1) {
+        throw new IllegalStateException("expected one part file in " + written + ": " + found);
+      }
+      return found.get(0);
     }
   }
 
