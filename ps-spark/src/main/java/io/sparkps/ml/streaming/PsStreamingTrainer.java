@@ -2,7 +2,6 @@ package io.sparkps.ml.streaming;
 
 import static io.sparkps.core.check.Checks.requireArgument;
 
-import io.sparkps.core.checkpoint.CheckpointLayout;
 import io.sparkps.core.checkpoint.CheckpointPolicy;
 import io.sparkps.core.checkpoint.Manifest;
 import io.sparkps.core.clock.RunStats;
@@ -12,15 +11,9 @@ import io.sparkps.ml.SparseExample;
 import io.sparkps.spark.DenseTableHandle;
 import io.sparkps.spark.PsContext;
 import io.sparkps.spark.TrainFunction;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -67,11 +60,8 @@ import org.slf4j.LoggerFactory;
 public final class PsStreamingTrainer<M> {
 
   private static final Logger LOG = LoggerFactory.getLogger(PsStreamingTrainer.class);
-  /** The per-micro-batch line, on the logger the estimators' per-epoch lines use. */
-  private static final Logger PROGRESS = LoggerFactory.getLogger("io.sparkps.ml.progress");
   /** Rows of the totals table: micro-batch b counts into row b % SLOTS. */
   static final int SLOTS = 1024;
-  private static final int KEPT_STATS = 1000;
   private static final Ticker TICKER = Ticker.systemTicker();
 
   private final PsContext ps;
@@ -90,10 +80,8 @@ public final class PsStreamingTrainer<M> {
   private long totalRows;
   private long seenRecoveries;
   private int generation;
-  private CheckpointPolicy policy;
-  private final Deque<MicroBatchStats> stats = new ArrayDeque<>();
-  /** The full checkpoints this trainer keeps from pruning, oldest first (at most two). */
-  private final Deque<String> pinned = new ArrayDeque<>();
+  private final TrainerProgress progress;
+  private final FullCheckpoints fulls;
   private String sinkId;
   /** Feature vectors' size; read by snapshots without the lock. */
   private volatile long numFeatures = -1;
@@ -106,10 +94,12 @@ public final class PsStreamingTrainer<M> {
     this.checkpointLocation = checkpointLocation;
     this.fullCheckpointEvery = fullCheckpointEvery;
     this.log = new StreamLog(checkpointLocation);
+    this.progress = new TrainerProgress(modelName);
     this.totalsSpec = TableSpec.dense(modelName + ".stream", SLOTS, 3);
     List<TableSpec> all = new ArrayList<>(learner.tables());
     all.add(totalsSpec);
     this.tables = List.copyOf(all);
+    this.fulls = new FullCheckpoints(ps, log, tables.stream().map(TableSpec::name).toList(), modelName);
   }
 
   /** A builder for training {@code estimator}'s model (with its current parameters) online. */
@@ -160,33 +150,7 @@ public final class PsStreamingTrainer<M> {
    * Empty before the first micro-batch.
    */
   public synchronized Map<String, String> progressMetrics() {
-    if (stats.isEmpty()) {
-      return Map.of();
-    }
-    MicroBatchStats s = stats.peekLast();
-    double[] applied = stats.stream().filter(b -> !b.replayed()).mapToDouble(MicroBatchStats::appliedSeconds)
-        .skip(Math.max(0, stats.size() - 100)).sorted().toArray();
-    Map<String, String> m = new LinkedHashMap<>();
-    m.put("batchId", Long.toString(s.batchId()));
-    m.put("rows", Long.toString(s.rows()));
-    m.put("invalidRows", Long.toString(s.invalidRows()));
-    m.put("rowsPerSecond", String.format(Locale.ROOT, "%.1f", s.rowsPerSecond()));
-    m.put("appliedSeconds", String.format(Locale.ROOT, "%.3f", s.appliedSeconds()));
-    if (applied.length > 0) {
-      m.put("appliedSecondsP50", String.format(Locale.ROOT, "%.3f", quantile(applied, 0.5)));
-      m.put("appliedSecondsP99", String.format(Locale.ROOT, "%.3f", quantile(applied, 0.99)));
-    }
-    m.put("commitSeconds", String.format(Locale.ROOT, "%.3f", s.commitSeconds()));
-    m.put("fullCheckpoint", Boolean.toString(s.fullCheckpoint()));
-    m.put("progressiveLogLoss", String.format(Locale.ROOT, "%.5f", s.logLoss()));
-    m.put("maxStaleness", Long.toString(s.maxStaleness()));
-    m.put("rowsTrained", Long.toString(totalRows));
-    return m;
-  }
-
-  /** The {@code q} quantile of sorted {@code v} (nearest rank). */
-  private static double quantile(double[] v, double q) {
-    return v[Math.min(v.length - 1, (int) Math.ceil(q * v.length) - 1)];
+    return progress.metrics(totalRows);
   }
 
   /**
@@ -256,13 +220,14 @@ public final class PsStreamingTrainer<M> {
     }
     boolean full = fullCheckpointEvery > 0 && batchId - Math.max(lastFull, -1) >= fullCheckpointEvery;
     if (full) {
-      fullCheckpoint(batchId);
+      fulls.take(batchId, lastFull);
+      lastFull = batchId;
     }
     long done = TICKER.read();
     MicroBatchStats s = new MicroBatchStats(batchId, trained, rows.invalidRows(), (applied - arrived) / 1e9,
         (done - applied) / 1e9, full, t[1] > 0 ? t[0] / t[1] : Double.NaN, run0 == null ? 0 : run0.maxSkew(),
         false);
-    record(s);
+    progress.record(s);
     return s;
   }
 
@@ -292,8 +257,8 @@ public final class PsStreamingTrainer<M> {
   }
 
   /** The micro-batches handled so far by this trainer (the newest 1000), oldest first. */
-  public synchronized List<MicroBatchStats> progress() {
-    return List.copyOf(stats);
+  public List<MicroBatchStats> progress() {
+    return progress.all();
   }
 
   /** Rows the model has learned from, over every application that trained it from this checkpoint location. */
@@ -321,7 +286,7 @@ public final class PsStreamingTrainer<M> {
   /** First use: attach to the tables of this application, or rebuild them; later: rebuild after lost servers. */
   private void openOrRebuild() {
     if (!opened) {
-      policy = ps.checkpointPolicyOr(log.files().resolve(log.root(), "checkpoints"));
+      CheckpointPolicy policy = fulls.policy();
       if (policy.automatic()) {
         LOG.warn("spark-ps takes automatic checkpoints every {} clocks and at the end of each run under {}: with "
             + "streaming that is a full checkpoint per micro-batch; set spark.ps.checkpoint.interval=0 and let the "
@@ -334,9 +299,7 @@ public final class PsStreamingTrainer<M> {
         committed = last == null ? -1 : last.batch();
         totalRows = last == null ? 0 : last.totalRows();
         numFeatures = last == null ? -1 : last.numFeatures();
-        Optional<StreamLog.Full> full = log.newestFull(this::usable);
-        lastFull = full.map(StreamLog.Full::batch).orElse(-1L);
-        full.ifPresent(f -> pin(f.dir()));
+        lastFull = fulls.newest().map(StreamLog.Full::batch).orElse(-1L);
         LOG.info("Streaming model {} continues with its tables in this application at micro-batch {}", modelName,
             committed);
       } else {
@@ -360,11 +323,10 @@ public final class PsStreamingTrainer<M> {
   /** Restores the newest usable full checkpoint (or starts empty) and trains the committed micro-batches after it again. */
   private void rebuild(List<StreamLog.Commit> commits) {
     long start = TICKER.read();
-    Optional<StreamLog.Full> full = log.newestFull(this::usable);
+    Optional<StreamLog.Full> full = fulls.newest();
     long base = -1;
     if (full.isPresent()) {
       Manifest m = ps.restore(full.get().dir());
-      pin(full.get().dir());
       base = full.get().batch();
       for (TableSpec t : tables) {
         if (m.table(t.name()).isEmpty()) {
@@ -428,47 +390,8 @@ public final class PsStreamingTrainer<M> {
     committed = c.batch();
     totalRows = c.totalRows();
     numFeatures = c.numFeatures();
-    record(new MicroBatchStats(c.batch(), c.rows(), c.invalidRows(), (TICKER.read() - start) / 1e9, 0, false,
+    progress.record(new MicroBatchStats(c.batch(), c.rows(), c.invalidRows(), (TICKER.read() - start) / 1e9, 0, false,
         t[1] > 0 ? t[0] / t[1] : Double.NaN, run == null ? 0 : run.maxSkew(), true));
-  }
-
-  /**
-   * A full checkpoint of the model after micro-batch {@code batchId}; the log before the previous
-   * one goes. The newest two are pinned: other checkpoints of the application (another model's,
-   * {@code ps.checkpoint()}) must not prune what a recovery restores from.
-   */
-  private void fullCheckpoint(long batchId) {
-    String[] names = tables.stream().map(TableSpec::name).toArray(String[]::new);
-    Manifest m = ps.checkpoint(names);
-    String dir = CheckpointLayout.checkpointDir(log.files(), policy.dir(), m.id());
-    pin(dir);
-    log.full(batchId, dir);
-    long previous = lastFull;
-    lastFull = batchId;
-    if (previous >= 0) {
-      log.truncate(previous);
-    }
-  }
-
-  /** Pins full checkpoint {@code dir}, unpinning all but the newest two. */
-  private void pin(String dir) {
-    if (!pinned.contains(dir)) {
-      ps.pinCheckpoint(dir);
-      pinned.addLast(dir);
-    }
-    while (pinned.size() > 2) {
-      ps.unpinCheckpoint(pinned.removeFirst());
-    }
-  }
-
-  private boolean usable(String dir) {
-    try {
-      return dir != null && CheckpointLayout.resolve(io.sparkps.core.checkpoint.CheckpointFiles.forPath(dir), dir)
-          .isPresent();
-    } catch (IOException e) {
-      throw new UncheckedIOException("reading checkpoint " + dir + " of model " + modelName + ": " + e.getMessage(),
-          e);
-    }
   }
 
   private boolean tablesExist() {
@@ -511,14 +434,6 @@ public final class PsStreamingTrainer<M> {
           + "larger", batchId, modelName, size, numFeatures);
     }
     numFeatures = Math.max(numFeatures, size);
-  }
-
-  private void record(MicroBatchStats s) {
-    stats.addLast(s);
-    if (stats.size() > KEPT_STATS) {
-      stats.removeFirst();
-    }
-    PROGRESS.info("{} {}", modelName, s);
   }
 
   /** Configures a {@link PsStreamingTrainer}: model name, checkpoint location, full-checkpoint interval. */

@@ -20,16 +20,15 @@ public final class TrainingSinkProvider implements StreamSinkProvider {
   static final String TRAINER_OPTION = "spark-ps.trainer";
   private static final Map<String, PsStreamingTrainer<?>> TRAINERS = new ConcurrentHashMap<>();
 
-  /** Registers {@code trainer} for queries started in this driver; returns its id. */
+  /**
+   * Registers {@code trainer} for queries started in this driver; returns its id. A trainer
+   * registers once (its first {@code start}) and stays registered: a query restarted later with
+   * {@code start} finds it again.
+   */
   static String register(PsStreamingTrainer<?> trainer) {
     String id = trainer.modelName() + "/" + UUID.randomUUID();
     TRAINERS.put(id, trainer);
     return id;
-  }
-
-  /** Forgets a trainer whose query has ended. */
-  static void unregister(String id) {
-    TRAINERS.remove(id);
   }
 
   @Override
