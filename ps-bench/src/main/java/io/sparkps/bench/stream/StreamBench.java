@@ -37,19 +37,20 @@ import org.apache.spark.sql.SparkSession;
  * <pre>{@code java @scripts/jvm.options -Xmx8g -cp <ps-bench classpath> io.sparkps.bench.stream.StreamBench
  *   --out=DIR [--size=medium] [--rows-per-file=50000] [--config=agd+ftrl] [--full-every=10]
  *   [--files-per-trigger=1] [--repartition=false] [--partitions=2] [--master=local[*]]
- *   [--dir=ps-bench/target/stream-work] [--jfr=FILE]}</pre>
+ *   [--dir=ps-bench/target/stream-work] [--jfr=FILE] [--warmup=true]}</pre>
  *
  * <p>Single-threaded apart from Spark's own threads. {@code --dir} (files, stream checkpoint,
  * model checkpoints) is emptied first and removed at the end. {@code --jfr} records a JFR profile
  * ({@code profile} settings) of the measured streaming pass alone into FILE. {@code --repartition=true}
  * shuffles each micro-batch into {@code --partitions} partitions before the trainer sees it (the
- * file source reads a 50,000-row file as one non-empty partition).
+ * file source reads a 50,000-row file as one non-empty partition). {@code --warmup=false} skips the
+ * untimed warm-up (for the smoke test: its figures are not measurements).
  */
 public final class StreamBench {
 
   private static final Ticker TICKER = Ticker.systemTicker();
   private static final Set<String> FLAGS = Set.of("out", "size", "rows-per-file", "config", "full-every",
-      "partitions", "master", "dir", "jfr", "files-per-trigger", "repartition");
+      "partitions", "master", "dir", "jfr", "files-per-trigger", "repartition", "warmup");
   private static final String MODEL = "stream-bench";
 
   private final Size size;
@@ -64,6 +65,7 @@ public final class StreamBench {
   private final String jfr;
   private final int filesPerTrigger;
   private final boolean repartition;
+  private final boolean warmup;
 
   private StreamBench(Flags flags) {
     this.size = Size.parse(flags.string("size", "medium"));
@@ -83,6 +85,7 @@ public final class StreamBench {
     this.jfr = flags.string("jfr", "");
     this.filesPerTrigger = flags.intValue("files-per-trigger", 1);
     this.repartition = Boolean.parseBoolean(flags.string("repartition", "false"));
+    this.warmup = Boolean.parseBoolean(flags.string("warmup", "true"));
   }
 
   public static void main(String[] args) throws Exception {
@@ -114,7 +117,9 @@ public final class StreamBench {
     progress("Spark (application %s) and the parameter servers started in %.1f s",
         spark.sparkContext().applicationId(), seconds(start));
     try {
-      warmUp(spark);
+      if (warmup) {
+        warmUp(spark);
+      }
       start = TICKER.read();
       Dataset<Row> all = StreamData.generate(spark, size.n(), size.d(), partitions);
       Path data = dir.resolve("data");

@@ -24,7 +24,7 @@ class StreamBenchSmokeTest {
     Path work = dir.resolve("work");
     // 18,000 training rows in 2 partitions -> 6 files of 3,000; full checkpoints after micro-batch 3 only.
     StreamBench.main(new String[] {"--size=tiny", "--rows-per-file=3000", "--full-every=4", "--master=local[2]",
-        "--out=" + out, "--dir=" + work});
+        "--warmup=false", "--out=" + out, "--dir=" + work});
     List<String> summary = Files.readAllLines(out.resolve(StreamReport.SUMMARY_CSV));
     assertTrue(summary.contains("micro_batches,6"), summary.toString());
     assertTrue(summary.contains("rows,18000"), summary.toString());
