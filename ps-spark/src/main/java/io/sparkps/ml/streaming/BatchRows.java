@@ -20,4 +20,12 @@ public interface BatchRows {
 
   /** The largest feature vector size seen, or -1 before any row was converted. */
   long numFeatures();
+
+  /**
+   * Rows a learner converted and checked itself (none invalid) with vectors of {@code
+   * numFeatures} features: for custom {@link OnlineLearner}s.
+   */
+  static BatchRows checked(JavaRDD<SparseExample> rows, long numFeatures) {
+    return new CheckedBatchRows(rows, numFeatures);
+  }
 }

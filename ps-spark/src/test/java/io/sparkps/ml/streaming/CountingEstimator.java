@@ -63,27 +63,7 @@ final class CountingEstimator implements OnlineEstimator<float[]> {
       public BatchRows rows(PsContext ps, Dataset<?> batch) {
         var rows = batch.toDF().javaRDD().map((Row r) -> SparseExample.of(r.getDouble(0), (Vector) r.get(1)))
             .repartition(2);
-        return new BatchRows() {
-          @Override
-          public org.apache.spark.api.java.JavaRDD<SparseExample> rows() {
-            return rows;
-          }
-
-          @Override
-          public long invalidRows() {
-            return 0;
-          }
-
-          @Override
-          public String firstProblem() {
-            return "";
-          }
-
-          @Override
-          public long numFeatures() {
-            return StreamRows.FEATURES;
-          }
-        };
+        return BatchRows.checked(rows, StreamRows.FEATURES);
       }
 
       @Override

@@ -70,27 +70,7 @@ public final class CountedStreamLr implements OnlineEstimator<CountedLr.Tables> 
       int workers = Math.max(1, ps.sparkContext().defaultParallelism());
       JavaRDD<SparseExample> rows = batch.toDF().select("id", "label", "features").javaRDD()
           .map(CountedStreamLr::example).repartition(workers);
-      return new BatchRows() {
-        @Override
-        public JavaRDD<SparseExample> rows() {
-          return rows;
-        }
-
-        @Override
-        public long invalidRows() {
-          return 0;
-        }
-
-        @Override
-        public String firstProblem() {
-          return "";
-        }
-
-        @Override
-        public long numFeatures() {
-          return CountedLr.FEATURES;
-        }
-      };
+      return BatchRows.checked(rows, CountedLr.FEATURES);
     }
 
     @Override
