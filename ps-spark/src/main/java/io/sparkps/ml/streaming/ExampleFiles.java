@@ -2,8 +2,6 @@ package io.sparkps.ml.streaming;
 
 import io.sparkps.core.checkpoint.CheckpointFiles;
 import io.sparkps.ml.SparseExample;
-import java.io.DataInputStream;
-import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -72,22 +70,29 @@ final class ExampleFiles {
 
   /** How many rows the file at {@code path} holds (its header only). */
   static int rows(CheckpointFiles files, String path) throws IOException {
-    try (DataInputStream in = new DataInputStream(files.open(path))) {
-      header(in, path);
-      return in.readInt();
-    } catch (EOFException e) {
-      throw new IOException("stream log file " + path + " ends early (truncated)", e);
+    try (InputStream in = files.open(path)) {
+      byte[] head = in.readNBytes(12);
+      if (head.length < 12) {
+        throw new IOException("stream log file " + path + " ends early (truncated)");
+      }
+      return rowCount(ByteBuffer.wrap(head), path);
     }
   }
 
-  private static void header(DataInputStream in, String path) throws IOException {
-    if (in.readInt() != MAGIC) {
+  /** Checks the header at the buffer's start and returns its row count. */
+  private static int rowCount(ByteBuffer buf, String path) throws IOException {
+    if (buf.getInt() != MAGIC) {
       throw new IOException("not a spark-ps stream log file: " + path);
     }
-    int format = in.readInt();
+    int format = buf.getInt();
     if (format != FORMAT) {
       throw new IOException("stream log file " + path + " has format " + format + "; this version reads " + FORMAT);
     }
+    int n = buf.getInt();
+    if (n < 0) {
+      throw new IOException("stream log file " + path + " is corrupt: row count " + n);
+    }
+    return n;
   }
 
   /** The rows {@link #write} wrote to {@code path}; a file that is not one fails with the path named. */
@@ -98,14 +103,7 @@ final class ExampleFiles {
     }
     ByteBuffer buf = ByteBuffer.wrap(bytes);
     try {
-      try (DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(bytes))) {
-        header(in, path);
-      }
-      buf.position(8);
-      int n = buf.getInt();
-      if (n < 0) {
-        throw new IOException("stream log file " + path + " is corrupt: row count " + n);
-      }
+      int n = rowCount(buf, path);
       List<SparseExample> rows = new ArrayList<>(Math.min(n, bytes.length / 20 + 1));
       for (int i = 0; i < n; i++) {
         double label = buf.getDouble();
@@ -124,7 +122,7 @@ final class ExampleFiles {
         rows.add(new SparseExample(label, idx, val, weight));
       }
       return rows;
-    } catch (java.nio.BufferUnderflowException | EOFException e) {
+    } catch (java.nio.BufferUnderflowException e) {
       throw new IOException("stream log file " + path + " ends early (truncated)", e);
     }
   }
