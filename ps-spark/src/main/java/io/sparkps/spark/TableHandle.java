@@ -1,5 +1,6 @@
 package io.sparkps.spark;
 
+import io.sparkps.core.client.KeySlices;
 import io.sparkps.core.client.PsClient;
 import io.sparkps.core.client.Rows;
 import io.sparkps.core.client.Table;
@@ -48,6 +49,19 @@ public abstract class TableHandle implements Serializable {
 
   public CompletableFuture<float[]> pullAsync(long[] keys) {
     return table().pullAsync(keys);
+  }
+
+  /**
+   * {@code keys} (sorted, unique) split by shard once, for pulling and pushing the same keys many
+   * times (a mini-batch trained every epoch); see {@link KeySlices}.
+   */
+  public KeySlices slices(long[] keys) {
+    return table().slices(keys);
+  }
+
+  /** Pulls the rows of keys split beforehand into the caller's array, row {@code i} at {@code out[outOffset + i*dim]}. */
+  public void pullInto(KeySlices keys, float[] out, int outOffset) {
+    table().pullInto(keys, out, outOffset);
   }
 
   /**

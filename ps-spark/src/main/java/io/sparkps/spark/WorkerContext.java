@@ -2,6 +2,7 @@ package io.sparkps.spark;
 
 import static io.sparkps.core.check.Checks.requireArgument;
 
+import io.sparkps.core.client.KeySlices;
 import io.sparkps.core.client.Worker;
 import io.sparkps.core.transport.Await;
 import java.time.Duration;
@@ -160,6 +161,18 @@ public final class WorkerContext {
   public CompletableFuture<Void> pushAsync(TableHandle table, long[] keys, float[] values) {
     CompletableFuture<Void> f = worker.pushAsync(table.table(), keys, values);
     keysPushed += keys.length;
+    pushes.add(f);
+    return f;
+  }
+
+  /**
+   * Pushes the rows of keys split beforehand ({@link TableHandle#slices}), values from
+   * {@code values[valuesOffset]} on, applied exactly once; the values are copied, so the array may
+   * be reused as soon as this returns.
+   */
+  public CompletableFuture<Void> pushAsync(TableHandle table, KeySlices keys, float[] values, int valuesOffset) {
+    CompletableFuture<Void> f = worker.pushAsync(table.table(), keys, values, valuesOffset);
+    keysPushed += keys.size();
     pushes.add(f);
     return f;
   }

@@ -51,6 +51,8 @@ public final class E2eRun {
   static final String STEPS_HEADER = "step,size,system,session_s,datagen_s,peak_rss_gb,status,error";
 
   private static final Ticker TICKER = Ticker.systemTicker();
+  /** Rows of the untimed warm-up data ({@link #warmUp}). */
+  static final int WARM_UP_ROWS = 100_000;
   private static final Set<String> FLAGS = Set.of("step", "experiment", "size", "system", "configs", "iters",
       "epochs", "partitions", "mllib-reg", "master", "out");
 
@@ -128,35 +130,47 @@ public final class E2eRun {
   }
 
   /**
-   * One untimed fit on a few thousand rows with a small D, so the first measured fit of either system
-   * does not pay for class loading, JIT compilation and Spark's first jobs.
+   * Untimed runs before anything is measured, on {@link #WARM_UP_ROWS} rows with D = 2^16: for
+   * spark-ps one fit of every config the step measures, for MLlib one fit of 10 iterations, and
+   * one plain-Java pass for the reference. The measured runs then see compiled code, as a
+   * long-running application does, and not class loading and JIT compilation inside their first
+   * epochs: after a 5,000-row warm-up the C2 compiler still used about half a core through every
+   * epoch of a 200,000-row fit (JFR compilation events, 2026-12-06).
    */
   private void warmUp(SparkSession spark, String system) {
     long start = TICKER.read();
-    Dataset<Row> data = SyntheticDataFrames.generate(spark, SyntheticData.of(5_000, 1 << 12), partitions).cache();
+    SyntheticData gen = SyntheticData.of(WARM_UP_ROWS, 1 << 16);
+    Dataset<Row> data = SyntheticDataFrames.generate(spark, gen, partitions).cache();
     if (system.equals("spark-ps")) {
-      new PsLogisticRegression().setMaxIter(2).setNumPartitions(partitions).setValidationIndicatorCol("heldOut")
-          .fit(data);
+      for (String config : flags.list("configs", String.join(",", PS_CONFIGS))) {
+        psEstimator(config, 2).fit(data);
+      }
+      PlainAdagradBaseline.create().train(gen.rows().collect(Collectors.toList()), gen.d());
     } else {
-      Metrics.evaluate(new LogisticRegression().setMaxIter(5).fit(SyntheticDataFrames.training(data))
+      Metrics.evaluate(new LogisticRegression().setMaxIter(10).fit(SyntheticDataFrames.training(data))
           .transform(SyntheticDataFrames.heldOut(data)));
     }
     data.unpersist();
-    progress("%s: warm-up fit (5,000 rows, D = 2^12, untimed) took %.1f s", size.name(), seconds(start));
+    progress("%s: warm-up (%,d rows, D = 2^16, untimed) took %.1f s", size.name(), WARM_UP_ROWS, seconds(start));
   }
 
   // ---- spark-ps ----
 
-  private List<E2ePoint> sparkPs(Dataset<Row> all, String config) {
+  /** The estimator of {@code config} (method+optimizer) as the benchmark runs it, for {@code epochs} epochs. */
+  private PsLogisticRegression psEstimator(String config, int epochs) {
     String[] mo = config.split("\\+");
     if (mo.length != 2) {
       throw new IllegalArgumentException("config: config=" + config + " (method+optimizer, e.g. agd+ftrl)");
     }
-    int epochs = flags.intValue("epochs", 3);
-    PsLogisticRegression lr = new PsLogisticRegression().setMethod(mo[0]).setOptimizer(mo[1])
+    return new PsLogisticRegression().setMethod(mo[0]).setOptimizer(mo[1])
         .setStepSize(mo[1].equals("adam") ? 0.01 : 0.1).setMaxIter(epochs).setTol(0).setBatchSize(1024)
         .setStaleness(2).setFetchEvery(2).setPushEvery(1).setNumPartitions(partitions)
         .setValidationIndicatorCol("heldOut");
+  }
+
+  private List<E2ePoint> sparkPs(Dataset<Row> all, String config) {
+    int epochs = flags.intValue("epochs", 3);
+    PsLogisticRegression lr = psEstimator(config, epochs);
     resetHeapPeaks();
     long start = TICKER.read();
     try {

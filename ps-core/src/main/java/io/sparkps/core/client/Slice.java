@@ -67,10 +67,11 @@ final class Slice {
     for (int s = 0; s < shards; s++) {
       for (int a = 0; a < counts[s]; a += maxKeys) {
         int b = Math.min(counts[s], a + maxKeys);
-        int[] pos = Arrays.copyOfRange(shardPos[s], a, b);
+        boolean whole = a == 0 && b == counts[s];
+        int[] pos = whole ? shardPos[s] : Arrays.copyOfRange(shardPos[s], a, b);
         boolean consecutive = pos.length == 0 || pos[pos.length - 1] - pos[0] == pos.length - 1;
-        slices.add(new Slice(s, Arrays.copyOfRange(shardKeys[s], a, b), pos.length == 0 ? 0 : pos[0],
-            consecutive ? null : pos));
+        long[] part = whole ? shardKeys[s] : Arrays.copyOfRange(shardKeys[s], a, b);
+        slices.add(new Slice(s, part, pos.length == 0 ? 0 : pos[0], consecutive ? null : pos));
       }
     }
     return slices;
@@ -126,6 +127,11 @@ final class Slice {
     return positions == null
         ? ValuesTarget.contiguous(out, offset + start * dim, keys.length, dim)
         : ValuesTarget.scattered(out, offset, positions, dim);
+  }
+
+  /** Whether this slice's keys are scattered over the caller's range (not consecutive). */
+  boolean hasPositions() {
+    return positions != null;
   }
 
   /** Copies reply flags into their places in the caller's result. */

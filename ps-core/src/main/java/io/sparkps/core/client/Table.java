@@ -111,10 +111,40 @@ public abstract class Table {
     await(pull(keys, out, outOffset, null, null), "pullInto");
   }
 
+  /**
+   * {@code keys} (sorted, unique) checked and split by shard and frame once, for a caller that
+   * pulls and pushes the same keys many times ({@link KeySlices}).
+   *
+   * @throws IllegalArgumentException if the keys are not sorted and unique or not valid for this table
+   */
+  public KeySlices slices(long[] keys) {
+    checkKeys(keys);
+    TableRoute route = route();
+    return new KeySlices(tableId, route.numShards(), dim(), split(route, keys, 0, keys.length), keys.length);
+  }
+
+  /** {@link #pullInto(long[], float[], int)} of keys split beforehand ({@link #slices}). */
+  public void pullInto(KeySlices keys, float[] out, int outOffset) {
+    TableRoute route = checkSlices(keys);
+    checkRows("out", out, outOffset, keys.size());
+    await(pull(route, keys.slices, out, outOffset, null, null), "pullInto");
+  }
+
+  /** {@link #pullIntoAsync(long[], float[], int)} of keys split beforehand ({@link #slices}). */
+  public CompletableFuture<Void> pullIntoAsync(KeySlices keys, float[] out, int outOffset) {
+    TableRoute route = checkSlices(keys);
+    checkRows("out", out, outOffset, keys.size());
+    return pull(route, keys.slices, out, outOffset, null, client.callbacks());
+  }
+
   /** One PULL per slice, each reply read into its place in {@code out}. */
   private <T> CompletableFuture<T> pull(long[] keys, float[] out, int outOffset, T result, Executor callbacks) {
     TableRoute route = route();
-    List<Slice> slices = Slice.split(keys, route.partitioner(), maxKeysPerFrame(bytesPerKey(4)));
+    return pull(route, split(route, keys, 0, keys.length), out, outOffset, result, callbacks);
+  }
+
+  private <T> CompletableFuture<T> pull(TableRoute route, List<Slice> slices, float[] out, int outOffset, T result,
+      Executor callbacks) {
     Gather<T> gather = new Gather<>(slices.size(), result, callbacks);
     for (Slice slice : slices) {
       client.send(route, slice.shard, new PullMessage(tableId, slice.shard, slice.keys),
@@ -210,7 +240,12 @@ public abstract class Table {
   CompletableFuture<Void> write(long[] keys, int from, int to, float[] values, int valuesOffset, PushMode mode,
       Supplier<PushId> ids, boolean share, Executor callbacks) {
     TableRoute route = route();
-    List<Slice> slices = Slice.split(keys, from, to, route.partitioner(), maxKeysPerFrame(bytesPerKey(4)));
+    return write(route, split(route, keys, from, to), values, valuesOffset, mode, ids, share, callbacks);
+  }
+
+  /** As above, for keys split beforehand (checked by the caller with {@link #checkSlices}). */
+  CompletableFuture<Void> write(TableRoute route, List<Slice> slices, float[] values, int valuesOffset, PushMode mode,
+      Supplier<PushId> ids, boolean share, Executor callbacks) {
     Gather<Void> gather = new Gather<>(slices.size(), null, callbacks);
     for (Slice slice : slices) {
       client.send(route, slice.shard, new PushMessage(tableId, slice.shard, mode, ids.get(), slice.keys,
@@ -351,6 +386,22 @@ public abstract class Table {
   }
 
   // ---- shared plumbing ----
+
+  /** Keys {@code [from, to)} split per shard and per frame of pull or push size (4 bytes a value). */
+  private List<Slice> split(TableRoute route, long[] keys, int from, int to) {
+    return Slice.split(keys, from, to, route.partitioner(), maxKeysPerFrame(bytesPerKey(4)));
+  }
+
+  /** The route, once {@code keys} is known to be split for this table as it is now. */
+  TableRoute checkSlices(KeySlices keys) {
+    requireArgument(keys != null, "keys must not be null");
+    TableRoute route = route();
+    requireArgument(keys.tableId == tableId && keys.numShards == route.numShards() && keys.dim == dim(),
+        "these KeySlices were made for another table (id %s, %s shards, dim %s), not for table %s (id %s, %s shards,"
+            + " dim %s): make them with this table's slices(keys)", keys.tableId, keys.numShards, keys.dim, name,
+        tableId, route.numShards(), dim());
+    return route;
+  }
 
   TableRoute route() {
     return client.route(name, tableId);

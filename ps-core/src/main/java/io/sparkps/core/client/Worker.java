@@ -5,6 +5,7 @@ import static io.sparkps.core.check.Checks.requireState;
 
 import io.sparkps.core.clock.Consistency;
 import io.sparkps.core.clock.RunFailedException;
+import io.sparkps.core.partition.TableRoute;
 import io.sparkps.core.protocol.AbortRunMessage;
 import io.sparkps.core.protocol.ClockMessage;
 import io.sparkps.core.protocol.CountMessage;
@@ -133,6 +134,26 @@ public final class Worker implements AutoCloseable {
     table.checkKeys(keys, from, to);
     table.checkRows("values", values, valuesOffset, to - from);
     return pushAsync(table, keys, from, to, values, valuesOffset, true);
+  }
+
+  /**
+   * Pushes the rows of keys split beforehand ({@link Table#slices}) with values from the caller's
+   * array (row {@code i} at {@code values[valuesOffset + i*dim]}), tagged like
+   * {@link #pushAsync(Table, long[], float[])}. The values are copied: the array may be reused as
+   * soon as this returns.
+   *
+   * @throws IllegalArgumentException if the slices were made for another table or {@code values}
+   *     lacks {@code keys.size() x dim} floats from {@code valuesOffset}; nothing is sent
+   */
+  public synchronized CompletableFuture<Void> pushAsync(Table table, KeySlices keys, float[] values, int valuesOffset) {
+    TableRoute route = table.checkSlices(keys);
+    table.checkRows("values", values, valuesOffset, keys.size());
+    requireState(!closed && !finished, "worker %s of run %s is %s", id, run, closed ? "closed" : "finished");
+    long at = clock;
+    CompletableFuture<Void> f = table.write(route, keys.slices, values, valuesOffset, PushMode.UPDATE,
+        () -> new PushId(runId, id, at, seq++, epoch), false, client.callbacks());
+    outstanding.add(f);
+    return f;
   }
 
   private synchronized CompletableFuture<Void> pushAsync(Table table, long[] keys, int from, int to, float[] values,

@@ -5,9 +5,11 @@ import io.sparkps.core.partition.Hashing;
 /**
  * The key index of a {@link SparseShardStore}: a primitive open-addressing table from
  * {@code long} key to row slot, with linear probing, a power-of-two capacity, a 0.6 load factor
- * and backward-shift deletion (no tombstones). A bucket is empty when its slot entry is 0 (slots
- * are stored plus one), so every key value, 0 and {@code Long.MIN_VALUE} included, is a legal
- * key. Growing rehashes only this index: the rows its slots name never move.
+ * and backward-shift deletion (no tombstones). A bucket is two adjacent longs, the key and its
+ * row slot plus one, so a probe reads one cache line, not one in a key array and one in a slot
+ * array (with millions of keys nearly every lookup misses the cache: two arrays cost two misses).
+ * A bucket is empty when its slot entry is 0, so every key value, 0 and {@code Long.MIN_VALUE}
+ * included, is a legal key. Growing rehashes only this index: the rows its slots name never move.
  *
  * <p>Insertion is two calls so that a new key is probed once: {@link #getOrReserve} finds the
  * key or, growing first if needed, the empty bucket it goes in; the store allocates the row and
@@ -17,8 +19,11 @@ import io.sparkps.core.partition.Hashing;
  */
 final class SlotIndex {
 
-  /** Capacity is a power of two up to this; more rows need more servers. */
-  private static final int MAX_CAPACITY = 1 << 30;
+  /**
+   * Capacity is a power of two up to this (two longs a bucket: the largest array Java allows);
+   * more rows (over 322M in one shard) need more servers.
+   */
+  private static final int MAX_CAPACITY = 1 << 29;
   private static final int MIN_CAPACITY = 16;
   private static final double LOAD_FACTOR = 0.6;
   /** Most rows an index can be sized for up front. */
@@ -30,9 +35,8 @@ final class SlotIndex {
   private static final long SALT = 0x2545F4914F6CDD1DL;
 
   private final int initialCapacity;
-  // bucket -> (key, row slot + 1); slotPlusOne == 0 marks an empty bucket.
-  private long[] bucketKeys;
-  private int[] slotPlusOne;
+  // bucket b -> buckets[2b] = key, buckets[2b + 1] = row slot + 1 (0: the bucket is empty).
+  private long[] buckets;
   private int mask;
   private int size;
   private int resizeAt;
@@ -54,8 +58,7 @@ final class SlotIndex {
 
   /** Back to empty at the initial capacity. */
   void clear() {
-    bucketKeys = new long[initialCapacity];
-    slotPlusOne = new int[initialCapacity];
+    buckets = new long[2 * initialCapacity];
     mask = initialCapacity - 1;
     resizeAt = (int) (initialCapacity * LOAD_FACTOR);
     size = 0;
@@ -63,8 +66,7 @@ final class SlotIndex {
 
   /** Drops the tables (the store closed); any later use fails. */
   void release() {
-    bucketKeys = null;
-    slotPlusOne = null;
+    buckets = null;
   }
 
   /** Keys held. */
@@ -74,7 +76,7 @@ final class SlotIndex {
 
   /** Buckets. */
   int capacity() {
-    return slotPlusOne.length;
+    return buckets.length / 2;
   }
 
   private int home(long key) {
@@ -83,13 +85,14 @@ final class SlotIndex {
 
   /** The row slot of {@code key}, or -1 when absent. */
   int get(long key) {
+    long[] t = buckets;
     for (int b = home(key); ; b = (b + 1) & mask) {
-      int s = slotPlusOne[b];
+      long s = t[2 * b + 1];
       if (s == 0) {
         return -1;
       }
-      if (bucketKeys[b] == key) {
-        return s - 1;
+      if (t[2 * b] == key) {
+        return (int) s - 1;
       }
     }
   }
@@ -100,10 +103,11 @@ final class SlotIndex {
    * be passed to {@link #insert} before anything else changes the index.
    */
   int getOrReserve(long key) {
+    long[] t = buckets;
     int b = home(key);
-    for (; slotPlusOne[b] != 0; b = (b + 1) & mask) {
-      if (bucketKeys[b] == key) {
-        return slotPlusOne[b] - 1;
+    for (long s; (s = t[2 * b + 1]) != 0; b = (b + 1) & mask) {
+      if (t[2 * b] == key) {
+        return (int) s - 1;
       }
     }
     if (size >= resizeAt) {
@@ -116,8 +120,8 @@ final class SlotIndex {
   /** Puts {@code key -> slot} in the bucket {@link #getOrReserve} reserved for it. */
   void insert(int reserved, long key, int slot) {
     int b = -reserved - 1;
-    bucketKeys[b] = key;
-    slotPlusOne[b] = slot + 1;
+    buckets[2 * b] = key;
+    buckets[2 * b + 1] = slot + 1L;
     size++;
   }
 
@@ -125,14 +129,14 @@ final class SlotIndex {
   int remove(long key) {
     int b = home(key);
     for (; ; b = (b + 1) & mask) {
-      if (slotPlusOne[b] == 0) {
+      if (buckets[2 * b + 1] == 0) {
         return -1;
       }
-      if (bucketKeys[b] == key) {
+      if (buckets[2 * b] == key) {
         break;
       }
     }
-    int slot = slotPlusOne[b] - 1;
+    int slot = (int) buckets[2 * b + 1] - 1;
     deleteBucket(b);
     size--;
     return slot;
@@ -140,30 +144,28 @@ final class SlotIndex {
 
   private int emptyBucket(long key) {
     int b = home(key);
-    while (slotPlusOne[b] != 0) {
+    while (buckets[2 * b + 1] != 0) {
       b = (b + 1) & mask;
     }
     return b;
   }
 
   private void grow() {
-    int capacity = slotPlusOne.length;
+    int capacity = capacity();
     if (capacity >= MAX_CAPACITY) {
       throw new IllegalStateException("sparse shard full: rows=" + size + " (<= " + resizeAt
           + "); use more servers");
     }
-    long[] oldKeys = bucketKeys;
-    int[] oldSlots = slotPlusOne;
+    long[] old = buckets;
     int newCapacity = capacity << 1;
-    bucketKeys = new long[newCapacity];
-    slotPlusOne = new int[newCapacity];
+    buckets = new long[2 * newCapacity];
     mask = newCapacity - 1;
     resizeAt = (int) (newCapacity * LOAD_FACTOR);
     for (int i = 0; i < capacity; i++) {
-      if (oldSlots[i] != 0) {
-        int b = emptyBucket(oldKeys[i]);
-        bucketKeys[b] = oldKeys[i];
-        slotPlusOne[b] = oldSlots[i];
+      if (old[2 * i + 1] != 0) {
+        int b = emptyBucket(old[2 * i]);
+        buckets[2 * b] = old[2 * i];
+        buckets[2 * b + 1] = old[2 * i + 1];
       }
     }
   }
@@ -173,15 +175,15 @@ final class SlotIndex {
    * home is not cyclically within (hole, entry], so lookups never need tombstones.
    */
   private void deleteBucket(int hole) {
-    for (int j = (hole + 1) & mask; slotPlusOne[j] != 0; j = (j + 1) & mask) {
-      int h = home(bucketKeys[j]);
+    for (int j = (hole + 1) & mask; buckets[2 * j + 1] != 0; j = (j + 1) & mask) {
+      int h = home(buckets[2 * j]);
       boolean stays = hole <= j ? (hole < h && h <= j) : (hole < h || h <= j);
       if (!stays) {
-        bucketKeys[hole] = bucketKeys[j];
-        slotPlusOne[hole] = slotPlusOne[j];
+        buckets[2 * hole] = buckets[2 * j];
+        buckets[2 * hole + 1] = buckets[2 * j + 1];
         hole = j;
       }
     }
-    slotPlusOne[hole] = 0;
+    buckets[2 * hole + 1] = 0;
   }
 }

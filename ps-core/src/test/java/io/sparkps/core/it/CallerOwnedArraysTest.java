@@ -3,8 +3,10 @@ package io.sparkps.core.it;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sparkps.core.client.DenseTable;
+import io.sparkps.core.client.KeySlices;
 import io.sparkps.core.client.PsClient;
 import io.sparkps.core.client.SparseTable;
 import io.sparkps.core.client.Table;
@@ -18,9 +20,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * pullInto and range pushes (ps-lite's ZPull/ZPush) against three real servers: the same rows as
- * the allocating forms, at any offset, and a clear IllegalArgumentException (nothing sent) for
- * wrong sizes and ranges.
+ * pullInto and range pushes (ps-lite's ZPull/ZPush), and keys split once ({@link KeySlices}),
+ * against three real servers: the same rows as the allocating forms, at any offset, and a clear
+ * IllegalArgumentException (nothing sent) for wrong sizes, ranges and tables.
  */
 class CallerOwnedArraysTest {
 
@@ -166,5 +168,67 @@ class CallerOwnedArraysTest {
     assertEquals("key out of range: key=12 ([0, 10)) for table into-bad-dense", e.getMessage());
     Table asTable = d;
     assertThrows(IllegalArgumentException.class, () -> asTable.pullInto(new long[] {-1}, new float[1], 0));
+  }
+
+  @Test
+  void keysSplitOnceServeManyPullsAndTaggedPushes() {
+    SparseTable t = client.createSparseTable(TableSpec.sparse("slices", 2));
+    long[] k = keys(700, 6151); // spread over all six shards
+    KeySlices slices = t.slices(k);
+    assertEquals(k.length, slices.size());
+    float[] v = values(k.length * 2, 1);
+    try (Worker w = Worker.register(client, "slices-run", 0, 1, Consistency.bsp())) {
+      float[] out = new float[3 + k.length * 2];
+      for (int round = 1; round <= 3; round++) {
+        w.pushAsync(t, slices, v, 0).join();
+        w.clock();
+        t.pullInto(slices, out, 3);
+        float[] expected = t.pull(k);
+        assertArrayEquals(expected, Arrays.copyOfRange(out, 3, out.length), "round " + round);
+        for (int i = 0; i < expected.length; i++) {
+          assertEquals(round * v[i], expected[i], 1e-3, "round " + round + ", value " + i);
+        }
+      }
+      // The values were copied: changing the array after the call changes nothing sent.
+      float[] scratch = values(k.length * 2, 1);
+      var pending = w.pushAsync(t, slices, scratch, 0);
+      Arrays.fill(scratch, 1000);
+      pending.join();
+      w.clock();
+      w.finish();
+    }
+    float[] after = new float[k.length * 2];
+    t.pullIntoAsync(slices, after, 0).join();
+    for (int i = 0; i < after.length; i++) {
+      assertEquals(4 * v[i], after[i], 1e-3, "value " + i);
+    }
+  }
+
+  @Test
+  void keySlicesOfAnotherTableOrTooFewValuesAreRefused() {
+    SparseTable a = client.createSparseTable(TableSpec.sparse("slices-a", 1));
+    SparseTable b = client.createSparseTable(TableSpec.sparse("slices-b", 1));
+    SparseTable wide = client.createSparseTable(TableSpec.sparse("slices-wide", 4));
+    long[] k = {3, 9, 27};
+    KeySlices ofA = a.slices(k);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> b.pullInto(ofA, new float[3], 0));
+    assertTrue(e.getMessage().startsWith("these KeySlices were made for another table"), e.getMessage());
+    assertTrue(e.getMessage().contains("not for table slices-b"), e.getMessage());
+    assertThrows(IllegalArgumentException.class, () -> wide.pullInto(ofA, new float[12], 0));
+    e = assertThrows(IllegalArgumentException.class, () -> a.pullInto(ofA, new float[2], 0));
+    assertEquals("out too small: out.length=2, offset=0 (needs 3 rows x dim 1 = 3 floats from the offset)",
+        e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> a.slices(new long[] {3, 2}));
+    assertTrue(e.getMessage().startsWith("keys must be sorted ascending and unique"), e.getMessage());
+    try (Worker w = Worker.register(client, "slices-bad", 0, 1, Consistency.bsp())) {
+      e = assertThrows(IllegalArgumentException.class, () -> w.pushAsync(a, ofA, new float[3], 1));
+      assertEquals("values too small: values.length=3, offset=1 (needs 3 rows x dim 1 = 3 floats from the offset)",
+          e.getMessage());
+      assertThrows(IllegalArgumentException.class, () -> w.pushAsync(b, ofA, new float[3], 0));
+      w.clock();
+      w.finish();
+    }
+    assertArrayEquals(new float[3], a.pull(k), "no refused call was sent");
+    assertArrayEquals(new float[3], b.pull(k), "no refused call was sent");
   }
 }

@@ -1,9 +1,11 @@
 package io.sparkps.ml.classification;
 
+import io.sparkps.core.client.KeySlices;
 import io.sparkps.ml.SparseExample;
 import io.sparkps.ml.classification.EpochTimes.Phase;
 import io.sparkps.spark.DenseTableHandle;
 import io.sparkps.spark.SparseTableHandle;
+import io.sparkps.spark.TableHandle;
 import io.sparkps.spark.TrainFunction;
 import io.sparkps.spark.WorkerContext;
 import java.util.ArrayList;
@@ -47,7 +49,7 @@ final class DownpourEpochFunction implements TrainFunction<SparseExample> {
   public void train(WorkerContext worker, Iterator<SparseExample> rows) {
     EpochTimes.Timer timer = new EpochTimes.Timer();
     java.util.function.Supplier<Layout> build = () -> Layout.of(ExampleChecks.read(rows, worker.id()),
-        settings.batchSize(), fetchEvery, pushEvery);
+        settings.batchSize(), fetchEvery, pushEvery, weights);
     Layout layout = fitId == null ? build.get() : BatchCache.get(PreparedBatches.key(fitId, worker.id(),
         settings.batchSize()) + "/downpour/" + fetchEvery + "/" + pushEvery, build);
     timer.lap(Phase.PREPARE);
@@ -58,7 +60,8 @@ final class DownpourEpochFunction implements TrainFunction<SparseExample> {
       if (layout.windowOf[s] != pulledWindow) {
         // The whole fetch window's keys, pulled once and used (stale) for all its batches.
         pulledWindow = layout.windowOf[s];
-        w = weights.pull(layout.windowKeys[pulledWindow]);
+        w = new float[layout.windowKeys[pulledWindow].length];
+        weights.pullInto(layout.windowSlices[pulledWindow], w, 0);
         timer.lap(Phase.PULL);
         worker.countPulled(w.length);  // the Spark UI's per-task counters
       }
@@ -70,7 +73,7 @@ final class DownpourEpochFunction implements TrainFunction<SparseExample> {
       double loss = LogisticMath.accumulate(part, pw, grad);
       part.regularise(pw, grad, settings.l1(), settings.l2());
       timer.lap(Phase.COMPUTE);
-      worker.pushAsync(weights, part.keys, grad);
+      worker.pushAsync(weights, layout.spanSlices[s], grad, 0);
       EpochLoss.push(worker, losses, epoch, loss, part.totalWeight(), part.size());
       MiniBatchEpochFunction.endClock(worker, timer);
     }
@@ -95,24 +98,31 @@ final class DownpourEpochFunction implements TrainFunction<SparseExample> {
     final int[] windowOf;
     final long[][] windowKeys;
     final int[][] inWindow;
+    /** The spans' and the windows' keys split by the table's shards (see {@link PreparedBatches}). */
+    final KeySlices[] spanSlices;
+    final KeySlices[] windowSlices;
     private final long bytes;
 
-    private Layout(LocalBatch[] spans, int[] windowOf, long[][] windowKeys, int[][] inWindow) {
+    private Layout(LocalBatch[] spans, int[] windowOf, long[][] windowKeys, int[][] inWindow, TableHandle table) {
       this.spans = spans;
       this.windowOf = windowOf;
       this.windowKeys = windowKeys;
       this.inWindow = inWindow;
+      this.spanSlices = new KeySlices[spans.length];
+      this.windowSlices = new KeySlices[windowKeys.length];
       long b = 16;
       for (int s = 0; s < spans.length; s++) {
-        b += spans[s].bytes() + 16 + 4L * inWindow[s].length;
+        spanSlices[s] = table.slices(spans[s].keys);
+        b += spans[s].bytes() + 16 + 4L * inWindow[s].length + spanSlices[s].bytes();
       }
-      for (long[] k : windowKeys) {
-        b += 16 + 8L * k.length;
+      for (int w = 0; w < windowKeys.length; w++) {
+        windowSlices[w] = table.slices(windowKeys[w]);
+        b += 16 + 8L * windowKeys[w].length + windowSlices[w].bytes();
       }
       this.bytes = b;
     }
 
-    static Layout of(SparseExample[] data, int batch, int fetchEvery, int pushEvery) {
+    static Layout of(SparseExample[] data, int batch, int fetchEvery, int pushEvery, TableHandle table) {
       int batches = (data.length + batch - 1) / batch;
       List<LocalBatch> spans = new ArrayList<>();
       List<Integer> windowOf = new ArrayList<>();
@@ -131,7 +141,7 @@ final class DownpourEpochFunction implements TrainFunction<SparseExample> {
         }
       }
       return new Layout(spans.toArray(new LocalBatch[0]), windowOf.stream().mapToInt(Integer::intValue).toArray(),
-          windowKeys.toArray(new long[0][]), inWindow.toArray(new int[0][]));
+          windowKeys.toArray(new long[0][]), inWindow.toArray(new int[0][]), table);
     }
 
     /** Where each of {@code keys} (a subset of {@code all}, both sorted) sits in {@code all}. */

@@ -48,7 +48,7 @@ final class IpmEpochFunction implements TrainFunction<SparseExample> {
     }
     EpochTimes.Timer timer = new EpochTimes.Timer();
     // The whole partition as one batch, prepared once per fit ({@link PreparedBatches}).
-    PreparedBatches data = PreparedBatches.cached(fitId, worker.id(), 0, rows);
+    PreparedBatches data = PreparedBatches.cached(fitId, worker.id(), 0, rows, weights);
     timer.lap(Phase.PREPARE);
     if (data.size() == 0) {
       worker.clock();
@@ -57,7 +57,8 @@ final class IpmEpochFunction implements TrainFunction<SparseExample> {
       return;
     }
     LocalBatch all = data.batch(0);
-    float[] start = weights.pull(all.keys);
+    float[] start = new float[all.keys.length];
+    weights.pullInto(data.slices(0), start, 0);
     timer.lap(Phase.PULL);
     worker.countPulled(all.keys.length);  // the Spark UI's per-task counters
     worker.countRows(all.size());
@@ -98,7 +99,7 @@ final class IpmEpochFunction implements TrainFunction<SparseExample> {
       delta[k] = (rowsState[k * width] - start[k]) / worker.numWorkers();
     }
     timer.lap(Phase.COMPUTE);
-    worker.pushAsync(weights, all.keys, delta);
+    worker.pushAsync(weights, data.slices(0), delta, 0);
     EpochLoss.push(worker, losses, epoch, loss, count, all.size());
     worker.awaitPushes();
     timer.lap(Phase.PUSH);

@@ -6,6 +6,7 @@ import io.sparkps.spark.DenseTableHandle;
 import io.sparkps.spark.SparseTableHandle;
 import io.sparkps.spark.TrainFunction;
 import io.sparkps.spark.WorkerContext;
+import java.util.Arrays;
 import java.util.Iterator;
 
 /**
@@ -59,7 +60,9 @@ abstract class MiniBatchEpochFunction implements TrainFunction<SparseExample> {
 
   /**
    * Adds the batch's summed gradient (regularisation included) at the {@code pulled} rows to
-   * {@code grad}, zeroed and of the same shape, and returns the batch's summed training loss.
+   * {@code grad}, zeroed and of the same shape, and returns the batch's summed training loss. Both
+   * arrays are reused across batches and may be longer than the batch's rows: only the first
+   * {@code mb.keys.length x dim} floats are the batch's.
    */
   abstract double gradient(LocalBatch mb, float[] pulled, float[] grad);
 
@@ -81,19 +84,22 @@ abstract class MiniBatchEpochFunction implements TrainFunction<SparseExample> {
   @Override
   public final void train(WorkerContext worker, Iterator<SparseExample> rows) {
     EpochTimes.Timer timer = new EpochTimes.Timer();
-    PreparedBatches data = PreparedBatches.cached(fitId, worker.id(), batchSize, rows);
+    PreparedBatches data = PreparedBatches.cached(fitId, worker.id(), batchSize, rows, table);
+    // One pull array and one gradient array for all batches: the pull is blocking and the push copies.
+    float[] pulled = new float[data.maxKeys() * table.dim()];
+    float[] grad = new float[pulled.length];
     timer.lap(Phase.PREPARE);
     int batches = data.size();
     for (int b = (int) Math.min(batches, worker.currentClock()); b < batches; b++) {
       LocalBatch mb = data.batch(b);
-      float[] pulled = table.pull(mb.keys);
+      table.pullInto(data.slices(b), pulled, 0);
       timer.lap(Phase.PULL);
       worker.countPulled(mb.keys.length);  // the Spark UI's per-task counters
       worker.countRows(mb.size());
-      float[] grad = new float[pulled.length];
+      Arrays.fill(grad, 0, mb.keys.length * table.dim(), 0f);
       double loss = gradient(mb, pulled, grad);
       timer.lap(Phase.COMPUTE);
-      worker.pushAsync(table, mb.keys, grad);
+      worker.pushAsync(table, data.slices(b), grad, 0);
       EpochLoss.push(worker, losses, epoch, loss, mb.totalWeight(), mb.size());
       endClock(worker, timer);
     }

@@ -166,13 +166,14 @@ public final class SparseLogisticRegression {
    */
   static double[][] predict(SparseTableHandle weights, JavaRDD<SparseExample> data, String cacheKey) {
     List<double[][]> parts = data.mapPartitionsWithIndex((partition, it) -> {
-      PreparedBatches prepared = cacheKey == null ? PreparedBatches.of(drain(it), 0)
-          : BatchCache.get(PreparedBatches.key(cacheKey, partition, 0), () -> PreparedBatches.of(drain(it), 0));
+      PreparedBatches prepared = cacheKey == null ? PreparedBatches.of(drain(it), 0, weights)
+          : BatchCache.get(PreparedBatches.key(cacheKey, partition, 0), () -> PreparedBatches.of(drain(it), 0, weights));
       if (prepared.rows() == 0) {
         return Collections.<double[][]>emptyIterator();
       }
       LocalBatch all = prepared.batch(0);
-      float[] w = weights.pull(all.keys);
+      float[] w = new float[all.keys.length];
+      weights.pullInto(prepared.slices(0), w, 0);
       double[][] out = new double[2][all.size()];
       for (int r = 0; r < all.size(); r++) {
         out[0][r] = LogisticMath.sigmoid(LogisticMath.margin(w, LocalBatch.biasSlot(), all.slots[r], all.values[r]));
