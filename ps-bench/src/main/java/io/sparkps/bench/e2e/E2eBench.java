@@ -65,10 +65,8 @@ public final class E2eBench {
       runStep(step, out, flags.string("heap", "16g"), flags.string("master", "local[*]"), flags.string("lock", ""));
     }
     System.out.printf(Locale.ROOT, "==> e2e: %d steps in %.1f min%n", steps.size(), (TICKER.read() - start) / 60e9);
-    Path setups = out.resolve(E2eRun.STEPS);
-    E2eReport report = E2eReport.of(E2ePoint.read(out.resolve(E2eRun.POINTS)),
-        Files.exists(setups) ? E2eReport.Setup.parse(Files.readAllLines(setups)) : List.of());
     List<E2eBreakdown.Row> phases = E2eBreakdown.read(out.resolve(E2eBreakdown.FILE));
+    E2eReport report = E2eReport.read(out);
     String markdown = report.markdown() + E2eBreakdown.markdown(phases);
     Files.writeString(out.resolve("e2e-summary.md"), markdown, StandardCharsets.UTF_8);
     System.out.println();

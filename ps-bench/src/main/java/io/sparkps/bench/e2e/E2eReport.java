@@ -61,16 +61,35 @@ public record E2eReport(List<Curve> curves, List<Growth> growth, List<Target> ta
       double finalAuc, double totalSeconds, double peakHeapGb, String status) {}
 
   /**
-   * Cost of a pass over the data at one D: spark-ps's second epoch (the first includes setting up),
-   * MLlib's time per L-BFGS iteration (difference of two runs, so its one-off statistics pass drops out).
+   * Cost of a pass over the data at one D: spark-ps's second epoch (the first includes setting up)
+   * as the epoch's own time from the breakdown when there is one ({@code psEpoch}), and as the
+   * curve's point difference, which adds pulling the trained model to the driver at the end of
+   * the fit ({@code psEpochAndModel}); MLlib's time per L-BFGS iteration (difference of two runs,
+   * so its one-off statistics pass drops out).
    */
-  public record Growth(long n, long d, double psFirstEpoch, double psEpoch, double psLogLoss, double mllibIteration,
-      boolean mllibAveraged, String mllibStatus) {}
+  public record Growth(long n, long d, double psFirstEpoch, double psEpoch, double psEpochAndModel, double psLogLoss,
+      double mllibIteration, boolean mllibAveraged, String mllibStatus) {}
 
   /** A target of the issue and whether this run met it. */
   public record Target(String name, String measured, boolean met) {}
 
   public static E2eReport of(List<E2ePoint> points, List<Setup> setups) {
+    return of(points, setups, List.of());
+  }
+
+  /**
+   * The report of what a run left in {@code dir}: its points, its steps' setup costs and spark-ps's
+   * per-epoch breakdown (each file optional but the points).
+   */
+  public static E2eReport read(java.nio.file.Path dir) throws java.io.IOException {
+    java.nio.file.Path steps = dir.resolve(E2eRun.STEPS);
+    return of(E2ePoint.read(dir.resolve(E2eRun.POINTS)),
+        java.nio.file.Files.exists(steps) ? Setup.parse(java.nio.file.Files.readAllLines(steps)) : List.of(),
+        E2eBreakdown.read(dir.resolve(E2eBreakdown.FILE)));
+  }
+
+  /** As above, with spark-ps's per-epoch breakdown ({@link E2eBreakdown}) for the epoch-time figures. */
+  static E2eReport of(List<E2ePoint> points, List<Setup> setups, List<E2eBreakdown.Row> phases) {
     Map<String, List<E2ePoint>> bySize = new LinkedHashMap<>();
     Map<String, List<E2ePoint>> byGrowth = new LinkedHashMap<>();
     for (E2ePoint p : points) {
@@ -82,11 +101,11 @@ public record E2eReport(List<Curve> curves, List<Growth> growth, List<Target> ta
     }
     List<Growth> growth = new ArrayList<>();
     for (List<E2ePoint> ps : byGrowth.values()) {
-      growth.add(growth(ps));
+      growth.add(growth(ps, phases));
     }
     growth.sort(Comparator.comparingLong(Growth::d));
     List<Target> targets = new ArrayList<>(targets(curves));
-    targets.addAll(TrainingSpeedTargets.of(curves, growth));
+    targets.addAll(TrainingSpeedTargets.of(curves, growth, phases));
     return new E2eReport(List.copyOf(curves), List.copyOf(growth), List.copyOf(targets), List.copyOf(setups));
   }
 
@@ -161,12 +180,14 @@ public record E2eReport(List<Curve> curves, List<Growth> growth, List<Target> ta
     return ps.stream().filter(p -> p.system().equals(system)).mapToDouble(f).findFirst().orElse(Double.NaN);
   }
 
-  private static Growth growth(List<E2ePoint> ps) {
+  private static Growth growth(List<E2ePoint> ps, List<E2eBreakdown.Row> phases) {
     E2ePoint first = ps.get(0);
     List<E2ePoint> sp = ps.stream().filter(p -> p.system().equals("spark-ps") && p.ok())
         .sorted(Comparator.comparingInt(E2ePoint::point)).toList();
     double psFirst = sp.isEmpty() ? Double.NaN : sp.get(0).seconds();
-    double psEpoch = sp.size() < 2 ? Double.NaN : sp.get(1).seconds() - sp.get(0).seconds();
+    double psEpochAndModel = sp.size() < 2 ? Double.NaN : sp.get(1).seconds() - sp.get(0).seconds();
+    double psEpoch = phases.stream().filter(r -> r.size().equals(first.size()) && r.epoch() == 2)
+        .mapToDouble(E2eBreakdown.Row::trainingSeconds).findFirst().orElse(psEpochAndModel);
     double psLoss = sp.isEmpty() ? Double.NaN : sp.get(sp.size() - 1).logLoss();
     List<E2ePoint> ml = ps.stream().filter(p -> p.system().equals("mllib") && p.ok())
         .sorted(Comparator.comparingInt(E2ePoint::iterations)).toList();
@@ -186,7 +207,8 @@ public record E2eReport(List<Curve> curves, List<Growth> growth, List<Target> ta
     }
     String status = ps.stream().filter(p -> p.system().equals("mllib") && !p.ok())
         .map(p -> "maxIter=" + p.point() + " " + brief(p)).findFirst().orElse("ok");
-    return new Growth(first.n(), first.d(), psFirst, psEpoch, psLoss, perIteration, averaged, status);
+    return new Growth(first.n(), first.d(), psFirst, psEpoch, psEpochAndModel, psLoss, perIteration, averaged,
+        status);
   }
 
   private static List<Target> targets(List<Curve> curves) {
@@ -281,12 +303,13 @@ public record E2eReport(List<Curve> curves, List<Growth> growth, List<Target> ta
     }
     if (!growth.isEmpty()) {
       b.append(String.format(Locale.ROOT, "### Cost per pass against D (N = %,d)%n%n", growth.get(0).n()));
-      b.append("| D | spark-ps first epoch (s) | spark-ps epoch (s) | spark-ps logloss after 2 epochs "
-          + "| MLlib per L-BFGS iteration (s) | MLlib status |\n|---|---|---|---|---|---|\n");
+      b.append("| D | spark-ps first epoch (s) | spark-ps epoch (s) | spark-ps epoch + pulling the model (s) "
+          + "| spark-ps logloss after 2 epochs | MLlib per L-BFGS iteration (s) | MLlib status |\n"
+          + "|---|---|---|---|---|---|---|\n");
       for (Growth g : growth) {
-        b.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s |%n", log2(g.d()), f1(g.psFirstEpoch()),
-            f1(g.psEpoch()), f4(g.psLogLoss()), f1(g.mllibIteration()) + (g.mllibAveraged() ? " *" : ""),
-            g.mllibStatus()));
+        b.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s |%n", log2(g.d()),
+            f1(g.psFirstEpoch()), f1(g.psEpoch()), f1(g.psEpochAndModel()), f4(g.psLogLoss()),
+            f1(g.mllibIteration()) + (g.mllibAveraged() ? " *" : ""), g.mllibStatus()));
       }
       if (growth.stream().anyMatch(Growth::mllibAveraged)) {
         b.append("\n\\* one MLlib run's average per iteration (the other run failed, or the longer run was not slower), its one-off statistics pass "

@@ -1,7 +1,6 @@
 package io.sparkps.bench.report;
 
 import io.sparkps.bench.e2e.E2ePlots;
-import io.sparkps.bench.e2e.E2ePoint;
 import io.sparkps.bench.e2e.E2eReport;
 import java.awt.Color;
 import java.awt.Font;
@@ -50,9 +49,7 @@ public final class Plots {
     }
     Path e2e = dir.resolve("e2e-points.csv");
     if (Files.exists(e2e)) {
-      Path steps = dir.resolve("e2e-steps.csv");
-      written.addAll(E2ePlots.write(E2eReport.of(E2ePoint.read(e2e),
-          Files.exists(steps) ? E2eReport.Setup.parse(Files.readAllLines(steps)) : List.of()), dir));
+      written.addAll(E2ePlots.write(E2eReport.read(dir), dir));
     }
     written.forEach(p -> System.out.println("wrote " + p));
   }

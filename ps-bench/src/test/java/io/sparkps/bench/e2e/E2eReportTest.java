@@ -119,6 +119,35 @@ class E2eReportTest {
     assertTrue(t.get(3).met(), t.get(3).toString());   // 0.4 s <= 0.5 s
   }
 
+  /** Phases: prepare, compute, pull, push, clock, scheduling, scoring (the scoring is not the epoch's). */
+  private static E2eBreakdown.Row phases(String size, String config, int epoch, double pull, double scoring) {
+    return new E2eBreakdown.Row(size, config, epoch, new double[] {0, 0.1, pull, 0, 0, 0.1, scoring});
+  }
+
+  @Test
+  void withABreakdownEpochsAreTheirOwnTimeWithoutPullingTheModel() {
+    List<E2eBreakdown.Row> rows = List.of(
+        phases("medium", "agd+ftrl", 1, 3.0, 0.2), phases("medium", "agd+ftrl", 2, 1.0, 0.2),
+        phases("medium", "dgd+adam", 1, 5.0, 0.2), phases("medium", "dgd+adam", 2, 2.0, 0.2),
+        phases("medium", "dgd+adam", 3, 3.0, 0.2),
+        phases("growth-" + (1L << 20), "agd+ftrl", 2, 0.2, 0.3), phases("growth-" + (1L << 22), "agd+ftrl", 2, 0.25, 0.3));
+    E2eReport r = E2eReport.of(sample(), List.of(), rows);
+    List<E2eReport.Growth> g = r.growth();
+    assertEquals(0.4, g.get(0).psEpoch(), 1e-9, "0.1 + 0.2 + 0.1, no scoring");
+    assertEquals(1.5, g.get(0).psEpochAndModel(), 1e-12, "the points' difference stays beside it");
+    assertEquals(0.45, g.get(1).psEpoch(), 1e-9);
+    List<E2eReport.Target> t = r.targets();
+    // Steady epochs: agd epoch 2 = 1.2 s; dgd epochs 2 and 3 = (2.2 + 3.2) / 2 = 2.7 s; plain pass 0.8 s.
+    assertTrue(t.get(4).met(), t.get(4).toString());
+    assertTrue(t.get(4).measured().contains("agd+ftrl 1.20 s (1.5x) [last epoch + pulling the model 5.00 s]"),
+        t.get(4).measured());
+    assertTrue(t.get(4).measured().contains("dgd+adam 2.70 s (3.4x)"), t.get(4).measured());
+    assertTrue(t.get(7).met(), t.get(7).toString());  // 0.4 and 0.45 s <= 0.5 s
+    assertTrue(t.get(7).measured().contains("(with pulling the model to the driver after it: 1.50 s, 1.60 s)"),
+        t.get(7).measured());
+    assertTrue(r.markdown().contains("| 2^20 | 3.00 | 0.40 | 1.50 |"), r.markdown());
+  }
+
   @Test
   void pointsSurviveTheCsvAndPlotsAreWritten() throws Exception {
     Path csv = dir.resolve("e2e-points.csv");

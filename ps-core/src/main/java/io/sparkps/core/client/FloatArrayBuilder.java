@@ -15,7 +15,21 @@ final class FloatArrayBuilder {
     size += chunk.length;
   }
 
-  float[] toArray() {
-    return Arrays.copyOf(data, size);
+  /** The builders' contents one after the other, in one array. */
+  static float[] concat(FloatArrayBuilder[] parts) {
+    long n = 0;
+    for (FloatArrayBuilder p : parts) {
+      n += p.size;
+    }
+    if (n > Integer.MAX_VALUE - 8) {
+      throw new IllegalStateException("too many values for one array: " + n + "; stream them with pullAllAsync");
+    }
+    float[] out = new float[(int) n];
+    int at = 0;
+    for (FloatArrayBuilder p : parts) {
+      System.arraycopy(p.data, 0, out, at, p.size);
+      at += p.size;
+    }
+    return out;
   }
 }

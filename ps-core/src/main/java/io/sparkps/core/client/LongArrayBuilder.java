@@ -15,7 +15,21 @@ final class LongArrayBuilder {
     size += chunk.length;
   }
 
-  long[] toArray() {
-    return Arrays.copyOf(data, size);
+  /** The builders' contents one after the other, in one array. */
+  static long[] concat(LongArrayBuilder[] parts) {
+    long n = 0;
+    for (LongArrayBuilder p : parts) {
+      n += p.size;
+    }
+    if (n > Integer.MAX_VALUE - 8) {
+      throw new IllegalStateException("too many rows for one array: " + n + "; stream them with pullAllAsync");
+    }
+    long[] out = new long[(int) n];
+    int at = 0;
+    for (LongArrayBuilder p : parts) {
+      System.arraycopy(p.data, 0, out, at, p.size);
+      at += p.size;
+    }
+    return out;
   }
 }

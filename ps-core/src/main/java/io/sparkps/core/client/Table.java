@@ -373,16 +373,30 @@ public abstract class Table {
     });
   }
 
-  /** Every materialised row, sorted by key. For tables that fit in memory; otherwise stream. */
+  /**
+   * Every materialised row, sorted by key. For tables that fit in memory; otherwise stream. The
+   * shards are scanned at once (each chunk by chunk), not one after the other as
+   * {@link #pullAllAsync} does for its single sink: a trained model comes back in the time of its
+   * largest shard.
+   */
   public Rows pullAll() {
-    LongArrayBuilder keys = new LongArrayBuilder();
-    FloatArrayBuilder values = new FloatArrayBuilder();
+    TableRoute route = route();
     int chunk = Math.min(65_536, maxKeysPerFrame(bytesPerKey(8)));
-    await(pullAllAsync(chunk, (k, v) -> {
-      keys.add(k);
-      values.add(v);
-    }), "pullAll");
-    return Rows.sorted(keys.toArray(), values.toArray(), dim());
+    int shards = route.numShards();
+    LongArrayBuilder[] keys = new LongArrayBuilder[shards];
+    FloatArrayBuilder[] values = new FloatArrayBuilder[shards];
+    CompletableFuture<?>[] scans = new CompletableFuture<?>[shards];
+    for (int s = 0; s < shards; s++) {
+      LongArrayBuilder k = keys[s] = new LongArrayBuilder();
+      FloatArrayBuilder v = values[s] = new FloatArrayBuilder();
+      // A shard's chunks arrive one after the other, so its builders see one thread at a time.
+      scans[s] = scanShard(route, s, 0, chunk, (kk, vv) -> {
+        k.add(kk);
+        v.add(vv);
+      });
+    }
+    await(CompletableFuture.allOf(scans), "pullAll");
+    return Rows.sorted(LongArrayBuilder.concat(keys), FloatArrayBuilder.concat(values), dim());
   }
 
   // ---- shared plumbing ----

@@ -94,6 +94,29 @@ class TableOperationsTest {
     assertEquals(0, t.size());
   }
 
+  /**
+   * pullAll scans every shard at once and sorts by key: keys within 2^31 of each other (feature
+   * indices) take the packed sort, keys spread over all of long (negative, Long.MIN_VALUE and
+   * Long.MAX_VALUE included) the general one; both return every row once, sorted, with its values.
+   */
+  @Test
+  void pullAllReturnsEveryRowSortedWhateverTheKeysSpan() {
+    Random rnd = new Random(11);
+    long[] narrow = rnd.longs(5_000, -1, (1L << 31) - 1).distinct().sorted().toArray();
+    long[] wide = java.util.stream.LongStream.concat(rnd.longs(5_000).distinct(),
+        java.util.stream.LongStream.of(Long.MIN_VALUE, Long.MAX_VALUE, 0, -1)).distinct().sorted().toArray();
+    int dim = 3;
+    for (long[] keys : List.of(narrow, wide)) {
+      SparseTable t = client.createSparseTable(TableSpec.sparse("pull-all-" + keys.length + "-" + keys[0], dim));
+      float[] values = randomValues(rnd, keys.length * dim);
+      t.assign(keys, values);
+      Rows all = t.pullAll();
+      assertArrayEquals(keys, all.keys());
+      assertArrayEquals(values, all.values());
+      assertEquals(dim, all.dim());
+    }
+  }
+
   @Test
   void denseOperationsMatchModel() {
     int rows = 1000;
