@@ -158,7 +158,11 @@ public final class PsContext implements AutoCloseable {
         if (e.code() != ErrorCode.DUPLICATE_TABLE) {
           throw e;
         }
-        existing = client.routing().table(spec.name()).map(r -> r.spec()).orElseThrow(() -> e);
+        // Created meanwhile (by another thread): this client's copy of the routing may not have
+        // heard of it yet; the scheduler (in this driver) has, and the client waits to catch up.
+        RoutingTable now = routing();
+        existing = now.table(spec.name()).map(r -> r.spec()).orElseThrow(() -> e);
+        await(client.routingAtLeast(now.version()), "routing for table " + spec.name());
       }
     }
     if (!existing.equals(spec)) {
@@ -330,7 +334,11 @@ public final class PsContext implements AutoCloseable {
    * and the same specs.
    */
   public Manifest restore(String dir) {
-    return await(runtime.scheduler.restore(dir), "restore from " + dir);
+    Manifest m = await(runtime.scheduler.restore(dir), "restore from " + dir);
+    // The scheduler's routing holds the restored tables now; this driver's client hears of them
+    // by a message that may still be on its way: wait for it, so handles made next find them.
+    await(client().routingAtLeast(routing().version()), "routing after restore from " + dir);
+    return m;
   }
 
   /** The checkpoint a lost server's shards are restored from: the newest taken or restored. */

@@ -71,6 +71,10 @@ class CheckpointRestoreTest {
       PsContext ps = PsContext.getOrCreate(second);
       Manifest restored = ps.restore(root);
       assertEquals(newest, restored.id(), "the newest complete checkpoint under the root");
+      // A handle made right away must find the table: once restore returns, this driver's client
+      // has heard of it (it once raced the routing update and tried to create it again).
+      assertTrue(ps.client().routing().table(WEIGHTS.name()).isPresent(),
+          "the driver's client knows the restored table when restore returns");
       SparseTableHandle w = ps.sparseTable(WEIGHTS);
       assertArrayEquals(atCheckpoint, w.pull(KEYS), "rows as checkpointed");
       w.push(KEYS, gradient(7, 7));
