@@ -1,5 +1,8 @@
 package io.sparkps.bench.e2e;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -81,10 +84,10 @@ public record E2eReport(List<Curve> curves, List<Growth> growth, List<Target> ta
    * The report of what a run left in {@code dir}: its points, its steps' setup costs and spark-ps's
    * per-epoch breakdown (each file optional but the points).
    */
-  public static E2eReport read(java.nio.file.Path dir) throws java.io.IOException {
-    java.nio.file.Path steps = dir.resolve(E2eRun.STEPS);
+  public static E2eReport read(Path dir) throws IOException {
+    Path steps = dir.resolve(E2eRun.STEPS);
     return of(E2ePoint.read(dir.resolve(E2eRun.POINTS)),
-        java.nio.file.Files.exists(steps) ? Setup.parse(java.nio.file.Files.readAllLines(steps)) : List.of(),
+        Files.exists(steps) ? Setup.parse(Files.readAllLines(steps)) : List.of(),
         E2eBreakdown.read(dir.resolve(E2eBreakdown.FILE)));
   }
 
